@@ -1,0 +1,85 @@
+"""tracespec's reference runtime: the semantics of eager and traced functions, executable.
+
+Use it as a TensorFlow-shaped namespace::
+
+    import tracespec.reference as ts
+
+    @ts.function
+    def f(x):
+        return x * 2
+
+    f(ts.constant(1.0))
+"""
+
+from __future__ import annotations
+
+import types as _types
+
+from . import config as _config
+from . import errors
+from .context import executing_eagerly
+from .dtypes import DType, as_dtype, float32, float64, int32, int64, string
+from .dtypes import bool_ as bool  # noqa: A001 - TensorFlow's name
+from .function import ConcreteFunction, Function, function
+from .ops.arithmetic import (
+    abs,  # noqa: A004 - TensorFlow's name
+    add,
+    cast,
+    divide,
+    exp,
+    floordiv,
+    log,
+    matmul,
+    maximum,
+    minimum,
+    mod,
+    multiply,
+    negative,
+    pow,  # noqa: A004 - TensorFlow's name
+    sqrt,
+    square,
+    subtract,
+)
+from .ops.comparison import (
+    equal,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    not_equal,
+    where,
+)
+from .ops.creation import fill, ones, range, zeros  # noqa: A004 - TensorFlow's name
+from .ops.effects import print, py_function  # noqa: A004 - TensorFlow's name
+from .ops.reduction import reduce_max, reduce_mean, reduce_min, reduce_sum
+from .ops.shaping import concat, gather, identity, reshape, stack
+from .tensor import (
+    EagerTensor,
+    SymbolicTensor,
+    Tensor,
+    constant,
+    convert_to_tensor,
+    is_tensor,
+)
+from .tensor_spec import TensorSpec
+
+config = _types.SimpleNamespace(
+    run_functions_eagerly=_config.run_functions_eagerly,
+    functions_run_eagerly=_config.functions_run_eagerly,
+)
+"""``ts.config``: the process-global run-eagerly switch."""
+
+__all__ = [
+    "ConcreteFunction", "DType", "EagerTensor", "Function", "SymbolicTensor", "Tensor",
+    "TensorSpec", "abs", "add", "as_dtype", "bool", "cast", "concat", "config", "constant",
+    "convert_to_tensor", "divide", "equal", "errors", "executing_eagerly", "exp", "fill",
+    "float32", "float64", "floordiv", "function", "gather", "greater", "greater_equal",
+    "identity", "int32", "int64", "is_tensor", "less", "less_equal", "log", "logical_and",
+    "logical_not", "logical_or", "matmul", "maximum", "minimum", "mod", "multiply",
+    "negative", "not_equal", "ones", "pow", "print", "py_function", "range", "reduce_max",
+    "reduce_mean", "reduce_min", "reduce_sum", "reshape", "sqrt", "square", "stack", "string",
+    "subtract", "where", "zeros",
+]

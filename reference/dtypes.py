@@ -1,0 +1,100 @@
+"""Data types and TensorFlow's rules for turning Python values into them.
+
+The reference knows six dtypes. Conversion follows TensorFlow: a Python
+``bool`` becomes ``bool``, an ``int`` becomes ``int32`` (``int64`` when it does
+not fit), a ``float`` becomes ``float32``, a ``str``/``bytes`` becomes
+``string``; NumPy arrays and scalars keep their own dtype.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DType:
+    """A tensor element type, printed like ``tf.float32`` but named ``ts``."""
+
+    name: str
+    numpy_dtype: np.dtype
+
+    def __repr__(self) -> str:
+        return f"ts.{self.name}"
+
+    @property
+    def as_numpy_dtype(self) -> type:
+        return self.numpy_dtype.type
+
+    @property
+    def is_bool(self) -> bool:
+        return self.name == "bool"
+
+    @property
+    def is_integer(self) -> bool:
+        return self.name in ("int32", "int64")
+
+    @property
+    def is_floating(self) -> bool:
+        return self.name in ("float32", "float64")
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.is_integer or self.is_floating
+
+
+bool_ = DType("bool", np.dtype(np.bool_))
+int32 = DType("int32", np.dtype(np.int32))
+int64 = DType("int64", np.dtype(np.int64))
+float32 = DType("float32", np.dtype(np.float32))
+float64 = DType("float64", np.dtype(np.float64))
+string = DType("string", np.dtype(object))
+
+ALL = (bool_, int32, int64, float32, float64, string)
+_BY_NAME = {d.name: d for d in ALL}
+
+
+def as_dtype(value: object) -> DType:
+    """Return the DType named by ``value`` (a DType, a name, or a NumPy dtype)."""
+    if isinstance(value, DType):
+        return value
+    if isinstance(value, str) and value in _BY_NAME:
+        return _BY_NAME[value]
+    try:
+        np_dtype = np.dtype(value)
+    except TypeError:
+        np_dtype = None
+    if np_dtype is not None:
+        if np_dtype.kind in "SUO":
+            return string
+        for dtype in ALL:
+            if dtype.numpy_dtype == np_dtype:
+                return dtype
+    known = ", ".join(d.name for d in ALL)
+    raise TypeError(f"Cannot convert {value!r} to a ts.DType; the reference supports: {known}.")
+
+
+def infer_python_dtype(value: object) -> DType:
+    """The dtype TensorFlow gives a (possibly nested) Python value."""
+    leaves = list(_leaves(value))
+    if any(isinstance(v, (str, bytes)) for v in leaves):
+        return string
+    if leaves and all(isinstance(v, (bool, np.bool_)) for v in leaves):
+        return bool_
+    if any(isinstance(v, (float, np.floating)) for v in leaves):
+        return float32
+    if all(-(2**31) <= int(v) < 2**31 for v in leaves):
+        return int32
+    return int64
+
+
+def _leaves(value: object):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+    elif isinstance(value, (numbers.Number, np.generic, str, bytes)):
+        yield value
+    else:
+        raise TypeError(f"Cannot convert {value!r} of type {type(value).__name__} to a tensor.")

@@ -1,0 +1,139 @@
+"""Graphs: what tracing records.
+
+A graph has placeholders (one per tensor argument), captures (tensors of an
+enclosing graph that the body closed over), nodes in program order, and
+outputs. Eager tensors the body closes over are baked in as constants, so
+rebinding a global later changes nothing (catalogue rule 10). ``str(graph)``
+prints it as readable text.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import context
+from .primitive import Primitive, out_of_scope_error
+from .tensor import EagerTensor, SymbolicTensor, Tensor
+from .tensor_spec import TensorSpec, format_shape
+
+
+def _no_kernel(*args, **kwargs):
+    raise AssertionError("placeholders are fed, never executed")
+
+
+def _placeholder_rule(*, spec: TensorSpec) -> TensorSpec:
+    return spec
+
+
+placeholder = Primitive("placeholder", _placeholder_rule, _no_kernel)
+
+
+@dataclass(eq=False)
+class Node:
+    """One op application: a primitive, its input tensors, its attributes, its outputs."""
+
+    graph: Graph
+    name: str
+    primitive: Primitive
+    inputs: tuple[SymbolicTensor, ...]
+    attrs: dict[str, Any]
+    outputs: list[SymbolicTensor] = field(default_factory=list)
+
+    @property
+    def stateful(self) -> bool:
+        return self.primitive.is_stateful(self.attrs)
+
+
+class Graph:
+    """The record of one trace."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.nodes: list[Node] = []
+        self.placeholders: list[SymbolicTensor] = []
+        self.captures: list[tuple[SymbolicTensor, SymbolicTensor]] = []  # (outer, inner)
+        self.outputs: list[SymbolicTensor] = []
+        self._names: dict[str, itertools.count] = {}
+
+    def unique_name(self, base: str) -> str:
+        counter = self._names.setdefault(base, itertools.count())
+        index = next(counter)
+        return base if index == 0 else f"{base}_{index}"
+
+    def add_placeholder(self, spec: TensorSpec, name: str) -> SymbolicTensor:
+        (tensor,) = self._record(placeholder, (), {"spec": spec}, name)
+        self.placeholders.append(tensor)
+        return tensor
+
+    def add_node(
+        self, primitive: Primitive, inputs: tuple[Tensor, ...], attrs: dict[str, Any]
+    ) -> list[SymbolicTensor]:
+        """Check the primitive's rule and record it; returns the symbolic outputs."""
+        symbolic = tuple(self.own(t) for t in inputs)
+        return self._record(primitive, symbolic, attrs, primitive.name)
+
+    def own(self, tensor: Tensor) -> SymbolicTensor:
+        """``tensor`` as a tensor of this graph: captured, baked in, or rejected."""
+        if isinstance(tensor, EagerTensor):
+            from .ops.creation import constant_primitive
+
+            (const,) = self._record(constant_primitive, (), {"value": tensor._value,
+                                                              "dtype": tensor.dtype}, "Const")
+            return const
+        assert isinstance(tensor, SymbolicTensor)
+        if tensor.graph is self:
+            return tensor
+        if tensor.graph in context.enclosing_graphs():
+            return self._capture(tensor)
+        raise out_of_scope_error(tensor)
+
+    def _capture(self, outer: SymbolicTensor) -> SymbolicTensor:
+        for known_outer, inner in self.captures:
+            if known_outer is outer:
+                return inner
+        (inner,) = self._record(placeholder, (), {"spec": outer.spec}, "capture")
+        self.captures.append((outer, inner))
+        return inner
+
+    def _record(self, primitive, inputs, attrs, base_name) -> list[SymbolicTensor]:
+        specs = primitive.abstract_eval(*(t.spec for t in inputs), **attrs)
+        specs = specs if isinstance(specs, tuple) else (specs,)
+        node = Node(self, self.unique_name(base_name), primitive, inputs, attrs)
+        node.outputs = [SymbolicTensor(node, i, s) for i, s in enumerate(specs)]
+        self.nodes.append(node)
+        return node.outputs
+
+    def __str__(self) -> str:
+        params = ", ".join(f"{t.name}: {_spec_text(t)}" for t in self.placeholders)
+        lines = [f"graph {self.name}({params}) {{"]
+        for outer, inner in self.captures:
+            lines.append(f"  {inner.name} = capture {outer.name}  # {_spec_text(inner)}")
+        for node in self.nodes:
+            if node.primitive is placeholder:
+                continue
+            outs = ", ".join(t.name for t in node.outputs) or "_"
+            args = [t.name for t in node.inputs]
+            args += [f"{k}={_attr_text(v)}" for k, v in node.attrs.items()]
+            kinds = "; ".join(_spec_text(t) for t in node.outputs)
+            note = "stateful" if node.stateful else kinds
+            lines.append(f"  {outs} = {node.primitive.name}({', '.join(args)})  # {note}")
+        lines.append(f"  return {', '.join(t.name for t in self.outputs)}")
+        lines.append("}")
+        return "\n".join(lines)
+
+
+def _spec_text(tensor: SymbolicTensor) -> str:
+    return f"{tensor.dtype.name}{format_shape(tensor.shape)}"
+
+
+def _attr_text(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, threshold=6, separator=", ")
+        return text.replace("\n", "")
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__
+    return repr(value)

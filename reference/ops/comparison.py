@@ -1,0 +1,86 @@
+"""Comparisons, logical ops and ``where``: ops that produce or consume ``bool`` tensors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..primitive import Primitive, bind
+from ..tensor import Tensor, convert_to_tensor
+from ..tensor_spec import TensorSpec
+from . import rules
+
+_ANY = (*rules.NUMERIC, dtypes.bool_, dtypes.string)
+_BOOL = (dtypes.bool_,)
+
+
+def _compare_rule(name: str, allowed):
+    def rule(x: TensorSpec, y: TensorSpec) -> TensorSpec:
+        rules.check_same_dtype(name, x, y)
+        rules.check_dtype(name, x, allowed)
+        return TensorSpec(rules.broadcast_shapes(name, x.shape, y.shape), dtypes.bool_)
+
+    return rule
+
+
+def _compare_kernel(kernel):
+    def run(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        rules.elementwise_kernel_broadcast(x, y)
+        return kernel(x, y)
+
+    return run
+
+
+def _compare_op(name: str, allowed, kernel):
+    primitive = Primitive(name, _compare_rule(name, allowed), _compare_kernel(kernel))
+
+    def op(x: object, y: object) -> Tensor:
+        return bind(primitive, *rules.operands(x, y))
+
+    op.__name__ = name
+    op.__doc__ = f"Elementwise ``{name}``, giving a ``bool`` tensor."
+    return op
+
+
+equal = _compare_op("equal", _ANY, np.equal)
+not_equal = _compare_op("not_equal", _ANY, np.not_equal)
+less = _compare_op("less", rules.NUMERIC, np.less)
+less_equal = _compare_op("less_equal", rules.NUMERIC, np.less_equal)
+greater = _compare_op("greater", rules.NUMERIC, np.greater)
+greater_equal = _compare_op("greater_equal", rules.NUMERIC, np.greater_equal)
+logical_and = _compare_op("logical_and", _BOOL, np.logical_and)
+logical_or = _compare_op("logical_or", _BOOL, np.logical_or)
+
+
+def _not_rule(x: TensorSpec) -> TensorSpec:
+    rules.check_dtype("logical_not", x, _BOOL)
+    return x
+
+
+logical_not_p = Primitive("logical_not", _not_rule, np.logical_not)
+
+
+def logical_not(x: object) -> Tensor:
+    """Elementwise negation of a ``bool`` tensor."""
+    return bind(logical_not_p, convert_to_tensor(x))
+
+
+def _where_rule(condition: TensorSpec, x: TensorSpec, y: TensorSpec) -> TensorSpec:
+    rules.check_dtype("where", condition, _BOOL)
+    dtype = rules.check_same_dtype("where", x, y)
+    return TensorSpec(rules.broadcast_shapes("where", condition.shape, x.shape, y.shape), dtype)
+
+
+def _where_kernel(condition: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    rules.elementwise_kernel_broadcast(condition, x, y)
+    return np.where(condition, x, y)
+
+
+where_p = Primitive("where", _where_rule, _where_kernel)
+
+
+def where(condition: object, x: object, y: object) -> Tensor:
+    """Pick from ``x`` where ``condition`` holds and from ``y`` elsewhere (broadcasting)."""
+    condition = convert_to_tensor(condition)
+    x, y = rules.operands(x, y)
+    return bind(where_p, condition, x, y)

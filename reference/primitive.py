@@ -1,0 +1,84 @@
+"""Primitives and ``bind``: every op, in every mode, goes through here.
+
+A primitive is defined once: a name, an abstract evaluation rule (shape and
+dtype of the outputs from those of the inputs; raises ``TypeError`` for a dtype
+problem and ``ValueError`` for a shape problem), one NumPy kernel, and whether
+it is stateful. ``bind`` asks the innermost context what to do:
+
+* eagerly, it checks the rule against the concrete inputs and runs the kernel
+  at once; rule violations surface as ``InvalidArgumentError`` with
+  ``[Op:name]``, as TensorFlow's eager kernels report them;
+* while tracing, it checks the rule (errors surface at trace time, as
+  ``TypeError``/``ValueError``) and records a node; the same kernel runs later
+  when the graph executes (``interpreter.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import context, errors
+from .tensor import EagerTensor, SymbolicTensor, Tensor
+from .tensor_spec import TensorSpec
+
+AbstractEval = Callable[..., TensorSpec | tuple[TensorSpec, ...]]
+Kernel = Callable[..., np.ndarray | tuple[np.ndarray, ...]]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """One op, defined once for both modes."""
+
+    name: str
+    abstract_eval: AbstractEval
+    kernel: Kernel
+    stateful: bool = False
+    multiple_results: bool = False
+
+    def is_stateful(self, attrs: dict[str, Any]) -> bool:
+        """Stateful nodes always run, in program order, even if nothing uses them."""
+        return self.stateful
+
+    def __repr__(self) -> str:
+        return f"Primitive({self.name})"
+
+
+def bind(primitive: Primitive, *inputs: Tensor, **attrs: Any):
+    """Apply ``primitive`` to tensors in the current context; returns tensor(s)."""
+    graph = context.current_graph()
+    if graph is None:
+        outputs = execute_eagerly(primitive, inputs, attrs)
+    else:
+        outputs = graph.add_node(primitive, inputs, attrs)
+    return tuple(outputs) if primitive.multiple_results else outputs[0]
+
+
+def execute_eagerly(
+    primitive: Primitive, inputs: tuple[Tensor, ...], attrs: dict[str, Any]
+) -> list[EagerTensor]:
+    """Run one op now: check its rule on the concrete inputs, then run its kernel."""
+    for tensor in inputs:
+        if isinstance(tensor, SymbolicTensor):
+            raise out_of_scope_error(tensor)
+    try:
+        specs = _as_tuple(primitive.abstract_eval(*(t.spec for t in inputs), **attrs))
+    except (TypeError, ValueError) as error:
+        raise errors.InvalidArgumentError(f"{error} [Op:{primitive.name}]") from None
+    arrays = _as_tuple(primitive.kernel(*(t._value for t in inputs), **attrs))
+    return [EagerTensor(a, s.dtype) for a, s in zip(arrays, specs)]
+
+
+def out_of_scope_error(tensor: SymbolicTensor) -> TypeError:
+    return TypeError(
+        f"{tensor!r} is out of scope and cannot be used here. Use return values, explicit "
+        "Python locals or TensorFlow collections to access it. A symbolic tensor only exists "
+        "inside the trace that created it."
+    )
+
+
+def _as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
