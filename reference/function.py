@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from . import config, context, retracing_warning, trace_type
+from . import config, context, policies, retracing_warning, trace_type
 from .graph import Graph
 from .interpreter import execute
 from .primitive import Primitive, bind
@@ -80,10 +80,15 @@ class ConcreteFunction:
         captured = [outer for outer, _ in self.graph.captures]
         results = bind(call_p, *arguments, *captured, function=self)
         flat = iter(results)
-        return _map_structure(lambda _: next(flat), self.structured_outputs)
+        return _map_structure(
+            lambda leaf: next(flat) if isinstance(leaf, SymbolicTensor) else leaf,
+            self.structured_outputs,
+        )
 
     def pretty_printed_signature(self) -> str:
-        outputs = _map_structure(lambda t: t.spec, self.structured_outputs)
+        outputs = _map_structure(
+            lambda t: t.spec if isinstance(t, SymbolicTensor) else t, self.structured_outputs
+        )
         return (
             f"Input Parameters:\n{self.function_type}\nOutput Type:\n  {outputs!r}\n"
             "Captures:\n  " + (", ".join(o.name for o, _ in self.graph.captures) or "None")
@@ -328,7 +333,11 @@ def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:
         return None
     if isinstance(value, Tensor):
         return graph.own(value)
-    if isinstance(value, (bool, int, float, str, bytes, np.ndarray, np.generic)):
+    if isinstance(value, (bool, int, float, str, bytes)):
+        if policies.current().python_return_values == "as-is":
+            return value
+        return graph.own(convert_to_tensor(value))
+    if isinstance(value, (np.ndarray, np.generic)):
         return graph.own(convert_to_tensor(value))
     raise TypeError(
         "To be compatible with ts.function, Python functions must return zero or more Tensors "

@@ -1,0 +1,1 @@
+"""Backends: one adapter module per system, plus ``mutants/``, deliberately broken ones."""

@@ -1,0 +1,1 @@
+"""Deliberately broken backends: the reference with one realistic semantic bug each."""

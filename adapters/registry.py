@@ -1,0 +1,65 @@
+"""Finding backends by name: entry points, or ``module:attribute`` for unpublished ones.
+
+A package registers a backend with an entry point in the ``tracespec.adapters``
+group whose value is ``module:attribute``; the attribute is an ``Adapter``
+instance or class.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+
+from .base import Adapter, missing_parts
+
+GROUP = "tracespec.adapters"
+
+
+class AdapterError(Exception):
+    """A backend cannot be found, imported, or does not implement the protocol."""
+
+
+def known_backends() -> dict[str, str]:
+    """Registered backend names and their ``module:attribute`` targets."""
+    return {ep.name: ep.value for ep in entry_points(group=GROUP)}
+
+
+def load(name: str) -> Adapter:
+    """The adapter called ``name`` (a registered name or ``module:attribute``)."""
+    target = name if ":" in name else known_backends().get(name)
+    if target is None:
+        known = ", ".join(sorted(known_backends())) or "none"
+        raise AdapterError(
+            f"Unknown backend {name!r}. Known backends: {known}. An unregistered adapter can be "
+            "named as module:attribute."
+        )
+    module_name, _, attribute = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise AdapterError(
+            f"Backend {name!r} could not be imported ({error}). Install what it needs, e.g. "
+            f"pip install 'tracespec[{name}]' for a built-in backend."
+        ) from error
+    try:
+        adapter = getattr(module, attribute)
+    except AttributeError:
+        raise AdapterError(f"Module {module_name!r} has no attribute {attribute!r}.") from None
+    if isinstance(adapter, type):
+        adapter = adapter()
+    missing = missing_parts(adapter)
+    if missing:
+        raise AdapterError(
+            f"Backend {name!r} ({type(adapter).__name__}) does not implement the adapter "
+            f"protocol: missing {', '.join(missing)}. See docs/adapters.md."
+        )
+    return adapter
+
+
+def importable(name: str) -> tuple[bool, str]:
+    """Whether ``name`` loads, and a short reason when it does not."""
+    try:
+        adapter = load(name)
+    except AdapterError as error:
+        return False, str(error).split(". ")[0]
+    return True, adapter.version()

@@ -1,0 +1,144 @@
+"""Running a scenario on a backend, predicting it with the reference, and comparing.
+
+``observe`` executes the scenario's source with the adapter's namespace and
+plays the call script, recording a ``StepRecord`` per step. ``check`` observes
+the backend, observes the reference under the backend's declared policies
+(the prediction), and raises ``Violation`` with a runnable reproducer when
+they differ.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tracespec.adapters.base import Adapter
+from tracespec.adapters.reference import ReferenceAdapter
+from tracespec.reference import policies
+
+from .observation import (
+    ErrorOutcome,
+    Event,
+    PythonLeaf,
+    StepRecord,
+    TensorLeaf,
+    compare,
+    print_event,
+)
+from .scenario import HELPERS, Call, Concrete, Scenario, SetEager, SetGlobal
+
+
+class Violation(AssertionError):
+    """A backend's observation departs from the reference's prediction."""
+
+
+class Unsupported(Exception):
+    """The adapter lacks a capability the scenario needs."""
+
+
+def observe(scenario: Scenario, adapter: Adapter, eager: bool) -> list[StepRecord]:
+    """Run ``scenario`` on ``adapter`` starting in the given mode; one record per step."""
+    missing = scenario.requires - adapter.capabilities
+    if missing:
+        raise Unsupported(f"{adapter.name} lacks {', '.join(sorted(missing))}")
+    records: list[StepRecord] = []
+    events: list[Event] = []
+    with adapter.session():
+        namespace = _program_namespace(adapter, events)
+        adapter.set_run_eagerly(eager)
+        exec(compile(scenario.source, f"<scenario {scenario.chapter}>", "exec"), namespace)
+        for step in scenario.steps:
+            record = StepRecord(step.source())
+            if isinstance(step, SetEager):
+                adapter.set_run_eagerly(step.flag)
+            elif isinstance(step, SetGlobal):
+                namespace[step.name] = eval(step.value, namespace)
+            else:
+                record.outcome = _run_call(step, namespace, adapter)
+            record.events, events[:] = list(events), []
+            record.tracing_counts = {
+                name: adapter.tracing_count(namespace[name]) for name in scenario.functions
+            }
+            records.append(record)
+    return records
+
+
+def predict(scenario: Scenario, adapter: Adapter, eager: bool) -> list[StepRecord]:
+    """What the reference observes under ``adapter``'s declared policies."""
+    with policies.using(adapter.policies):
+        return observe(scenario, REFERENCE, eager)
+
+
+def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str) -> None:
+    """Raise ``Violation`` (with a reproducer) if ``adapter`` departs from the prediction."""
+    actual = observe(scenario, adapter, eager)
+    expected = predict(scenario, adapter, eager)
+    differences = compare(expected, actual)
+    if differences:
+        mode = "eager" if eager else "traced"
+        text = "\n".join(str(d) for d in differences)
+        raise Violation(
+            f"{adapter.name} departs from the spec ({scenario.chapter}, {mode} mode; rules "
+            f"{', '.join(scenario.rules) or 'n/a'}):\n{text}\n\n--- reproducer ---\n"
+            + scenario.reproducer(backend_import, eager)
+        )
+
+
+def _program_namespace(adapter: Adapter, events: list[Event]) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(HELPERS, namespace)
+
+    def log(label: str) -> None:
+        events.append(Event("python", label))
+
+    def effect(label: str) -> Callable[..., Any]:
+        def record(*tensors: Any) -> Any:
+            values = [np.asarray(adapter.to_numpy(t), dtype=np.float64).ravel() for t in tensors]
+            flat = tuple(float(v) for array in values for v in array)
+            events.append(Event("py_function", label, flat))
+            return tensors[0]
+
+        return record
+
+    namespace.update(
+        ts=adapter.namespace(lambda line: events.append(print_event(line))),
+        log=log,
+        effect=effect,
+        G=1,
+    )
+    return namespace
+
+
+def _run_call(step: Call | Concrete, namespace: dict[str, Any], adapter: Adapter) -> Any:
+    try:
+        result = eval(step.source(), namespace)
+    except Exception as error:  # the program's or the backend's error: part of the observation
+        return ErrorOutcome(adapter.error_category(error), f"{type(error).__name__}: {error}")
+    if isinstance(step, Concrete):
+        return None
+    return _outcome(result, adapter)
+
+
+def _outcome(value: Any, adapter: Adapter) -> Any:
+    """Backend-neutral form of a returned value."""
+    array = adapter.to_numpy(value)
+    if array is not None:
+        return TensorLeaf(adapter.dtype_name(value), tuple(array.shape), array)
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _outcome(v, adapter) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [_outcome(v, adapter) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, (np.ndarray, np.generic)):
+        return TensorLeaf(f"numpy {value.dtype.name}", tuple(np.shape(value)), np.asarray(value))
+    if isinstance(value, (bool, numbers.Number, str, bytes)):
+        return PythonLeaf(type(value).__name__, value)
+    return PythonLeaf(type(value).__name__, "<object>")
+
+
+REFERENCE = ReferenceAdapter()

@@ -1,0 +1,25 @@
+"""Conformance: tracing and cache (docs/spec chapter), in both modes."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracespec.conformance import strategies
+from tracespec.conformance.examples import EXAMPLES
+from tracespec.conformance.plugin import MODES, verify
+
+CHAPTER = "tracing-and-cache"
+pytestmark = pytest.mark.chapter(CHAPTER)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(data=st.data())
+def test_generated(tracespec_adapter, backend_import, mode, data):
+    scenario = data.draw(strategies.tracing_and_cache(), label="scenario")
+    verify(scenario, tracespec_adapter, mode, backend_import)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", [n for n, s in EXAMPLES.items() if s.chapter == CHAPTER])
+def test_example(tracespec_adapter, backend_import, mode, name):
+    verify(EXAMPLES[name], tracespec_adapter, mode, backend_import)

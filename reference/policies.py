@@ -1,0 +1,90 @@
+"""Implementation-defined behaviour: the points where real systems legitimately differ.
+
+The spec names each point and its allowed options (the first option is
+TensorFlow's). A backend declares its choices; it conforms when it matches the
+reference run *under those choices*. The reference implements an option when
+it is listed in ``IMPLEMENTED``; declaring another option is an error that
+says which options exist and which are implemented so far.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "python_scalar_arguments": ("literal", "weak-tensor", "specialize-then-dynamic"),
+    "symbolic_bool": ("autograph", "error", "graph-break"),
+    "python_side_effects": ("trace-time", "replayed"),
+    "host_values_in_trace": ("error", "graph-break"),
+    "free_python_values": ("frozen", "guarded"),
+    "python_return_values": ("converted", "as-is"),
+    "variables": ("singleton", "unsupported"),
+    "eager_switch_scope": ("process-global", "thread-local"),
+}
+
+IMPLEMENTED: dict[str, tuple[str, ...]] = {
+    "python_scalar_arguments": ("literal",),
+    # Autograph is not modelled yet: the reference raises for `if tensor:`, which is what
+    # TensorFlow does with autograph=False, so generated programs use autograph=False.
+    "symbolic_bool": ("autograph", "error"),
+    "python_side_effects": ("trace-time",),
+    "host_values_in_trace": ("error",),
+    "free_python_values": ("frozen",),
+    "python_return_values": ("converted", "as-is"),
+    "variables": ("singleton", "unsupported"),  # no program uses variables yet
+    "eager_switch_scope": ("process-global",),
+}
+
+
+@dataclass(frozen=True)
+class Policies:
+    """One backend's choices; the defaults are TensorFlow's."""
+
+    python_scalar_arguments: str = "literal"
+    symbolic_bool: str = "autograph"
+    python_side_effects: str = "trace-time"
+    host_values_in_trace: str = "error"
+    free_python_values: str = "frozen"
+    python_return_values: str = "converted"
+    variables: str = "singleton"
+    eager_switch_scope: str = "process-global"
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value not in OPTIONS[field.name]:
+                raise ValueError(
+                    f"Unknown option {value!r} for policy {field.name}; the options are: "
+                    f"{', '.join(OPTIONS[field.name])}."
+                )
+            if value not in IMPLEMENTED[field.name]:
+                raise NotImplementedError(
+                    f"The reference does not implement {field.name}={value!r} yet; it "
+                    f"implements: {', '.join(IMPLEMENTED[field.name])}."
+                )
+
+    def as_dict(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
+
+
+TENSORFLOW = Policies()
+_current = TENSORFLOW
+
+
+def current() -> Policies:
+    """The policies the reference is running under (TensorFlow's unless told)."""
+    return _current
+
+
+@contextlib.contextmanager
+def using(policies: Policies) -> Iterator[Policies]:
+    """Run the reference under ``policies`` for the duration of the block."""
+    global _current
+    previous, _current = _current, policies
+    try:
+        yield policies
+    finally:
+        _current = previous
