@@ -454,3 +454,15 @@ CHAPTERS = {
     "errors": errors,
     "returns-and-nesting": returns_and_nesting,
 }
+
+# The rules each chapter's generated scenarios exercise (hand-written examples name their own).
+RULES = {
+    "tensors-and-ops": ("OP-1", "OP-2", "OP-3", "OP-4", "OP-5", "OP-6", "TENSOR-1", "TENSOR-2"),
+    "tracing-and-cache": ("TRACE-1", "TRACE-2", "TRACE-3", "TRACE-4", "TRACE-5", "TRACE-6",
+                          "TRACE-7", "TRACE-9", "TRACE-10", "TRACE-11"),
+    "eager-switch": ("EAGER-1", "EAGER-2", "EAGER-3", "EAGER-4", "EAGER-5", "RETURN-1"),
+    "side-effects": ("EFFECT-1", "EFFECT-2", "EFFECT-3", "EFFECT-4", "EFFECT-5", "EFFECT-6",
+                     "EFFECT-7"),
+    "errors": ("ERROR-1", "ERROR-2", "ERROR-3", "TRACE-12", "OP-2", "EAGER-3"),
+    "returns-and-nesting": ("NEST-1", "NEST-2", "NEST-3", "RETURN-1", "RETURN-2", "RETURN-3"),
+}

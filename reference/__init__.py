@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import types as _types
 
-from . import config as _config
+from . import eager_switch as _eager_switch
 from . import errors
 from .context import executing_eagerly
 from .dtypes import DType, as_dtype, float32, float64, int32, int64, string
 from .dtypes import bool_ as bool  # noqa: A001 - TensorFlow's name
-from .function import ConcreteFunction, Function, function
+from .polymorphic_function import ConcreteFunction, Function, function
 from .ops.arithmetic import (
     abs,  # noqa: A004 - TensorFlow's name
     add,
@@ -67,8 +67,8 @@ from .tensor import (
 from .tensor_spec import TensorSpec
 
 config = _types.SimpleNamespace(
-    run_functions_eagerly=_config.run_functions_eagerly,
-    functions_run_eagerly=_config.functions_run_eagerly,
+    run_functions_eagerly=_eager_switch.run_functions_eagerly,
+    functions_run_eagerly=_eager_switch.functions_run_eagerly,
 )
 """``ts.config``: the process-global run-eagerly switch."""
 

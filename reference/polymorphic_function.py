@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from . import config, context, policies, retracing_warning, trace_type
+from . import context, eager_switch, policies, retracing_warning, trace_type
 from .graph import Graph
 from .interpreter import execute
 from .primitive import Primitive, bind
@@ -158,7 +158,7 @@ class Function:
         return self._bound[instance]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if config.functions_run_eagerly():  # step 1
+        if eager_switch.functions_run_eagerly():  # step 1
             return self.python_function(*args, **kwargs)
         from_eager = context.executing_eagerly()
         function_type, arguments = self._bind(args, kwargs)  # step 2

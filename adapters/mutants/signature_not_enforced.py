@@ -1,0 +1,29 @@
+"""Mutant: ``input_signature`` is not enforced; incompatible inputs just trace again."""
+
+from tracespec.reference import trace_type
+from tracespec.reference.polymorphic_function import Function, FunctionType
+
+from .base import Mutant, patch
+
+_original = Function._bind_to_input_signature
+
+
+def _bind_to_input_signature(self, args, kwargs):
+    try:
+        return _original(self, args, kwargs)
+    except TypeError:
+        bound = self._signature.bind(*args, **kwargs)
+        arguments = dict(bound.arguments)
+        types = tuple((n, trace_type.from_value(v)) for n, v in arguments.items())
+        return FunctionType(types), arguments
+
+
+class SignatureNotEnforced(Mutant):
+    name = "mutant-signature-not-enforced"
+    bug = "input_signature not enforced"
+
+    def patches(self):
+        return [patch(Function, "_bind_to_input_signature", _bind_to_input_signature)]
+
+
+adapter = SignatureNotEnforced()
