@@ -38,7 +38,6 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import numpy as np
-
 from tracespec.reference.policies import TENSORFLOW, Policies
 
 CAPABILITIES = frozenset({
@@ -123,20 +122,19 @@ class Adapter:
 
 
 def missing_parts(adapter: object) -> list[str]:
-    """The protocol members ``adapter`` lacks (inherited stubs count as missing)."""
+    """The protocol members ``adapter`` lacks (a stub inherited from ``Adapter`` counts as missing)."""
     missing = []
     for part in REQUIRED:
-        value = getattr(adapter, part, None)
-        if value is None:
+        value = getattr(type(adapter), part, None) or getattr(adapter, part, None)
+        if value is None or (part in _ABSTRACT and value is getattr(Adapter, part)):
             missing.append(part)
-        elif callable(value) and getattr(type(adapter), part, None) is getattr(Adapter, part, None):
-            if part in ("version", "namespace", "set_run_eagerly", "run_eagerly",
-                        "tracing_count", "to_numpy"):
-                missing.append(part)
     unknown = set(getattr(adapter, "capabilities", ())) - CAPABILITIES
     if unknown:
         missing.append(f"capabilities (unknown: {', '.join(sorted(unknown))})")
     return missing
+
+
+_ABSTRACT = ("version", "namespace", "set_run_eagerly", "run_eagerly", "tracing_count", "to_numpy")
 
 
 class LinePrinter:

@@ -3,7 +3,7 @@
 Run::
 
     python benchmarks/bench_reference.py            # full run
-    python benchmarks/bench_reference.py --quick    # fewer repeats, a few seconds
+    python benchmarks/bench_reference.py --quick    # fewer repeats, under 10 s
     python benchmarks/bench_reference.py --json results.json
 
 What it measures (see ``benchmarks/README.md``):

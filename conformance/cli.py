@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tracespec.adapters.registry import AdapterError, importable, known_backends, load
 
 from . import report

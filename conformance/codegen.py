@@ -6,7 +6,7 @@ Every backend runs the same printed source; failure reports show it as is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 # -- expressions --------------------------------------------------------------------------
 
@@ -66,7 +66,7 @@ class Structure:
     items: tuple[Any, ...]
 
 
-Expr = Union[Name, Literal, Op, BinOp, Numpy, CallFunction, Subscript, Structure]
+Expr = Name | Literal | Op | BinOp | Numpy | CallFunction | Subscript | Structure
 
 # -- statements ---------------------------------------------------------------------------
 
@@ -135,7 +135,7 @@ class Return:
     value: Expr | None
 
 
-Stmt = Union[Assign, Log, Print, PyFunction, For, If, Raise, Leak, Return]
+Stmt = Assign | Log | Print | PyFunction | For | If | Raise | Leak | Return
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,9 @@ from . import eager_switch as _eager_switch
 from . import errors
 from .context import executing_eagerly
 from .dtypes import DType, as_dtype, float32, float64, int32, int64, string
-from .dtypes import bool_ as bool  # noqa: A001 - TensorFlow's name
-from .polymorphic_function import ConcreteFunction, Function, function
+from .dtypes import bool_ as bool
 from .ops.arithmetic import (
-    abs,  # noqa: A004 - TensorFlow's name
+    abs,
     add,
     cast,
     divide,
@@ -35,7 +34,7 @@ from .ops.arithmetic import (
     mod,
     multiply,
     negative,
-    pow,  # noqa: A004 - TensorFlow's name
+    pow,
     sqrt,
     square,
     subtract,
@@ -52,10 +51,11 @@ from .ops.comparison import (
     not_equal,
     where,
 )
-from .ops.creation import fill, ones, range, zeros  # noqa: A004 - TensorFlow's name
-from .ops.effects import print, py_function  # noqa: A004 - TensorFlow's name
+from .ops.creation import fill, ones, range, zeros
+from .ops.effects import print, py_function
 from .ops.reduction import reduce_max, reduce_mean, reduce_min, reduce_sum
 from .ops.shaping import concat, gather, identity, reshape, stack
+from .polymorphic_function import ConcreteFunction, Function, function
 from .tensor import (
     EagerTensor,
     SymbolicTensor,

@@ -24,6 +24,9 @@ class DType:
     def __repr__(self) -> str:
         return f"ts.{self.name}"
 
+    def __str__(self) -> str:
+        return f"<dtype: {self.name!r}>"
+
     @property
     def as_numpy_dtype(self) -> type:
         return self.numpy_dtype.type

@@ -56,6 +56,7 @@ class Graph:
         self.nodes: list[Node] = []
         self.placeholders: list[SymbolicTensor] = []
         self.captures: list[tuple[SymbolicTensor, SymbolicTensor]] = []  # (outer, inner)
+        self._captured: dict[int, SymbolicTensor] = {}  # id(outer) -> inner, for captures
         self.outputs: list[SymbolicTensor] = []
         self._names: dict[str, itertools.count] = {}
 
@@ -92,12 +93,11 @@ class Graph:
         raise out_of_scope_error(tensor)
 
     def _capture(self, outer: SymbolicTensor) -> SymbolicTensor:
-        for known_outer, inner in self.captures:
-            if known_outer is outer:
-                return inner
-        (inner,) = self._record(placeholder, (), {"spec": outer.spec}, "capture")
-        self.captures.append((outer, inner))
-        return inner
+        if id(outer) not in self._captured:
+            (inner,) = self._record(placeholder, (), {"spec": outer.spec}, "capture")
+            self.captures.append((outer, inner))
+            self._captured[id(outer)] = inner
+        return self._captured[id(outer)]
 
     def _record(self, primitive, inputs, attrs, base_name) -> list[SymbolicTensor]:
         specs = primitive.abstract_eval(*(t.spec for t in inputs), **attrs)

@@ -52,7 +52,12 @@ class ConcreteFunction:
         return any(node.stateful for node in self.graph.nodes)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Call with arguments matching this function's type exactly (rule 26)."""
+        """Call with arguments of this function's type (rule 26).
+
+        All parameters given: each must fit its trace type (``TypeError``
+        otherwise). Otherwise the call is flat: the tensor parameters alone,
+        positionally, checked only when the graph runs (``InvalidArgumentError``).
+        """
         names = [name for name, _ in self.function_type.parameters]
         signature = inspect.Signature(
             [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
@@ -60,19 +65,20 @@ class ConcreteFunction:
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as error:
-            raise _binding_error(error, args, kwargs, signature) from None
+            tensor_parameters = [t for _, t in self.function_type.parameters
+                                 if isinstance(t, trace_type.TensorType)]
+            if kwargs or len(args) != len(tensor_parameters):
+                raise _binding_error(error, args, kwargs, signature) from None
+            return self.call_flat([convert_to_tensor(a) for a in args])
         flat: list[Tensor] = []
         for name, expected in self.function_type.parameters:
             value = bound.arguments[name]
-            if isinstance(expected, trace_type.TensorType):
-                tensor = convert_to_tensor(value)
-                flat.append(tensor)
-            elif not trace_type.from_value(value).is_subtype_of(expected):
-                raise _binding_error(
-                    TypeError(f"Can not cast {value!r} to {expected!r}"), args, kwargs, signature
-                )
-            else:
-                flat.extend(expected.tensors(value))
+            given = trace_type.from_value(value)
+            if not given.is_subtype_of(expected):
+                shown = value if isinstance(given, trace_type.Literal) else given
+                cast = TypeError(f"Can not cast {shown!r} to {expected!r}")
+                raise _binding_error(cast, args, kwargs, signature)
+            flat.extend(expected.tensors(value))
         return self.call_flat(flat)
 
     def call_flat(self, arguments: Sequence[Tensor]) -> Any:
@@ -184,11 +190,7 @@ class Function:
 
     def pretty_printed_concrete_signatures(self) -> str:
         """Every cached concrete function's signature, in tracing order."""
-        return "\n\n".join(
-            f"{self.name}({', '.join(n for n, _ in t.parameters)})\n"
-            + concrete.pretty_printed_signature()
-            for t, concrete in self._cache
-        )
+        return "\n\n".join(concrete.pretty_printed_signature() for _, concrete in self._cache)
 
     # -- step 2: binding ---------------------------------------------------------------
     def _bind(self, args: tuple, kwargs: dict) -> tuple[FunctionType, dict[str, Any]]:

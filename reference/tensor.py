@@ -9,7 +9,6 @@ Both share the Python operators, which dispatch to the ops.
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,6 +25,7 @@ class Tensor:
 
     dtype: dtypes.DType
     shape: Shape
+    __array_priority__ = 100  # NumPy operands defer to the tensor's reflected operators
 
     @property
     def ndim(self) -> int | None:
@@ -49,7 +49,7 @@ class Tensor:
 
         op = getattr(arithmetic, op_name)
         if reflected:
-            return op(convert_to_tensor(other, dtype=self.dtype), self)
+            return op(_reflected_operand(other, self), self)
         return op(self, other)
 
     def __add__(self, other):
@@ -127,17 +127,19 @@ class Tensor:
     def __ge__(self, other):
         return self._compare("greater_equal", other)
 
-    def __eq__(self, other):  # elementwise, as in TF2; unconvertible operands compare unequal
-        try:
-            return self._compare("equal", other)
-        except (TypeError, ValueError):
+    def __eq__(self, other):  # elementwise, as in TF2; incompatible shapes compare unequal
+        from .ops import comparison
+
+        if other is None:
             return False
+        return comparison.equal(self, _reflected_operand(other, self), incompatible_shapes=False)
 
     def __ne__(self, other):
-        try:
-            return self._compare("not_equal", other)
-        except (TypeError, ValueError):
+        from .ops import comparison
+
+        if other is None:
             return True
+        return comparison.not_equal(self, _reflected_operand(other, self), incompatible_shapes=False)
 
     def __and__(self, other):
         return self._compare("logical_and", other)
@@ -154,6 +156,11 @@ class Tensor:
         from .ops import shaping
 
         return shaping.strided_slice(self, index)
+
+
+def _reflected_operand(other: Any, tensor: Tensor) -> Tensor:
+    """A non-tensor operand must convert to the tensor's dtype (TypeError otherwise)."""
+    return other if isinstance(other, Tensor) else convert_to_tensor(other, dtype=tensor.dtype)
 
 
 class EagerTensor(Tensor):
@@ -210,7 +217,7 @@ class EagerTensor(Tensor):
 
 def _numpy_text(value: np.ndarray, is_repr: bool) -> str:
     if value.ndim == 0:
-        return repr(value.item()) if value.dtype == object else str(value[()])
+        return repr(value.item()) if is_repr or value.dtype == object else str(value[()])
     return repr(value) if is_repr else str(value)
 
 
@@ -258,7 +265,8 @@ class SymbolicTensor(Tensor):
         return f"<ts.Tensor '{self.name}' shape={format_shape(self.shape)} dtype={self.dtype.name}>"
 
     def __str__(self) -> str:
-        return f'Tensor("{self.name}", shape={format_shape(self.shape)}, dtype={self.dtype.name})'
+        shape = "" if self.shape is None else f"shape={format_shape(self.shape)}, "
+        return f'Tensor("{self.name}", {shape}dtype={self.dtype.name})'
 
 
 class TensorRef:
@@ -306,10 +314,10 @@ def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = 
     if want is None and dtype_hint is not None:
         hint = dtypes.as_dtype(dtype_hint)
         try:
-            return _convert_python(value, hint, strict=True)
+            return _convert_python(value, hint)
         except (TypeError, ValueError):
             pass
-    return _convert_python(value, want, strict=True)
+    return _convert_python(value, want)
 
 
 def constant(value: object, dtype: object = None, shape: object = None) -> EagerTensor:
@@ -319,7 +327,7 @@ def constant(value: object, dtype: object = None, shape: object = None) -> Eager
         value = value.numpy()
     elif isinstance(value, SymbolicTensor):
         raise TypeError(f"ts.constant needs a concrete value, got the symbolic tensor {value!r}.")
-    tensor = _convert_python(value, want, strict=not isinstance(value, (np.ndarray, np.generic)))
+    tensor = _convert_python(value, want)
     if shape is not None:
         target = tuple(shape)  # type: ignore[arg-type]
         array = tensor.numpy()
@@ -331,15 +339,21 @@ def constant(value: object, dtype: object = None, shape: object = None) -> Eager
     return tensor
 
 
-def _convert_python(value: object, want: dtypes.DType | None, strict: bool) -> EagerTensor:
-    """Python or NumPy data to an eager tensor; ``strict`` forbids lossy conversion."""
+def _convert_python(value: object, want: dtypes.DType | None) -> EagerTensor:
+    """Python or NumPy data to an eager tensor of ``want`` (or the value's own dtype).
+
+    NumPy data is cast to ``want``. A Python value converts only where no
+    information is lost by kind: bool -> int/float, int -> float, never float -> int
+    and nothing -> bool; otherwise ``TypeError``, as in TensorFlow.
+    """
     if isinstance(value, (np.ndarray, np.generic)):
         own = dtypes.as_dtype(value.dtype)
         if want is None or want == own:
             return EagerTensor(np.asarray(value), own)
-        if strict:
+        if dtypes.string in (own, want):
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {want.name}")
-        return EagerTensor(np.asarray(value).astype(want.numpy_dtype), want)
+        with np.errstate(all="ignore"):
+            return EagerTensor(np.asarray(value).astype(want.numpy_dtype), want)
     inferred = dtypes.infer_python_dtype(value)
     target = want or inferred
     try:
@@ -348,7 +362,7 @@ def _convert_python(value: object, want: dtypes.DType | None, strict: bool) -> E
         raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
     if array.dtype == object and target != dtypes.string:
         raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
-    if target != inferred and not _converts_exactly(array, inferred, target):
+    if (_kind(inferred), _kind(target)) not in _LOSSLESS:
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {target.name}")
     if target == dtypes.string:
         return EagerTensor(np.vectorize(_to_bytes, otypes=[object])(array), target)
@@ -357,12 +371,16 @@ def _convert_python(value: object, want: dtypes.DType | None, strict: bool) -> E
     return EagerTensor(array.astype(target.numpy_dtype), target)
 
 
-def _converts_exactly(array: np.ndarray, source: dtypes.DType, target: dtypes.DType) -> bool:
-    if target == dtypes.string or source == dtypes.string or source.is_bool or target.is_bool:
-        return False
-    if target.is_floating:
-        return True
-    return bool(np.all(np.mod(array, 1) == 0))
+_LOSSLESS = {("bool", "bool"), ("bool", "int"), ("bool", "float"), ("int", "int"),
+             ("int", "float"), ("float", "float"), ("string", "string")}
+
+
+def _kind(dtype: dtypes.DType) -> str:
+    if dtype.is_integer:
+        return "int"
+    if dtype.is_floating:
+        return "float"
+    return dtype.name
 
 
 def _fits(array: np.ndarray, dtype: dtypes.DType) -> np.ndarray:
@@ -373,8 +391,3 @@ def _fits(array: np.ndarray, dtype: dtypes.DType) -> np.ndarray:
 
 def _to_bytes(item: object) -> bytes:
     return item.encode() if isinstance(item, str) else bytes(item)
-
-
-def python_scalar(value: object) -> bool:
-    """True for the Python values that TensorFlow keys by value: bool, int, float, str, None."""
-    return value is None or isinstance(value, (bool, numbers.Number, str, bytes))

@@ -1,10 +1,9 @@
 """Mutant: ``.numpy()`` works inside a trace (it returns zeros of the static shape)."""
 
-import numpy as np
-
-from tracespec.reference.tensor import SymbolicTensor
-
 from unittest import mock
+
+import numpy as np
+from tracespec.reference.tensor import SymbolicTensor
 
 from .base import Mutant
 

@@ -91,7 +91,7 @@ multiply = _binary_op(multiply_p)
 divide = _binary_op(divide_p)
 floordiv = _binary_op(floordiv_p)
 mod = _binary_op(mod_p)
-pow = _binary_op(pow_p)  # noqa: A001 - TensorFlow's name
+pow = _binary_op(pow_p)
 maximum = _binary_op(maximum_p)
 minimum = _binary_op(minimum_p)
 
@@ -130,7 +130,7 @@ def _unary_op(primitive: Primitive):
 
 
 negative = _unary_op(negative_p)
-abs = _unary_op(abs_p)  # noqa: A001 - TensorFlow's name
+abs = _unary_op(abs_p)
 square = _unary_op(square_p)
 sqrt = _unary_op(sqrt_p)
 exp = _unary_op(exp_p)

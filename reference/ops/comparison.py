@@ -15,27 +15,47 @@ _BOOL = (dtypes.bool_,)
 
 
 def _compare_rule(name: str, allowed):
-    def rule(x: TensorSpec, y: TensorSpec) -> TensorSpec:
+    def rule(x: TensorSpec, y: TensorSpec, *, incompatible_shapes: bool = True) -> TensorSpec:
         rules.check_same_dtype(name, x, y)
         rules.check_dtype(name, x, allowed)
-        return TensorSpec(rules.broadcast_shapes(name, x.shape, y.shape), dtypes.bool_)
+        try:
+            shape = rules.broadcast_shapes(name, x.shape, y.shape)
+        except ValueError:
+            if incompatible_shapes:
+                raise
+            shape = ()  # `==` on incompatible shapes is a scalar False (True for `!=`)
+        if not incompatible_shapes and (shape is None or None in shape):
+            shape = None  # only the run time knows whether the shapes are compatible
+        return TensorSpec(shape, dtypes.bool_)
 
     return rule
 
 
-def _compare_kernel(kernel):
-    def run(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _compare_kernel(kernel, unequal_result: bool):
+    def run(x: np.ndarray, y: np.ndarray, *, incompatible_shapes: bool = True) -> np.ndarray:
+        if not incompatible_shapes and not _broadcastable(x, y):
+            return np.array(unequal_result)
         rules.elementwise_kernel_broadcast(x, y)
         return kernel(x, y)
 
     return run
 
 
-def _compare_op(name: str, allowed, kernel):
-    primitive = Primitive(name, _compare_rule(name, allowed), _compare_kernel(kernel))
+def _broadcastable(x: np.ndarray, y: np.ndarray) -> bool:
+    try:
+        np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        return False
+    return True
 
-    def op(x: object, y: object) -> Tensor:
-        return bind(primitive, *rules.operands(x, y))
+
+def _compare_op(name: str, allowed, kernel, unequal_result: bool = False):
+    primitive = Primitive(
+        name, _compare_rule(name, allowed), _compare_kernel(kernel, unequal_result)
+    )
+
+    def op(x: object, y: object, **attrs) -> Tensor:
+        return bind(primitive, *rules.operands(x, y), **attrs)
 
     op.__name__ = name
     op.__doc__ = f"Elementwise ``{name}``, giving a ``bool`` tensor."
@@ -43,7 +63,7 @@ def _compare_op(name: str, allowed, kernel):
 
 
 equal = _compare_op("equal", _ANY, np.equal)
-not_equal = _compare_op("not_equal", _ANY, np.not_equal)
+not_equal = _compare_op("not_equal", _ANY, np.not_equal, unequal_result=True)
 less = _compare_op("less", rules.NUMERIC, np.less)
 less_equal = _compare_op("less_equal", rules.NUMERIC, np.less_equal)
 greater = _compare_op("greater", rules.NUMERIC, np.greater)

@@ -68,7 +68,7 @@ def _range_kernel(start: np.ndarray, limit: np.ndarray, delta: np.ndarray, *, le
 range_p = Primitive("range", _range_rule, _range_kernel)
 
 
-def range(start: object, limit: object = None, delta: object = 1, dtype: object = None) -> Tensor:  # noqa: A001
+def range(start: object, limit: object = None, delta: object = 1, dtype: object = None) -> Tensor:
     """``[start, start + delta, ...)`` up to ``limit``, like Python's ``range``."""
     if limit is None:
         start, limit = 0, start

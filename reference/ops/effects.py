@@ -21,15 +21,41 @@ from ..tensor_spec import TensorSpec
 
 
 def format_value(value: np.ndarray) -> str:
-    """How ``ts.print`` shows a tensor: like ``tf.print`` (bools as 1/0, strings quoted)."""
-    if value.dtype == object:
-        items = np.vectorize(lambda b: '"' + b.decode(errors="replace") + '"', otypes=[object])
-        return str(items(value)) if value.ndim else items(value).item()
-    if value.dtype == np.bool_:
-        value = value.astype(np.int8)
+    """How ``ts.print`` shows a tensor, as ``tf.print`` does.
+
+    Booleans print as 1/0, strings in quotes, floats in the shortest of 6 or 9
+    significant digits (15 or 17 for float64) that reads back exactly, and each
+    dimension longer than 6 as its first 3 and last 3 entries around ``...``.
+    """
     if value.ndim == 0:
-        return np.format_float_positional(value, trim="-") if value.dtype.kind == "f" else str(value)
-    return np.array2string(value, separator=" ", threshold=1000, edgeitems=3)
+        return _scalar(value[()], value.dtype)
+    return _nested(value, depth=1)
+
+
+def _nested(value: np.ndarray, depth: int) -> str:
+    rows = list(range(len(value)))
+    if len(rows) > 2 * SUMMARIZE:
+        rows = [*rows[:SUMMARIZE], None, *rows[-SUMMARIZE:]]
+    if value.ndim == 1:
+        items = ["..." if i is None else _scalar(value[i], value.dtype) for i in rows]
+        return "[" + " ".join(items) + "]"
+    items = ["..." if i is None else _nested(value[i], depth + 1) for i in rows]
+    return "[" + ("\n" + " " * depth).join(items) + "]"
+
+
+def _scalar(item: object, dtype: np.dtype) -> str:
+    if dtype.kind == "O":
+        return '"' + item.decode(errors="replace") + '"'  # type: ignore[union-attr]
+    if dtype == np.bool_:
+        return "1" if item else "0"
+    if dtype.kind != "f":
+        return str(item)
+    short, long = (6, 9) if dtype == np.float32 else (15, 17)
+    text = f"{item:.{short}g}"
+    return text if dtype.type(text) == item or np.isnan(item) else f"{item:.{long}g}"
+
+
+SUMMARIZE = 3
 
 
 def _print_rule(*inputs: TensorSpec, **attrs) -> tuple[()]:
@@ -46,7 +72,7 @@ def _print_kernel(*values: np.ndarray, parts, sep: str, end: str, stream) -> tup
 print_p = Primitive("print", _print_rule, _print_kernel, stateful=True, multiple_results=True)
 
 
-def print(  # noqa: A001 - TensorFlow's name
+def print(
     *inputs: object, output_stream: TextIO | None = None, sep: str = " ", end: str = "\n"
 ) -> None:
     """Print tensors (and Python values, formatted when the op is created) on every execution.
@@ -87,7 +113,7 @@ py_function_p = Primitive(
 )
 
 
-def py_function(func: Callable[..., Any], inp: Sequence[object], Tout: object):  # noqa: N803
+def py_function(func: Callable[..., Any], inp: Sequence[object], Tout: object):
     """Run the Python callable ``func`` eagerly on every execution, even inside a graph.
 
     ``Tout`` is a dtype (one tensor returned) or a list of dtypes (a list returned).

@@ -130,13 +130,12 @@ def _gather_rule(params: TensorSpec, indices: TensorSpec, *, axis: int) -> Tenso
 
 def _gather_kernel(params: np.ndarray, indices: np.ndarray, *, axis: int) -> np.ndarray:
     size = params.shape[axis]
-    bad = np.argwhere((indices < 0) | (indices >= size))
+    bad = np.argwhere((np.atleast_1d(indices) < 0) | (np.atleast_1d(indices) >= size))
     if bad.size:
         position = tuple(int(i) for i in bad[0])
-        label = ",".join(map(str, position))
-        raise errors.InvalidArgumentError(
-            f"indices[{label}] = {indices[position]} is not in [0, {size})"
-        )
+        where = "" if indices.ndim == 0 else "[" + ",".join(map(str, position)) + "]"
+        value = indices[()] if indices.ndim == 0 else indices[position]
+        raise errors.InvalidArgumentError(f"indices{where} = {value} is not in [0, {size})")
     return np.take(params, indices, axis=axis)
 
 
@@ -213,7 +212,7 @@ def strided_slice(x: Tensor, index: object) -> Tensor:
             if item.step == 0:
                 raise ValueError("slice step cannot be zero")
             normalised.append(item)
-        elif item is None or item is Ellipsis or isinstance(item, int) and not isinstance(item, bool):
+        elif item is None or item is Ellipsis or (isinstance(item, int) and not isinstance(item, bool)):
             normalised.append(item)
         else:
             raise TypeError(
