@@ -25,6 +25,9 @@ observe it. Subclass ``Adapter`` and provide:
 ``to_numpy(value)``, ``dtype_name(tensor)``
     the value of a backend tensor as a NumPy array (``None`` if ``value`` is
     not a tensor), and its dtype's spec name (default: ``tensor.dtype.name``).
+``flush_effects()``
+    optional: deliver printed lines that the backend buffers; the suite calls
+    it before recording any other event and at the end of each step.
 ``session()``
     a context manager entered around everything the suite does with the
     backend for one scenario; the base class saves the eager switch and
@@ -104,6 +107,9 @@ class Adapter:
 
     def to_numpy(self, value: Any) -> np.ndarray | None:
         raise NotImplementedError
+
+    def flush_effects(self) -> None:
+        """Deliver buffered ``print`` output now; called before each event is recorded."""
 
     def dtype_name(self, value: Any) -> str:
         """The spec's name of a backend tensor's dtype (``float32``, ``int32``, ``bool``...)."""

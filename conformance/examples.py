@@ -103,7 +103,7 @@ EXAMPLES: dict[str, Scenario] = {
             y = lo
             for _ in range(10):
                 mid = (lo + hi) / 2
-                ts.print("mid", mid.numpy())
+                ts.print("mid", mid)
                 lo, hi = (mid, hi) if (mid * mid < x).numpy() else (lo, mid)
                 y = mid
             return y

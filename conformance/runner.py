@@ -9,6 +9,7 @@ they differ.
 
 from __future__ import annotations
 
+import linecache
 import numbers
 from collections.abc import Callable
 from typing import Any
@@ -48,7 +49,7 @@ def observe(scenario: Scenario, adapter: Adapter, eager: bool) -> list[StepRecor
     with adapter.session():
         namespace = _program_namespace(adapter, events)
         adapter.set_run_eagerly(eager)
-        exec(compile(scenario.source, f"<scenario {scenario.chapter}>", "exec"), namespace)
+        exec(compile(scenario.source, _source_file(scenario.source), "exec"), namespace)
         for step in scenario.steps:
             record = StepRecord(step.source())
             if isinstance(step, SetEager):
@@ -57,6 +58,7 @@ def observe(scenario: Scenario, adapter: Adapter, eager: bool) -> list[StepRecor
                 namespace[step.name] = eval(step.value, namespace)
             else:
                 record.outcome = _run_call(step, namespace, adapter)
+            adapter.flush_effects()
             record.events, events[:] = list(events), []
             record.tracing_counts = {
                 name: adapter.tracing_count(namespace[name]) for name in scenario.functions
@@ -86,17 +88,26 @@ def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str
         )
 
 
+def _source_file(source: str) -> str:
+    """A file name under which ``inspect`` finds the source (autograph needs it)."""
+    name = f"<tracespec scenario {hash(source) & 0xFFFFFFFF:08x}>"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    return name
+
+
 def _program_namespace(adapter: Adapter, events: list[Event]) -> dict[str, Any]:
     namespace: dict[str, Any] = {}
     exec(HELPERS, namespace)
 
     def log(label: str) -> None:
+        adapter.flush_effects()
         events.append(Event("python", label))
 
     def effect(label: str) -> Callable[..., Any]:
         def record(*tensors: Any) -> Any:
             values = [np.asarray(adapter.to_numpy(t), dtype=np.float64).ravel() for t in tensors]
             flat = tuple(float(v) for array in values for v in array)
+            adapter.flush_effects()
             events.append(Event("py_function", label, flat))
             return tensors[0]
 

@@ -82,6 +82,8 @@ def as_dtype(value: object) -> DType:
 def infer_python_dtype(value: object) -> DType:
     """The dtype TensorFlow gives a (possibly nested) Python value."""
     leaves = list(_leaves(value))
+    if not leaves:
+        return float32  # an empty list, as in TensorFlow
     if any(isinstance(v, (str, bytes)) for v in leaves):
         return string
     if leaves and all(isinstance(v, (bool, np.bool_)) for v in leaves):

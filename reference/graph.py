@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import context
-from .primitive import Primitive, out_of_scope_error
+from .primitive import Primitive
 from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec, format_shape
 
@@ -78,7 +77,7 @@ class Graph:
         return self._record(primitive, symbolic, attrs, primitive.name)
 
     def own(self, tensor: Tensor) -> SymbolicTensor:
-        """``tensor`` as a tensor of this graph: captured, baked in, or rejected."""
+        """``tensor`` as a tensor of this graph: its own, captured, or an eager value baked in."""
         if isinstance(tensor, EagerTensor):
             from .ops.creation import constant_primitive
 
@@ -88,9 +87,9 @@ class Graph:
         assert isinstance(tensor, SymbolicTensor)
         if tensor.graph is self:
             return tensor
-        if tensor.graph in context.enclosing_graphs():
-            return self._capture(tensor)
-        raise out_of_scope_error(tensor)
+        # A tensor of another graph is captured. If that graph is not an enclosing trace (a
+        # leaked tensor), calling this graph fails: the capture has no value (rule 45).
+        return self._capture(tensor)
 
     def _capture(self, outer: SymbolicTensor) -> SymbolicTensor:
         if id(outer) not in self._captured:

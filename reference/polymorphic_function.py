@@ -222,8 +222,9 @@ class Function:
                 tensor = _convert_for_signature(value, spec)
             except (TypeError, ValueError) as error:
                 raise _binding_error(error, args, kwargs, shown) from None
-            if not tensor.spec.is_compatible_with(spec):
-                cast = TypeError(f"Can not cast {tensor.spec!r} to {spec!r}")
+            given = tensor if isinstance(tensor, TensorSpec) else tensor.spec
+            if not given.is_compatible_with(spec):
+                cast = TypeError(f"Can not cast {given!r} to {spec!r}")
                 raise _binding_error(cast, args, kwargs, shown)
             arguments[name] = tensor
         parameters = tuple((n, trace_type.TensorType(s)) for n, s in zip(names, self.input_signature))
@@ -318,10 +319,10 @@ def _signature_text(names: list[str], specs: Sequence[TensorSpec]) -> str:
     return "(" + ", ".join(f"{n}: {s!r}" for n, s in zip(names, specs)) + ")"
 
 
-def _convert_for_signature(value: Any, spec: TensorSpec) -> Tensor:
-    """Python values take the spec's dtype; tensors and NumPy data keep their own."""
-    if isinstance(value, (Tensor, np.ndarray, np.generic)):
-        return convert_to_tensor(value)
+def _convert_for_signature(value: Any, spec: TensorSpec) -> Tensor | TensorSpec:
+    """Tensors and ``TensorSpec``s are taken as they are; other values convert to the spec's dtype."""
+    if isinstance(value, (Tensor, TensorSpec)):
+        return value
     return convert_to_tensor(value, dtype=spec.dtype)
 
 

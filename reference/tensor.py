@@ -362,7 +362,7 @@ def _convert_python(value: object, want: dtypes.DType | None) -> EagerTensor:
         raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
     if array.dtype == object and target != dtypes.string:
         raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
-    if (_kind(inferred), _kind(target)) not in _LOSSLESS:
+    if array.size and (_kind(inferred), _kind(target)) not in _LOSSLESS:
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {target.name}")
     if target == dtypes.string:
         return EagerTensor(np.vectorize(_to_bytes, otypes=[object])(array), target)

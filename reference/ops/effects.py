@@ -8,6 +8,7 @@ the graph interpreter never prunes them and runs them in program order. So
 
 from __future__ import annotations
 
+import pprint
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
@@ -77,16 +78,19 @@ def print(
 ) -> None:
     """Print tensors (and Python values, formatted when the op is created) on every execution.
 
+    Strings print as they are and other Python values (NumPy data included) as
+    ``pprint.pformat`` shows them.
+
     ``output_stream`` defaults to ``sys.stderr`` as it is when the print runs.
     """
     tensors: list[Tensor] = []
     parts: list[object] = []
     for value in inputs:
-        if isinstance(value, (Tensor, np.ndarray)):
+        if isinstance(value, Tensor):
             parts.append(len(tensors))
-            tensors.append(convert_to_tensor(value))
-        else:
-            parts.append(str(value))
+            tensors.append(value)
+        else:  # Python values are formatted when the op is created, as tf.print does
+            parts.append(value if isinstance(value, str) else pprint.pformat(value))
     bind(print_p, *tensors, parts=tuple(parts), sep=sep, end=end, stream=output_stream)
 
 
