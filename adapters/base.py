@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import numpy as np
+
 from tracespec.reference.policies import TENSORFLOW, Policies
 
 CAPABILITIES = frozenset({
@@ -107,6 +108,10 @@ class Adapter:
 
     def to_numpy(self, value: Any) -> np.ndarray | None:
         raise NotImplementedError
+
+    def spelled_as_spec(self, text: str) -> str:
+        """``text`` (a repr or message) with the backend's own names spelled as the spec's."""
+        return text
 
     def flush_effects(self) -> None:
         """Deliver buffered ``print`` output now; called before each event is recorded."""

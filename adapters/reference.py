@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 import tracespec.reference as ts
 from tracespec.reference import errors
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
@@ -27,11 +28,11 @@ from typing import Any, TextIO
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-import tensorflow as tf  # noqa: E402
+import tensorflow as tf
 
-import tracespec.reference as ts  # noqa: E402
+import tracespec.reference as ts
 
-from .base import Adapter, LinePrinter, Namespace  # noqa: E402
+from .base import Adapter, LinePrinter, Namespace
 
 ALIASES = {"mod": "floormod", "bool": "bool", "DType": "dtypes.DType"}
 NOT_MAPPED = {"EagerTensor", "SymbolicTensor", "Function", "ConcreteFunction"}
@@ -125,9 +126,17 @@ class TensorFlowAdapter(Adapter):
 
             return wrap if func is None else wrap(func)
 
+        def py_function(func: Any, inp: Any, Tout: Any, name: Any = None) -> Any:
+            def after_pending_prints(*args: Any) -> Any:
+                printer.drain()  # prints that ran before this callback come first
+                return func(*args)
+
+            return tf.py_function(after_pending_prints, inp, Tout, name=name)
+
         vocabulary = {n: _lookup(n) for n in ts.__all__ if n not in NOT_MAPPED}
         vocabulary.update(
             print=printer.print,
+            py_function=py_function,
             function=function,
             config=Namespace(tf.config, run_functions_eagerly=tf.config.run_functions_eagerly,
                              functions_run_eagerly=tf.config.functions_run_eagerly),
@@ -135,6 +144,9 @@ class TensorFlowAdapter(Adapter):
         missing = sorted(n for n, v in vocabulary.items() if v is None)
         assert not missing, f"TensorFlow lacks {missing}"
         return Namespace(tf, **vocabulary)
+
+    def spelled_as_spec(self, text: str) -> str:
+        return re.sub(r"\btf\.", "ts.", text)
 
     def flush_effects(self) -> None:
         for printer in self._printers:
@@ -165,17 +177,26 @@ class TensorFlowAdapter(Adapter):
 
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
+        """Also: TensorFlow's retracing warnings go to the spec's ``tracespec`` logger; its
+        other log records (autograph's notes) are dropped."""
         logger = logging.getLogger("tensorflow")
-        level = logger.level
-        logger.setLevel(logging.ERROR)  # retracing and autograph warnings are not observations
+        saved = logger.handlers[:], logger.propagate
+        logger.handlers[:], logger.propagate = [_RetracingWarnings()], False
         try:
             with super().session():
                 yield
         finally:
-            logger.setLevel(level)
+            logger.handlers[:], logger.propagate = saved
             for printer in self._printers:
                 printer.close()
             self._printers.clear()
+
+
+class _RetracingWarnings(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "triggered tf.function retracing" in message:
+            logging.getLogger("tracespec").warning("%s", message)
 
 
 adapter = TensorFlowAdapter()

@@ -42,6 +42,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 import tracespec.reference as ts
 
 GROWTH_SIZES = (10, 100, 1_000, 10_000)

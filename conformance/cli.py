@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tracespec.adapters.registry import AdapterError, importable, known_backends, load
 
 from . import report

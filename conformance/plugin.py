@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
 from tracespec.adapters.base import Adapter
 from tracespec.adapters.registry import AdapterError, load
 

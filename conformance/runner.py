@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 from tracespec.adapters.base import Adapter
 from tracespec.adapters.reference import ReferenceAdapter
 from tracespec.reference import policies

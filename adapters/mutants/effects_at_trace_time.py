@@ -19,6 +19,7 @@ def add_node(self, primitive, inputs, attrs):
         stack.clear()
         try:  # run the effect now, on zeros, as a trace-time-only op would
             import numpy as np
+
             from tracespec.reference.tensor import EagerTensor
 
             fake = [EagerTensor(np.zeros([d or 0 for d in (t.shape or ())]), t.dtype)

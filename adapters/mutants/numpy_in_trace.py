@@ -3,6 +3,7 @@
 from unittest import mock
 
 import numpy as np
+
 from tracespec.reference.tensor import SymbolicTensor
 
 from .base import Mutant

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from tracespec.conformance import strategies
 from tracespec.conformance.examples import EXAMPLES
 from tracespec.conformance.plugin import MODES, verify
