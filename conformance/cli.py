@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -30,10 +31,25 @@ def main(argv: list[str] | None = None) -> int:
                        help="run in parallel with pytest-xdist (a number or 'auto')")
     check.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     commands.add_parser("backends", help="list the known backends and whether each loads")
+    matrix = commands.add_parser("matrix", help="write the conformance matrix of report.json files")
+    matrix.add_argument("reports", nargs="+", type=Path, help="report.json files")
+    matrix.add_argument("--update", type=Path, metavar="PAGE",
+                        help="replace the generated section of PAGE (e.g. docs/conformance.md)")
     args = parser.parse_args(argv)
     if args.command == "backends":
         return list_backends()
+    if args.command == "matrix":
+        return write_matrix(args.reports, args.update)
     return run_check(args)
+
+
+def write_matrix(paths: list[Path], page: Path | None) -> int:
+    reports = [json.loads(path.read_text()) for path in paths]
+    if page is None:
+        print(report.matrix(reports))
+    else:
+        report.update_matrix(page, reports)
+    return 0
 
 
 def list_backends() -> int:

@@ -9,9 +9,12 @@ they differ.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import linecache
+import logging
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -47,10 +50,12 @@ def observe(scenario: Scenario, adapter: Adapter, eager: bool) -> list[StepRecor
         raise Unsupported(f"{adapter.name} lacks {', '.join(sorted(missing))}")
     records: list[StepRecord] = []
     events: list[Event] = []
-    with adapter.session():
+    with contextlib.ExitStack() as stack, adapter.session(), _quiet(logging.getLogger("tracespec")):
         namespace = _program_namespace(adapter, events)
         adapter.set_run_eagerly(eager)
-        exec(compile(scenario.source, _source_file(scenario.source), "exec"), namespace)
+        filename = _source_file(scenario.source)
+        stack.callback(linecache.cache.pop, filename, None)
+        exec(compile(scenario.source, filename, "exec"), namespace)
         for step in scenario.steps:
             record = StepRecord(step.source())
             if isinstance(step, SetEager):
@@ -89,9 +94,23 @@ def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str
         )
 
 
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Retracing warnings are not part of an observation: silence them while observing."""
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        yield
+    finally:
+        logger.disabled = disabled
+
+
 def _source_file(source: str) -> str:
-    """A file name under which ``inspect`` finds the source (autograph needs it)."""
-    name = f"<tracespec scenario {hash(source) & 0xFFFFFFFF:08x}>"
+    """A new file name under which ``inspect`` finds the source (autograph needs it).
+
+    Unique per run: code objects compiled from equal text under one name compare equal, and
+    autograph caches its conversions by code object.
+    """
+    name = f"<tracespec scenario {next(_runs)}>"
     linecache.cache[name] = (len(source), None, source.splitlines(True), name)
     return name
 
@@ -152,4 +171,5 @@ def _outcome(value: Any, adapter: Adapter) -> Any:
     return PythonLeaf(type(value).__name__, "<object>")
 
 
+_runs = itertools.count(1)
 REFERENCE = ReferenceAdapter()
