@@ -54,10 +54,21 @@ class ConcreteFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call with arguments of this function's type (rule 26).
 
-        All parameters given: each must fit its trace type (``TypeError``
-        otherwise). Otherwise the call is flat: the tensor parameters alone,
-        positionally, checked only when the graph runs (``InvalidArgumentError``).
+        First the structured call: every parameter bound and fitting its trace type. If
+        that fails, the flat call: the tensor parameters alone, positionally, checked only
+        when the graph runs (``InvalidArgumentError``). If neither applies, the structured
+        call's ``TypeError``.
         """
+        try:
+            return self.call_flat(self._structured_arguments(args, kwargs))
+        except TypeError as structured_error:
+            tensor_parameters = [t for _, t in self.function_type.parameters
+                                 if isinstance(t, trace_type.TensorType)]
+            if kwargs or len(args) != len(tensor_parameters):
+                raise structured_error from None
+            return self.call_flat([convert_to_tensor(a) for a in args])
+
+    def _structured_arguments(self, args: tuple, kwargs: dict) -> list[Tensor]:
         names = [name for name, _ in self.function_type.parameters]
         signature = inspect.Signature(
             [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
@@ -65,21 +76,19 @@ class ConcreteFunction:
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as error:
-            tensor_parameters = [t for _, t in self.function_type.parameters
-                                 if isinstance(t, trace_type.TensorType)]
-            if kwargs or len(args) != len(tensor_parameters):
-                raise _binding_error(error, args, kwargs, signature) from None
-            return self.call_flat([convert_to_tensor(a) for a in args])
+            raise _binding_error(error, args, kwargs, signature) from None
         flat: list[Tensor] = []
         for name, expected in self.function_type.parameters:
             value = bound.arguments[name]
+            if isinstance(expected, trace_type.TensorType) and not isinstance(value, Tensor):
+                value = convert_to_tensor(value, dtype_hint=expected.spec.dtype)
             given = trace_type.from_value(value)
             if not given.is_subtype_of(expected):
                 shown = value if isinstance(given, trace_type.Literal) else given
                 cast = TypeError(f"Can not cast {shown!r} to {expected!r}")
                 raise _binding_error(cast, args, kwargs, signature)
             flat.extend(expected.tensors(value))
-        return self.call_flat(flat)
+        return flat
 
     def call_flat(self, arguments: Sequence[Tensor]) -> Any:
         """Run (or, inside a trace, record a call of) the graph on flat tensor arguments."""
@@ -147,6 +156,7 @@ class Function:
         self.reduce_retracing = reduce_retracing
         self.autograph = autograph
         self.name = getattr(python_function, "__name__", type(python_function).__name__)
+        self.qualified_name = getattr(python_function, "__qualname__", self.name)
         self._signature = inspect.signature(python_function)
         self._cache: list[tuple[FunctionType, ConcreteFunction]] = []
         self._bound: weakref.WeakKeyDictionary[object, Function] = weakref.WeakKeyDictionary()
@@ -181,6 +191,8 @@ class Function:
 
         Never executes, and traces even when functions run eagerly (rules 3, 57).
         """
+        if self.input_signature is not None and not args and not kwargs:
+            args = self.input_signature
         function_type, arguments = self._bind(args, kwargs)
         return self._lookup_or_trace(function_type, arguments)
 
@@ -270,7 +282,7 @@ class Function:
         modified = [n for n, v in placeholders.items() if _structure_snapshot(v) != before[n]]
         if modified:
             raise ValueError(
-                f"{self.name}({', '.join(placeholders)}) should not modify its Python input "
+                f"{self.qualified_name}({', '.join(placeholders)}) should not modify its Python input "
                 "arguments. Modifying a copy is allowed. The following parameter(s) were "
                 f"modified: {', '.join(modified)}"
             )

@@ -64,12 +64,25 @@ def execute_eagerly(
     for tensor in inputs:
         if isinstance(tensor, SymbolicTensor):
             raise out_of_scope_error(tensor)
+    values = [t._value for t in inputs]
     try:
         specs = _as_tuple(primitive.abstract_eval(*(t.spec for t in inputs), **attrs))
     except (TypeError, ValueError) as error:
-        raise errors.InvalidArgumentError(f"{error} [Op:{primitive.name}]") from None
-    arrays = _as_tuple(primitive.kernel(*(t._value for t in inputs), **attrs))
+        raise errors.InvalidArgumentError(f"{_kernel_message(primitive, values, attrs, error)} "
+                                          f"[Op:{primitive.name}]") from None
+    arrays = _as_tuple(primitive.kernel(*values, **attrs))
     return [EagerTensor(a, s.dtype) for a, s in zip(arrays, specs)]
+
+
+def _kernel_message(primitive: Primitive, values: list, attrs: dict, error: Exception) -> str:
+    """An eager rule violation reads as the kernel reports it, when the kernel checks it."""
+    try:
+        primitive.kernel(*values, **attrs)
+    except errors.InvalidArgumentError as kernel_error:
+        return kernel_error.message
+    except Exception:  # the kernel does not check this; the rule's message says it
+        pass
+    return str(error)
 
 
 def out_of_scope_error(tensor: SymbolicTensor) -> TypeError:

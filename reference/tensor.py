@@ -212,6 +212,8 @@ class EagerTensor(Tensor):
 
     def __str__(self) -> str:
         text = _numpy_text(self._value, is_repr=False)
+        if "\n" in text:
+            text = "\n" + text
         return f"ts.Tensor({text}, shape={format_shape(self.shape)}, dtype={self.dtype.name})"
 
 

@@ -176,7 +176,7 @@ def _matmul_rule(a: TensorSpec, b: TensorSpec) -> TensorSpec:
 
 def _matmul_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
-        shapes = ", ".join("[" + ",".join(map(str, s.shape)) + "]" for s in (a, b))
+        shapes = ", ".join(f"In[{i}]: [" + ",".join(map(str, s.shape)) + "]" for i, s in enumerate((a, b)))
         raise errors.InvalidArgumentError(f"Matrix size-incompatible: {shapes}")
     with np.errstate(all="ignore"):
         return np.matmul(a, b)

@@ -64,7 +64,10 @@ def _print_rule(*inputs: TensorSpec, **attrs) -> tuple[()]:
 
 
 def _print_kernel(*values: np.ndarray, parts, sep: str, end: str, stream) -> tuple[()]:
-    pieces = [format_value(values[p]) if isinstance(p, int) else p for p in parts]
+    if parts == (0,) and values[0].dtype.kind == "O" and values[0].ndim == 0:
+        pieces = [values[0][()].decode(errors="replace")]  # a lone string prints as it is
+    else:
+        pieces = [format_value(values[p]) if isinstance(p, int) else p for p in parts]
     target = stream if stream is not None else sys.stderr
     target.write(sep.join(pieces) + end)
     return ()

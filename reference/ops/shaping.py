@@ -52,7 +52,7 @@ def _reshape_kernel(x: np.ndarray, *, shape: tuple[int, ...]) -> np.ndarray:
     except ValueError:
         raise errors.InvalidArgumentError(
             f"Input to reshape is a tensor with {x.size} values, but the requested shape "
-            f"is {list(shape)}"
+            f"has {int(np.prod(shape))}"
         ) from None
 
 
