@@ -1,0 +1,230 @@
+"""Chapter 5: errors (rules ERROR-1..3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tracespec.reference as ts
+
+InvalidArgumentError = ts.errors.InvalidArgumentError
+OperatorNotAllowedInGraphError = ts.errors.OperatorNotAllowedInGraphError
+
+
+# --------------------------------------------------------------------------------------
+# ERROR-1: a Python exception in the body surfaces from the tracing call, every call
+# --------------------------------------------------------------------------------------
+
+class MyError(Exception):
+    pass
+
+
+@pytest.mark.parametrize("error_class", [ValueError, KeyError, RuntimeError, MyError])
+def test_ERROR_1_python_exception_keeps_its_class_on_every_call(error_class):
+    runs = []
+
+    @ts.function
+    def raiser(x, flag):
+        runs.append(flag)
+        if flag:
+            raise error_class("boom at trace")
+        return x
+
+    for attempt in (1, 2, 3):
+        with pytest.raises(error_class, match="boom at trace"):
+            raiser(ts.constant(1), True)
+        assert len(runs) == attempt  # nothing was cached: every call traced again
+    assert raiser.experimental_get_tracing_count() == 0
+
+
+def test_ERROR_1_the_error_comes_from_the_tracing_call_only():
+    @ts.function
+    def f(x, flag):
+        if flag:
+            raise ValueError("only when traced with flag=True")
+        return x * 2
+
+    assert int(f(ts.constant(2), False)) == 4
+    with pytest.raises(ValueError, match="only when traced with flag=True"):
+        f(ts.constant(2), True)
+    assert int(f(ts.constant(3), False)) == 6  # the good trace is untouched
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_ERROR_1_eager_raises_the_same_class():
+    @ts.function
+    def raiser(x):
+        raise MyError("custom")
+
+    ts.config.run_functions_eagerly(True)
+    for _ in range(2):
+        with pytest.raises(MyError, match="custom"):
+            raiser(ts.constant(1))
+
+
+def test_ERROR_1_error_from_an_op_at_trace_time_keeps_its_class():
+    @ts.function
+    def f(x):
+        return ts.reshape(x, [4, 2])
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 6 elements"):
+            f(ts.range(6))
+    assert f.experimental_get_tracing_count() == 0
+
+
+# --------------------------------------------------------------------------------------
+# ERROR-2: run-time errors are InvalidArgumentError and not sticky
+# --------------------------------------------------------------------------------------
+
+def test_ERROR_2_runtime_error_in_a_graph_is_invalid_argument():
+    @ts.function
+    def pick(x, i):
+        return ts.gather(x, i)
+
+    x = ts.constant([10.0, 20.0])
+    assert float(pick(x, ts.constant(1))) == 20.0
+    with pytest.raises(InvalidArgumentError) as info:
+        pick(x, ts.constant(5))
+    message = str(info.value)
+    assert message.startswith("Graph execution error:")
+    assert "indices = 5 is not in [0, 2)" in message  # TF 2.21 kernel text
+    assert isinstance(info.value, ts.errors.OpError)
+
+
+def test_ERROR_2_runtime_errors_are_not_sticky():
+    @ts.function
+    def pick(x, i):
+        return ts.gather(x, i)
+
+    x = ts.constant([10.0, 20.0, 30.0])
+    with pytest.raises(InvalidArgumentError):
+        pick(x, ts.constant([7]))
+    np.testing.assert_array_equal(pick(x, ts.constant([2])).numpy(), [30.0])
+    with pytest.raises(InvalidArgumentError):
+        pick(x, ts.constant([-1]))
+    np.testing.assert_array_equal(pick(x, ts.constant([0])).numpy(), [10.0])
+    assert pick.experimental_get_tracing_count() == 1
+
+
+def test_ERROR_2_eager_runtime_error_has_no_graph_prefix():
+    with pytest.raises(InvalidArgumentError) as info:
+        ts.gather(ts.constant([10.0, 20.0]), ts.constant(5))
+    assert "Graph execution error" not in str(info.value)
+    assert "indices = 5 is not in [0, 2)" in str(info.value)
+    with pytest.raises(InvalidArgumentError, match=r"indices\[1,0\] = 5 is not in \[0, 2\)"):
+        ts.gather(ts.constant([10.0, 20.0]), ts.constant([[0, 1], [5, 0]]))
+    ts.config.run_functions_eagerly(True)
+    with pytest.raises(InvalidArgumentError) as info:
+        ts.function(lambda x: ts.gather(x, ts.constant(5)))(ts.constant([10.0, 20.0]))
+    assert "Graph execution error" not in str(info.value)
+
+
+def test_ERROR_2_py_function_failure_is_a_runtime_invalid_argument():
+    def fail_on_negative(v):
+        if v.numpy() < 0:
+            raise ValueError("negative input")
+        return v
+
+    @ts.function
+    def f(x):
+        return ts.py_function(fail_on_negative, [x], ts.int32)
+
+    assert int(f(ts.constant(1))) == 1
+    with pytest.raises(InvalidArgumentError, match="negative input"):
+        f(ts.constant(-1))
+    assert int(f(ts.constant(2))) == 2
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_ERROR_2_integer_division_by_zero_at_run_time_then_recovery():
+    f = ts.function(lambda a, b: a // b)
+    with pytest.raises(InvalidArgumentError, match="Integer division by zero"):
+        f(ts.constant(1), ts.constant(0))
+    assert int(f(ts.constant(7), ts.constant(2))) == 3
+
+
+# --------------------------------------------------------------------------------------
+# ERROR-3: a symbolic tensor as a Python bool fails at trace time
+# --------------------------------------------------------------------------------------
+
+def _sign(x):
+    if x > 0:
+        return x
+    return -x
+
+
+@pytest.mark.parametrize("value", [3, -3, 0])
+def test_ERROR_3_symbolic_bool_fails_at_trace_time_whatever_the_data(value):
+    f = ts.function(_sign, autograph=False)
+    with pytest.raises(OperatorNotAllowedInGraphError,
+                       match=r"Using a symbolic `ts\.Tensor` as a Python `bool` is not allowed"):
+        f(ts.constant(value))
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_ERROR_3_the_error_is_a_type_error():
+    assert issubclass(OperatorNotAllowedInGraphError, TypeError)
+    f = ts.function(_sign, autograph=False)
+    with pytest.raises(TypeError):
+        f(ts.constant(1))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        lambda x: x if x > 0 and x < 5 else -x,
+        lambda x: ts.constant(1) if not (x > 0) else x,
+        lambda x: [y for y in [x] if y > 0],
+    ],
+    ids=["and", "not", "filter"],
+)
+def test_ERROR_3_every_python_bool_use_is_rejected(body):
+    f = ts.function(body, autograph=False)
+    with pytest.raises(OperatorNotAllowedInGraphError):
+        f(ts.constant(2))
+
+
+def test_ERROR_3_while_on_a_symbolic_tensor_is_rejected():
+    def countdown(n):
+        while n > 0:
+            n = n - 1
+        return n
+
+    with pytest.raises(OperatorNotAllowedInGraphError):
+        ts.function(countdown, autograph=False)(ts.constant(3))
+    ts.config.run_functions_eagerly(True)
+    assert int(ts.function(countdown, autograph=False)(ts.constant(3))) == 0
+
+
+def test_ERROR_3_iterating_a_symbolic_tensor_is_rejected():
+    def total(x):
+        acc = ts.constant(0)
+        for item in x:
+            acc = acc + item
+        return acc
+
+    with pytest.raises(OperatorNotAllowedInGraphError,
+                       match=r"Iterating over a symbolic `ts\.Tensor` is not allowed"):
+        ts.function(total, autograph=False)(ts.constant([1, 2, 3]))
+    ts.config.run_functions_eagerly(True)
+    assert int(ts.function(total, autograph=False)(ts.constant([1, 2, 3]))) == 6
+
+
+def test_ERROR_3_eager_runs_python_control_flow_on_the_value():
+    f = ts.function(_sign, autograph=False)
+    ts.config.run_functions_eagerly(True)
+    assert int(f(ts.constant(3))) == 3
+    assert int(f(ts.constant(-3))) == 3
+    assert int(_sign(ts.constant(-5))) == 5  # plain eager Python, no function at all
+
+
+def test_ERROR_3_python_bool_of_python_values_is_fine_in_a_trace():
+    @ts.function(autograph=False)
+    def f(x, positive):
+        if positive:  # a Python bool: decided at trace time
+            return x
+        return -x
+
+    assert int(f(ts.constant(2), True)) == 2
+    assert int(f(ts.constant(2), False)) == -2

@@ -1,0 +1,835 @@
+"""Chapter 1: tensors and ops (rules TENSOR-1..5, OP-1..6).
+
+Expected values come from the catalogue, from TensorFlow 2.21 (observed, with
+``tf`` written ``ts``), or from NumPy computed independently in the test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tracespec.reference as ts
+
+InvalidArgumentError = ts.errors.InvalidArgumentError
+
+
+def in_three_modes(fn, *args):
+    """``fn(*args)`` at top level, through ``ts.function`` run eagerly, and traced.
+
+    Returns ``{mode: result}``; the run-eagerly flag is restored by the caller's
+    autouse fixture and by the ``finally`` here.
+    """
+    results = {"top level": fn(*args)}
+    wrapped = ts.function(fn)
+    saved = ts.config.functions_run_eagerly()
+    try:
+        ts.config.run_functions_eagerly(True)
+        results["run eagerly"] = wrapped(*args)
+        ts.config.run_functions_eagerly(False)
+        results["traced"] = wrapped(*args)
+    finally:
+        ts.config.run_functions_eagerly(saved)
+    return results
+
+
+def assert_tensor(tensor, expected, dtype):
+    """``tensor`` has ``dtype``, the shape of ``expected`` and its exact values."""
+    expected = np.asarray(expected)
+    assert tensor.dtype == dtype
+    assert tuple(tensor.shape) == expected.shape
+    np.testing.assert_array_equal(np.asarray(tensor.numpy()), expected)
+
+
+def assert_in_three_modes(fn, args, expected, dtype):
+    for mode, result in in_three_modes(fn, *args).items():
+        try:
+            assert_tensor(result, expected, dtype)
+        except AssertionError as error:
+            raise AssertionError(f"{mode}: {error}") from error
+
+
+def traced_call(fn, *args):
+    return ts.function(fn)(*args)
+
+
+# --------------------------------------------------------------------------------------
+# TENSOR-1: conversion of Python and NumPy values
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "dtype_name"),
+    [
+        (1.5, "float32"),
+        (1, "int32"),
+        (2**31 - 1, "int32"),
+        (-(2**31), "int32"),
+        (2**31, "int64"),
+        (-(2**31) - 1, "int64"),
+        ([1, 2**31], "int64"),
+        (True, "bool"),
+        ([True, False], "bool"),
+        ([1, 2.5], "float32"),
+        ("abc", "string"),
+        (b"abc", "string"),
+        (["a", "bc"], "string"),
+        (np.float64(1.5), "float64"),
+        (np.float32(1.5), "float32"),
+        (np.int64(3), "int64"),
+        (np.array([1, 2], dtype=np.int64), "int64"),
+        (np.array([1.0, 2.0]), "float64"),
+        (np.array([1, 2], dtype=np.int32), "int32"),
+        (np.array([True]), "bool"),
+    ],
+)
+def test_TENSOR_1_default_dtypes_follow_tensorflow(value, dtype_name):
+    tensor = ts.constant(value)
+    assert tensor.dtype == getattr(ts, dtype_name)
+    expected = np.asarray(value)
+    if dtype_name == "string":
+        expected = np.vectorize(lambda s: s if isinstance(s, bytes) else s.encode(), otypes=[object])(
+            expected
+        )
+    assert tuple(tensor.shape) == expected.shape
+    np.testing.assert_array_equal(np.asarray(tensor.numpy()), expected)
+
+
+def test_TENSOR_1_convert_to_tensor_uses_the_same_rules():
+    assert ts.convert_to_tensor(1.5).dtype == ts.float32
+    assert ts.convert_to_tensor(7).dtype == ts.int32
+    assert ts.convert_to_tensor(np.float64(1.5)).dtype == ts.float64
+    tensor = ts.constant([1, 2])
+    assert ts.convert_to_tensor(tensor) is tensor
+
+
+def test_TENSOR_1_an_explicit_dtype_converts_exact_python_values():
+    assert_tensor(ts.constant(1, dtype=ts.float32), 1.0, ts.float32)
+    assert_tensor(ts.constant([1, 2], dtype=ts.float64), [1.0, 2.0], ts.float64)
+    assert_tensor(ts.constant(7, dtype=ts.int64), 7, ts.int64)
+
+
+def test_TENSOR_1_bool_converts_to_a_requested_numeric_dtype():
+    # TF 2.21: tf.constant(True, dtype=tf.float32) -> 1.0;
+    # tf.constant([True, False], dtype=tf.int64) -> [1, 0]
+    assert_tensor(ts.constant(True, dtype=ts.float32), 1.0, ts.float32)
+    assert_tensor(ts.constant([True, False], dtype=ts.int64), [1, 0], ts.int64)
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype_name"),
+    [(1.5, "int32"), (2.0, "int32"), ([1.0, 2.0], "int32"), (1, "bool"), (1, "string")],
+)
+def test_TENSOR_1_inexact_or_cross_kind_python_conversion_is_a_type_error(value, dtype_name):
+    # TF 2.21: "Cannot convert 2.0 to EagerTensor of dtype int32" (floats never become ints)
+    with pytest.raises(TypeError, match=rf"Cannot convert .* to EagerTensor of dtype {dtype_name}"):
+        ts.constant(value, dtype=getattr(ts, dtype_name))
+
+
+def test_TENSOR_1_numpy_data_is_cast_to_a_requested_dtype():
+    # TF 2.21: tf.constant(np.array([1.7, -1.7]), dtype=tf.int32) -> [1, -1];
+    # tf.convert_to_tensor(np.array([1, 2]), dtype=tf.float32) -> [1., 2.] float32
+    assert_tensor(ts.constant(np.array([1.7, -1.7]), dtype=ts.int32), [1, -1], ts.int32)
+    assert_tensor(ts.constant(np.float32(1.5), dtype=ts.float64), 1.5, ts.float64)
+    assert_tensor(ts.convert_to_tensor(np.array([1, 2]), dtype=ts.float32), [1.0, 2.0], ts.float32)
+
+
+def test_TENSOR_1_out_of_range_and_ragged_values_are_value_errors():
+    with pytest.raises(ValueError, match=r"Can't convert Python"):
+        ts.constant(2**63)
+    with pytest.raises(ValueError, match=r"Can't convert non-rectangular Python sequence to Tensor"):
+        ts.constant([[1, 2], [3]])
+
+
+# --------------------------------------------------------------------------------------
+# TENSOR-2: no implicit promotion
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("fn", "arg", "expected", "dtype_name"),
+    [
+        (lambda x: x + 1, ts.constant(1.5), 2.5, "float32"),
+        (lambda x: 1 + x, ts.constant(1.5), 2.5, "float32"),
+        (lambda x: x * 2, ts.constant(3), 6, "int32"),
+        (lambda x: x - 2, ts.constant(3, dtype=ts.int64), 1, "int64"),
+        (lambda x: x + 1.5, ts.constant(1.0, dtype=ts.float64), 2.5, "float64"),
+        (lambda x: 2 ** x, ts.constant(3.0), 8.0, "float32"),
+    ],
+)
+def test_TENSOR_2_python_operand_takes_the_tensor_dtype(fn, arg, expected, dtype_name):
+    assert_in_three_modes(fn, (arg,), expected, getattr(ts, dtype_name))
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        (ts.constant(1), ts.constant(1.0)),
+        (ts.constant(1), ts.constant(1, dtype=ts.int64)),
+        (ts.constant(1.5), ts.constant(1.5, dtype=ts.float64)),
+    ],
+    ids=["int32+float32", "int32+int64", "float32+float64"],
+)
+def test_TENSOR_2_mismatched_tensor_dtypes_never_promote(x, y):
+    names = (x.dtype.name, y.dtype.name)
+    # eager, TF: "cannot compute AddV2 as input #1(zero-based) was expected to be a int32
+    # tensor but is a float tensor" (TF says float/double for float32/float64)
+    with pytest.raises(InvalidArgumentError):
+        x + y
+    with pytest.raises(InvalidArgumentError):
+        ts.add(x, y)
+    # traced, TF: "Input 'y' of 'AddV2' Op has type float32 that does not match type int32"
+    with pytest.raises(TypeError, match=rf"has type {names[1]} that does not match type {names[0]}"):
+        traced_call(lambda a, b: a + b, x, y)
+
+
+def test_TENSOR_2_int_tensor_plus_python_float_fails_in_both_modes():
+    x = ts.constant(1)
+    for operand in (1.5, 2.0):  # TF 2.21 rejects 2.0 too: floats do not convert to int32
+        with pytest.raises(InvalidArgumentError):
+            x + operand
+        with pytest.raises(TypeError, match=r"float32 that does not match type int32"):
+            traced_call(lambda a, v=operand: a + v, x)
+
+
+@pytest.mark.parametrize("operand", [1.5, 2.0])
+def test_TENSOR_2_reflected_python_float_plus_int_tensor_is_a_type_error(operand):
+    x = ts.constant(1)
+    # eager, TF: "Cannot convert 1.5 to EagerTensor of dtype int32"
+    with pytest.raises(TypeError, match=rf"{operand}.*int32|int32.*{operand}"):
+        operand + x
+    with pytest.raises(TypeError, match=rf"{operand}.*int32|int32.*{operand}"):
+        traced_call(lambda a, v=operand: v + a, x)
+
+
+# --------------------------------------------------------------------------------------
+# TENSOR-3: repr and str
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "expected_repr", "expected_str"),
+    [
+        (1.5, "<ts.Tensor: shape=(), dtype=float32, numpy=1.5>",
+         "ts.Tensor(1.5, shape=(), dtype=float32)"),
+        (-3, "<ts.Tensor: shape=(), dtype=int32, numpy=-3>",
+         "ts.Tensor(-3, shape=(), dtype=int32)"),
+        (True, "<ts.Tensor: shape=(), dtype=bool, numpy=True>",
+         "ts.Tensor(True, shape=(), dtype=bool)"),
+        ("abc", "<ts.Tensor: shape=(), dtype=string, numpy=b'abc'>",
+         "ts.Tensor(b'abc', shape=(), dtype=string)"),
+        ([1, 2], "<ts.Tensor: shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>",
+         "ts.Tensor([1 2], shape=(2,), dtype=int32)"),
+        ([1.5, 2.0],
+         "<ts.Tensor: shape=(2,), dtype=float32, numpy=array([1.5, 2. ], dtype=float32)>",
+         "ts.Tensor([1.5 2. ], shape=(2,), dtype=float32)"),
+        (["a", "b"],
+         "<ts.Tensor: shape=(2,), dtype=string, numpy=array([b'a', b'b'], dtype=object)>",
+         "ts.Tensor([b'a' b'b'], shape=(2,), dtype=string)"),
+        (2**40, "<ts.Tensor: shape=(), dtype=int64, numpy=1099511627776>",
+         "ts.Tensor(1099511627776, shape=(), dtype=int64)"),
+    ],
+)
+def test_TENSOR_3_eager_repr_and_str_match_tensorflow(value, expected_repr, expected_str):
+    tensor = ts.constant(value)
+    assert repr(tensor) == expected_repr
+    assert str(tensor) == expected_str
+
+
+def test_TENSOR_3_scalar_float_repr_shows_the_exact_python_value():
+    # TF 2.21 reprs a scalar through .item(): float32 0.1 is 0.10000000149011612; str rounds
+    tensor = ts.constant(0.1)
+    assert repr(tensor) == "<ts.Tensor: shape=(), dtype=float32, numpy=0.10000000149011612>"
+    assert str(tensor) == "ts.Tensor(0.1, shape=(), dtype=float32)"
+    assert repr(ts.constant(0.1, dtype=ts.float64)) == (
+        "<ts.Tensor: shape=(), dtype=float64, numpy=0.1>"
+    )
+
+
+def test_TENSOR_3_multiline_values_start_on_a_new_line_in_repr_and_str():
+    tensor = ts.constant([[1, 2], [3, 4]])
+    assert repr(tensor) == (
+        "<ts.Tensor: shape=(2, 2), dtype=int32, numpy=\n"
+        "array([[1, 2],\n       [3, 4]], dtype=int32)>"
+    )
+    assert str(tensor) == "ts.Tensor(\n[[1 2]\n [3 4]], shape=(2, 2), dtype=int32)"
+
+
+def test_TENSOR_3_symbolic_repr_and_str_name_the_graph_tensor():
+    seen = {}
+
+    @ts.function
+    def f(x):
+        y = x + 1
+        seen["x"] = (repr(x), str(x))
+        seen["y"] = (repr(y), str(y))
+        return y
+
+    f(ts.constant([1, 2]))
+    assert seen["x"] == ("<ts.Tensor 'x:0' shape=(2,) dtype=int32>",
+                         'Tensor("x:0", shape=(2,), dtype=int32)')
+    assert seen["y"] == ("<ts.Tensor 'add:0' shape=(2,) dtype=int32>",
+                         'Tensor("add:0", shape=(2,), dtype=int32)')
+
+
+def test_TENSOR_3_symbolic_str_shows_unknown_dimensions():
+    seen = []
+    f = ts.function(lambda x: seen.append(str(x)) or x,
+                    input_signature=[ts.TensorSpec([None, 3], ts.float32)])
+    f(ts.zeros([2, 3]))
+    assert seen == ['Tensor("x:0", shape=(None, 3), dtype=float32)']
+
+
+def test_TENSOR_3_symbolic_tensor_of_unknown_rank():
+    # TF 2.21: repr "<tf.Tensor 'x:0' shape=<unknown> dtype=float32>",
+    # str 'Tensor("x:0", dtype=float32)' (no shape part at all)
+    seen = []
+    f = ts.function(lambda x: seen.append((repr(x), str(x))) or x,
+                    input_signature=[ts.TensorSpec(None, ts.float32)])
+    f(ts.zeros([2]))
+    assert seen == [("<ts.Tensor 'x:0' shape=<unknown> dtype=float32>",
+                     'Tensor("x:0", dtype=float32)')]
+
+
+# --------------------------------------------------------------------------------------
+# TENSOR-4: symbolic tensors
+# --------------------------------------------------------------------------------------
+
+def _catch(fn):
+    try:
+        fn()
+    except Exception as error:
+        return error
+    return None
+
+
+def test_TENSOR_4_symbolic_tensors_have_shape_and_dtype_but_no_value():
+    seen = {}
+
+    @ts.function
+    def f(x):
+        y = x * 2
+        seen["shape"] = tuple(y.shape)
+        seen["dtype"] = y.dtype
+        seen["is tensor"] = isinstance(y, ts.Tensor)
+        seen["has numpy"] = hasattr(y, "numpy")
+        seen["numpy"] = _catch(lambda: y.numpy())
+        seen["eagerly"] = ts.executing_eagerly()
+        return y
+
+    assert_tensor(f(ts.constant([1.0, 2.0])), [2.0, 4.0], ts.float32)
+    assert seen["shape"] == (2,)
+    assert seen["dtype"] == ts.float32
+    assert seen["is tensor"] is True
+    assert seen["has numpy"] is False
+    assert seen["eagerly"] is False
+    assert type(seen["numpy"]) is AttributeError
+    assert str(seen["numpy"]) == "'SymbolicTensor' object has no attribute 'numpy'"
+
+
+def test_TENSOR_4_symbolic_bool_and_iteration_are_not_allowed():
+    seen = {}
+
+    @ts.function(autograph=False)
+    def f(x):
+        seen["bool"] = _catch(lambda: bool(x > 0))
+        seen["iter"] = _catch(lambda: [row for row in x])
+        seen["len"] = _catch(lambda: len(x))
+        return x
+
+    f(ts.constant([1, 2]))
+    assert isinstance(seen["bool"], ts.errors.OperatorNotAllowedInGraphError)
+    assert isinstance(seen["bool"], TypeError)
+    assert "Using a symbolic `ts.Tensor` as a Python `bool` is not allowed." in str(seen["bool"])
+    assert isinstance(seen["iter"], ts.errors.OperatorNotAllowedInGraphError)
+    assert "Iterating over a symbolic `ts.Tensor` is not allowed." in str(seen["iter"])
+    assert type(seen["len"]) is TypeError
+    assert str(seen["len"]) == (
+        "len is not well defined for a symbolic Tensor (x:0). Please call `x.shape` rather "
+        "than `len(x)` for shape information."
+    )
+
+
+def test_TENSOR_4_eager_tensors_allow_bool_iteration_and_len():
+    tensor = ts.constant([[1, 2], [3, 4]])
+    assert bool(ts.constant(1)) is True
+    assert bool(ts.constant(0)) is False
+    assert len(tensor) == 2
+    rows = list(tensor)
+    assert len(rows) == 2
+    assert_tensor(rows[1], [3, 4], ts.int32)
+    assert float(ts.constant(2.5)) == 2.5
+    assert int(ts.constant(7)) == 7
+
+
+# --------------------------------------------------------------------------------------
+# TENSOR-5: unhashable, .ref(), elementwise ==
+# --------------------------------------------------------------------------------------
+
+def test_TENSOR_5_tensors_are_unhashable():
+    tensor = ts.constant(1)
+    message = r"^Tensor is unhashable\. Instead, use tensor\.ref\(\) as the key\.$"
+    with pytest.raises(TypeError, match=message):
+        hash(tensor)
+    with pytest.raises(TypeError, match=message):
+        {tensor}  # noqa: B018
+    with pytest.raises(TypeError, match=message):
+        {tensor: 1}  # noqa: B018
+    seen = []
+
+    @ts.function
+    def f(x):
+        seen.append(_catch(lambda: hash(x)))
+        return x
+
+    f(tensor)
+    assert type(seen[0]) is TypeError
+    assert str(seen[0]) == "Tensor is unhashable. Instead, use tensor.ref() as the key."
+
+
+def test_TENSOR_5_ref_is_a_hashable_identity_key():
+    a, b = ts.constant([1, 2]), ts.constant([1, 2])
+    table = {a.ref(): "a", b.ref(): "b"}
+    assert len(table) == 2
+    assert table[a.ref()] == "a"
+    assert a.ref() == a.ref()
+    assert a.ref() != b.ref()
+    assert a.ref().deref() is a
+
+
+def test_TENSOR_5_equality_is_elementwise_in_both_modes():
+    x, y = ts.constant([1, 2, 3]), ts.constant([1, 5, 3])
+    assert_in_three_modes(lambda a, b: a == b, (x, y), [True, False, True], ts.bool)
+    assert_in_three_modes(lambda a, b: a != b, (x, y), [False, True, False], ts.bool)
+    assert_in_three_modes(lambda a: a == 2, (x,), [False, True, False], ts.bool)
+
+
+def test_TENSOR_5_equality_with_none_is_python_false():
+    x = ts.constant([1, 2])
+    assert (x == None) is False  # noqa: E711
+    assert (x != None) is True  # noqa: E711
+
+
+def test_TENSOR_5_equality_of_incompatible_shapes_is_a_false_scalar_tensor():
+    # TF 2.21 (tensor_equals, incompatible_shape_error=False), eager and traced:
+    # tf.constant([1,2]) == tf.constant([1,2,3]) -> <tf.Tensor: shape=(), dtype=bool, numpy=False>
+    assert_in_three_modes(
+        lambda a, b: a == b, (ts.constant([1, 2]), ts.constant([1, 2, 3])), False, ts.bool
+    )
+
+
+# --------------------------------------------------------------------------------------
+# OP-1: one kernel, two modes
+# --------------------------------------------------------------------------------------
+
+def _bitwise_equal(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def test_OP_1_no_algebraic_simplification_in_graphs():
+    # TF's Grappler turns (x*3)/3 - x into zeros in a graph; the reference must not.
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal(10_000).astype(np.float32)
+    with np.errstate(all="ignore"):
+        expected = (data * np.float32(3.0)) / np.float32(3.0) - data
+    assert np.count_nonzero(expected) > 0  # the residues exist in float32 arithmetic
+    results = in_three_modes(lambda x: (x * 3.0) / 3.0 - x, ts.constant(data))
+    for mode, result in results.items():
+        assert _bitwise_equal(result.numpy(), expected), mode
+
+
+def test_OP_1_reductions_and_matmul_are_bitwise_equal_across_modes():
+    rng = np.random.default_rng(1)
+    a = ts.constant(rng.standard_normal((64, 32)).astype(np.float32))
+    b = ts.constant(rng.standard_normal((32, 16)).astype(np.float32))
+    bias = ts.constant(rng.standard_normal(16).astype(np.float32))
+
+    def program(a, b, bias):
+        hidden = ts.maximum(ts.matmul(a, b) + bias, 0.0)
+        return ts.reduce_sum(hidden), ts.reduce_mean(ts.exp(hidden * 0.01), axis=0)
+
+    results = in_three_modes(program, a, b, bias)
+    reference = results.pop("top level")
+    for mode, (total, mean) in results.items():
+        assert _bitwise_equal(total.numpy(), reference[0].numpy()), mode
+        assert _bitwise_equal(mean.numpy(), reference[1].numpy()), mode
+    # and the value is right (independent float64 computation, float32 tolerance)
+    hidden = np.maximum(a.numpy().astype(np.float64) @ b.numpy() + bias.numpy(), 0.0)
+    np.testing.assert_allclose(reference[0].numpy(), hidden.sum(), rtol=1e-5)
+
+
+# --------------------------------------------------------------------------------------
+# OP-2: broadcasting
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("shape_a", "shape_b"),
+    [((2, 1), (3,)), ((), (2, 3)), ((3, 1, 2), (4, 1)), ((1,), (5,)), ((0, 3), (3,))],
+)
+def test_OP_2_numpy_broadcasting(shape_a, shape_b):
+    a = np.arange(int(np.prod(shape_a)), dtype=np.float32).reshape(shape_a)
+    b = np.arange(int(np.prod(shape_b)), dtype=np.float32).reshape(shape_b) + 10
+    assert_in_three_modes(lambda x, y: x * y + x, (ts.constant(a), ts.constant(b)),
+                          a * b + a, ts.float32)
+
+
+def test_OP_2_where_broadcasts_all_three_operands():
+    cond = ts.constant([True, False])
+    assert_in_three_modes(
+        lambda c, x, y: ts.where(c, x, y), (cond, ts.constant(1), ts.constant([[5], [6]])),
+        [[1, 5], [1, 6]], ts.int32,
+    )
+
+
+def test_OP_2_incompatible_shapes_fail_eagerly_with_invalid_argument():
+    x, y = ts.constant([1, 2]), ts.constant([1, 2, 3])
+    # TF 2.21: "Incompatible shapes: [2] vs. [3] [Op:AddV2]"
+    with pytest.raises(InvalidArgumentError, match=r"Incompatible shapes: \[2\] vs\. \[3\]"):
+        ts.add(x, y)
+    with pytest.raises(InvalidArgumentError, match=r"Incompatible shapes: \[2\] vs\. \[3\]"):
+        x * y
+
+
+def test_OP_2_incompatible_static_shapes_fail_at_trace_time():
+    ran = []
+
+    @ts.function
+    def f(x, y):
+        ran.append("trace")
+        return x + y
+
+    # TF 2.21: "Dimensions must be equal, but are 2 and 3 for '{{node add}} = AddV2[...]'
+    # with input shapes: [2], [3]."
+    pattern = r"Dimensions must be equal, but are 2 and 3 for .* with input shapes: \[2\], \[3\]"
+    with pytest.raises(ValueError, match=pattern):
+        f.get_concrete_function(ts.TensorSpec([2], ts.int32), ts.TensorSpec([3], ts.int32))
+    with pytest.raises(ValueError, match=pattern):
+        f(ts.constant([1, 2]), ts.constant([1, 2, 3]))
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_OP_2_unknown_dimensions_move_the_check_to_run_time():
+    f = ts.function(lambda x, y: x + y, input_signature=[ts.TensorSpec([None], ts.int32)] * 2)
+    assert_tensor(f(ts.constant([1, 2]), ts.constant([10, 20])), [11, 22], ts.int32)
+    assert_tensor(f(ts.constant([1, 2]), ts.constant([10])), [11, 12], ts.int32)
+    with pytest.raises(InvalidArgumentError, match=r"Incompatible shapes: \[2\] vs\. \[3\]"):
+        f(ts.constant([1, 2]), ts.constant([1, 2, 3]))
+    assert f.experimental_get_tracing_count() == 1
+
+
+# --------------------------------------------------------------------------------------
+# OP-3: division, floor division, modulo, overflow
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype_name", ["int32", "int64"])
+def test_OP_3_integer_true_division_is_float64(dtype_name):
+    dtype = getattr(ts, dtype_name)
+    x, y = ts.constant([7, -7, 1], dtype=dtype), ts.constant([2, 2, 3], dtype=dtype)
+    expected = np.array([7, -7, 1], dtype=np.float64) / np.array([2, 2, 3], dtype=np.float64)
+    assert_in_three_modes(lambda a, b: a / b, (x, y), expected, ts.float64)
+    assert_in_three_modes(lambda a: a / 2, (x,), [3.5, -3.5, 0.5], ts.float64)
+
+
+def test_OP_3_float_true_division_keeps_the_dtype():
+    x = ts.constant([1.0, -1.0, 0.0])
+    with np.errstate(all="ignore"):
+        expected = np.array([1.0, -1.0, 0.0], np.float32) / np.float32(0.0)
+    assert_in_three_modes(lambda a: a / 0.0, (x,), expected, ts.float32)
+
+
+def test_OP_3_integer_true_division_by_zero_is_infinite_not_an_error():
+    assert_in_three_modes(lambda a, b: a / b, (ts.constant(1), ts.constant(0)), np.inf,
+                          ts.float64)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [([-7, 7, -7, 7, 0], [2, 2, -2, -2, 3]), ([-7.5, 7.5, -7.5, 0.5], [2.0, -2.0, -2.0, 2.0])],
+    ids=["int32", "float32"],
+)
+def test_OP_3_floordiv_and_mod_round_toward_negative_infinity(a, b):
+    x, y = ts.constant(a), ts.constant(b)
+    dtype = x.dtype
+    np_a, np_b = np.asarray(a, dtype.as_numpy_dtype), np.asarray(b, dtype.as_numpy_dtype)
+    assert_in_three_modes(lambda p, q: p // q, (x, y), np.floor_divide(np_a, np_b), dtype)
+    assert_in_three_modes(lambda p, q: p % q, (x, y), np.mod(np_a, np_b), dtype)
+
+
+def test_OP_3_floordiv_and_mod_values_seen_in_tensorflow():
+    # TF 2.21: -7 // 2 = -4, -7 % 2 = 1, 7 % -2 = -1, -7.5 // 2.0 = -4.0, -7.5 % 2.0 = 0.5
+    assert int(ts.constant(-7) // ts.constant(2)) == -4
+    assert int(ts.constant(-7) % ts.constant(2)) == 1
+    assert int(ts.constant(7) % ts.constant(-2)) == -1
+    assert float(ts.constant(-7.5) // ts.constant(2.0)) == -4.0
+    assert float(ts.constant(-7.5) % ts.constant(2.0)) == 0.5
+
+
+@pytest.mark.parametrize("op", ["floordiv", "mod"])
+def test_OP_3_integer_division_by_zero_is_invalid_argument(op):
+    fn = {"floordiv": lambda a, b: a // b, "mod": lambda a, b: a % b}[op]
+    x, zero = ts.constant([4, 5]), ts.constant([1, 0])
+    with pytest.raises(InvalidArgumentError, match=r"Integer division by zero"):
+        fn(x, zero)
+    f = ts.function(fn)
+    with pytest.raises(InvalidArgumentError, match=r"Integer division by zero"):
+        f(x, zero)
+    assert_tensor(f(x, ts.constant([2, 3])), fn(np.array([4, 5]), np.array([2, 3])), ts.int32)
+
+
+def test_OP_3_integer_overflow_wraps():
+    big, small = np.iinfo(np.int32).max, np.iinfo(np.int32).min
+    assert_in_three_modes(lambda a: a + 1, (ts.constant(big),), small, ts.int32)
+    assert_in_three_modes(lambda a: a * -1, (ts.constant(small),), small, ts.int32)
+    big64 = np.iinfo(np.int64).max
+    assert_in_three_modes(lambda a: a + 1, (ts.constant(big64),), np.iinfo(np.int64).min,
+                          ts.int64)
+
+
+# --------------------------------------------------------------------------------------
+# OP-4: dtype errors
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("fn", "arg", "dtype_name"),
+    [
+        (ts.sqrt, ts.constant(4), "int32"),
+        (ts.exp, ts.constant(1, dtype=ts.int64), "int64"),
+        (ts.log, ts.constant([1, 2]), "int32"),
+        (lambda x: x + x, ts.constant(True), "bool"),
+        (lambda x: -x, ts.constant([True]), "bool"),
+        (lambda x: x < x, ts.constant("a"), "string"),
+        # TF says "float" for float32 in the eager message
+        (lambda x: ts.gather(ts.constant([1.0, 2.0]), x), ts.constant([0.0]), "float"),
+    ],
+    ids=["sqrt-int32", "exp-int64", "log-int32", "add-bool", "neg-bool", "less-string",
+         "gather-float-indices"],
+)
+def test_OP_4_unsupported_dtype_eager_invalid_argument_traced_type_error(fn, arg, dtype_name):
+    # TF 2.21 eager: "Value for attr 'T' of int32 is not in the list of allowed values: ..."
+    # traced: "Value passed to parameter 'x' has DataType int32 not in list of allowed values"
+    pattern = rf"(?s){dtype_name}.*allowed"
+    with pytest.raises(InvalidArgumentError, match=pattern):
+        fn(arg)
+    with pytest.raises(TypeError, match=pattern):
+        traced_call(fn, arg)
+
+
+def test_OP_4_dtype_mismatch_eager_invalid_argument_traced_type_error():
+    ints, floats = ts.constant([1, 2]), ts.constant([1.0, 2.0])
+    for fn in (ts.add, ts.multiply, ts.maximum, ts.equal, lambda a, b: ts.concat([a, b], 0)):
+        with pytest.raises(InvalidArgumentError):
+            fn(ints, floats)
+        with pytest.raises(TypeError):
+            traced_call(fn, ints, floats)
+
+
+def test_OP_4_dtype_errors_happen_at_trace_time_before_anything_runs():
+    ran = []
+
+    @ts.function
+    def f(x):
+        ts.py_function(lambda: ran.append("ran") or 0, [], ts.int32)
+        return ts.sqrt(x)
+
+    with pytest.raises(TypeError):
+        f(ts.constant(4))
+    assert ran == []
+    assert f.experimental_get_tracing_count() == 0
+
+
+# --------------------------------------------------------------------------------------
+# OP-5: slicing
+# --------------------------------------------------------------------------------------
+
+_MATRIX = np.arange(12, dtype=np.int32).reshape(3, 4)
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        1, -1, slice(1, 3), slice(None, None, -1), slice(None, None, 2), slice(1, 10),
+        (Ellipsis, 0), (None,), (slice(None), 1), (1, slice(1, None)), (-1, -1),
+        (slice(None), None, 2), (slice(5, 9),),
+    ],
+    ids=repr,
+)
+def test_OP_5_basic_slicing_matches_numpy(index):
+    assert_in_three_modes(lambda x: x[index], (ts.constant(_MATRIX),), _MATRIX[index], ts.int32)
+
+
+def test_OP_5_static_out_of_bounds_index_is_a_trace_time_value_error():
+    ran = []
+
+    @ts.function
+    def f(x):
+        ran.append("trace")
+        return x[4]
+
+    pattern = r"slice index 4 of dimension 0 out of bounds"
+    with pytest.raises(ValueError, match=pattern):
+        f.get_concrete_function(ts.TensorSpec([3], ts.int32))
+    with pytest.raises(ValueError, match=pattern):
+        f(ts.constant([1, 2, 3]))
+    with pytest.raises(ValueError, match=r"slice index 5 of dimension 1 out of bounds"):
+        traced_call(lambda x: x[:, 5], ts.constant(_MATRIX))
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_OP_5_out_of_bounds_index_is_invalid_argument_eagerly():
+    with pytest.raises(InvalidArgumentError, match=r"slice index 4 of dimension 0 out of bounds"):
+        ts.constant([1, 2, 3])[4]
+    with pytest.raises(InvalidArgumentError, match=r"slice index -?\d+ of dimension 0 out of bounds"):
+        ts.constant([1, 2, 3])[-4]
+    with pytest.raises(InvalidArgumentError, match=r"slice index 5 of dimension 1 out of bounds"):
+        ts.constant(_MATRIX)[:, 5]
+
+
+def test_OP_5_unknown_dimension_defers_the_bounds_check_to_run_time():
+    f = ts.function(lambda x: x[4], input_signature=[ts.TensorSpec([None], ts.int32)])
+    with pytest.raises(InvalidArgumentError, match=r"slice index 4 of dimension 0 out of bounds"):
+        f(ts.constant([1, 2, 3]))
+    assert_tensor(f(ts.constant([1, 2, 3, 4, 5])), 5, ts.int32)
+    assert f.experimental_get_tracing_count() == 1
+
+
+# --------------------------------------------------------------------------------------
+# OP-6: reductions, matmul, gather, concat, stack, reshape, where, cast, creation ops
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("axis", "keepdims"),
+    [(None, False), (0, False), (1, False), (-1, False), (1, True), ((0, 1), True), (None, True)],
+)
+@pytest.mark.parametrize("name", ["sum", "max", "min"])
+def test_OP_6_reductions_match_numpy(name, axis, keepdims):
+    data = np.array([[3, -1, 4], [1, -5, 9]], dtype=np.int32)
+    op = {"sum": ts.reduce_sum, "max": ts.reduce_max, "min": ts.reduce_min}[name]
+    np_op = {"sum": np.sum, "max": np.max, "min": np.min}[name]
+    ts_axis = list(axis) if isinstance(axis, tuple) else axis
+    expected = np_op(data, axis=axis, keepdims=keepdims).astype(np.int32)
+    assert_in_three_modes(lambda x: op(x, axis=ts_axis, keepdims=keepdims), (ts.constant(data),),
+                          expected, ts.int32)
+
+
+def test_OP_6_integer_mean_truncates_toward_zero():
+    # TF 2.21: mean([-1,-2]) = -1, mean([1,2]) = 1, mean([[1,2],[4,7]], axis=1) = [1, 5]
+    assert_in_three_modes(ts.reduce_mean, (ts.constant([-1, -2]),), -1, ts.int32)
+    assert_in_three_modes(ts.reduce_mean, (ts.constant([1, 2]),), 1, ts.int32)
+    assert_in_three_modes(lambda x: ts.reduce_mean(x, axis=1), (ts.constant([[1, 2], [4, 7]]),),
+                          [1, 5], ts.int32)
+    assert_in_three_modes(ts.reduce_mean, (ts.constant([-7, 0, 0], dtype=ts.int64),), -2,
+                          ts.int64)
+
+
+def test_OP_6_float_mean_and_empty_reductions():
+    assert_in_three_modes(ts.reduce_mean, (ts.constant([1.0, 2.0]),), 1.5, ts.float32)
+    # TF 2.21: max of empty float32 is -inf, of empty int32 is INT32_MIN; sum of empty is 0
+    assert_in_three_modes(ts.reduce_max, (ts.zeros([0]),), -np.inf, ts.float32)
+    assert_in_three_modes(ts.reduce_max, (ts.zeros([0], ts.int32),), np.iinfo(np.int32).min,
+                          ts.int32)
+    assert_in_three_modes(ts.reduce_min, (ts.zeros([0], ts.int32),), np.iinfo(np.int32).max,
+                          ts.int32)
+    assert_in_three_modes(ts.reduce_sum, (ts.zeros([0], ts.int32),), 0, ts.int32)
+
+
+def test_OP_6_matmul_matches_numpy():
+    a = np.arange(6, dtype=np.float64).reshape(2, 3)
+    b = np.arange(12, dtype=np.float64).reshape(3, 4) - 5
+    assert_in_three_modes(ts.matmul, (ts.constant(a), ts.constant(b)), a @ b, ts.float64)
+    assert_in_three_modes(lambda x, y: x @ y, (ts.constant(a), ts.constant(b)), a @ b, ts.float64)
+
+
+def test_OP_6_matmul_inner_dimension_mismatch():
+    a = ts.ones([2, 3])
+    # TF 2.21 eager: "Matrix size-incompatible: In[0]: [2,3], In[1]: [2,3] [Op:MatMul]"
+    with pytest.raises(InvalidArgumentError, match=r"Matrix size-incompatible"):
+        ts.matmul(a, a)
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 3 and 2"):
+        traced_call(ts.matmul, a, a)
+
+
+def test_OP_6_gather_matches_numpy_take():
+    params = ts.constant(_MATRIX)
+    assert_in_three_modes(lambda p: ts.gather(p, [2, 0, 2]), (params,),
+                          np.take(_MATRIX, [2, 0, 2], axis=0), ts.int32)
+    assert_in_three_modes(lambda p: ts.gather(p, [3, 0], axis=1), (params,),
+                          np.take(_MATRIX, [3, 0], axis=1), ts.int32)
+    assert_in_three_modes(lambda p: ts.gather(p, [[0], [1]]), (params,),
+                          np.take(_MATRIX, [[0], [1]], axis=0), ts.int32)
+
+
+def test_OP_6_gather_out_of_range_index_is_invalid_argument():
+    # TF 2.21: "indices[0] = 5 is not in [0, 1) [Op:GatherV2]"; negative indices too
+    with pytest.raises(InvalidArgumentError, match=r"indices\[0\] = 5 is not in \[0, 1\)"):
+        ts.gather(ts.constant([1.0]), [5])
+    with pytest.raises(InvalidArgumentError, match=r"indices\[0\] = -1 is not in \[0, 2\)"):
+        ts.gather(ts.constant([1.0, 2.0]), [-1])
+
+
+def test_OP_6_concat_and_stack_match_numpy():
+    a, b = _MATRIX, _MATRIX * 10
+    for axis in (0, 1, -1):
+        assert_in_three_modes(lambda x, y, ax=axis: ts.concat([x, y], ax),
+                              (ts.constant(a), ts.constant(b)), np.concatenate([a, b], axis),
+                              ts.int32)
+    for axis in (0, 1, 2, -1):
+        assert_in_three_modes(lambda x, y, ax=axis: ts.stack([x, y], ax),
+                              (ts.constant(a), ts.constant(b)), np.stack([a, b], axis), ts.int32)
+
+
+def test_OP_6_reshape_with_a_wildcard_matches_numpy():
+    assert_in_three_modes(lambda x: ts.reshape(x, [3, -1]), (ts.range(6),),
+                          np.arange(6).reshape(3, -1), ts.int32)
+    assert_in_three_modes(lambda x: ts.reshape(x, [-1]), (ts.constant(_MATRIX),),
+                          _MATRIX.reshape(-1), ts.int32)
+    assert_in_three_modes(lambda x: ts.reshape(x, []), (ts.constant([5]),), 5, ts.int32)
+
+
+def test_OP_6_reshape_size_mismatch():
+    # TF 2.21 eager: "Input to reshape is a tensor with 6 values, but the requested shape has 8"
+    with pytest.raises(InvalidArgumentError, match=r"Input to reshape is a tensor with 6 values"):
+        ts.reshape(ts.range(6), [4, 2])
+    # TF 2.21 traced: "Cannot reshape a tensor with 6 elements to shape [4,2] (8 elements)"
+    with pytest.raises(ValueError, match=r"Cannot reshape a tensor with 6 elements to shape"):
+        traced_call(lambda x: ts.reshape(x, [4, 2]), ts.range(6))
+
+
+def test_OP_6_where_selects_elementwise():
+    cond = np.array([True, False, True])
+    assert_in_three_modes(
+        lambda c, x, y: ts.where(c, x, y),
+        (ts.constant(cond), ts.constant([1.0, 2.0, 3.0]), ts.constant([-1.0, -2.0, -3.0])),
+        np.where(cond, [1.0, 2.0, 3.0], [-1.0, -2.0, -3.0]).astype(np.float32), ts.float32,
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "source", "target", "expected"),
+    [
+        ([-1.7, 1.7, -0.5, 2.9], "float32", "int32", [-1, 1, 0, 2]),  # truncates toward 0
+        ([0.0, 2.5, -0.0], "float32", "bool", [False, True, False]),
+        ([1, -2], "int32", "float64", [1.0, -2.0]),
+        ([True, False], "bool", "int32", [1, 0]),
+        ([2**31 - 1], "int32", "int64", [2**31 - 1]),
+    ],
+)
+def test_OP_6_cast(values, source, target, expected):
+    tensor = ts.constant(values, dtype=None if source == "bool" else getattr(ts, source))
+    assert tensor.dtype == getattr(ts, source)
+    target_dtype = getattr(ts, target)
+    assert_in_three_modes(lambda x: ts.cast(x, target_dtype), (tensor,),
+                          np.asarray(expected, dtype=target_dtype.as_numpy_dtype), target_dtype)
+
+
+def test_OP_6_creation_ops():
+    assert_tensor(ts.range(5), np.arange(5), ts.int32)
+    assert_tensor(ts.range(5, 0, -2), [5, 3, 1], ts.int32)
+    assert_tensor(ts.range(1.0, 2.0, 0.25), np.arange(1.0, 2.0, 0.25), ts.float32)
+    assert_tensor(ts.fill([2, 3], 7), np.full((2, 3), 7), ts.int32)
+    assert_tensor(ts.zeros([2]), [0.0, 0.0], ts.float32)
+    assert_tensor(ts.ones([2], ts.int32), [1, 1], ts.int32)
+    assert_tensor(ts.zeros([0, 2], ts.int64), np.zeros((0, 2)), ts.int64)
+
+    @ts.function
+    def made(x):
+        return ts.zeros([2, 2]) + ts.fill([2, 2], 1.5) + ts.cast(ts.range(2), ts.float32) + x
+
+    assert_tensor(made(ts.constant(1.0)), np.array([[2.5, 3.5], [2.5, 3.5]]), ts.float32)

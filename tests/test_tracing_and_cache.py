@@ -1,0 +1,880 @@
+"""Chapter 2: tracing and the cache (rules TRACE-1..15).
+
+Side effects are captured with plain lists; ``ts.print`` with a ``StringIO``;
+the retracing warning with ``caplog`` on the ``tracespec`` logger.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import logging
+import re
+import weakref
+
+import numpy as np
+import pytest
+
+import tracespec.reference as ts
+
+InvalidArgumentError = ts.errors.InvalidArgumentError
+
+
+def count_traces(fn, calls, **options):
+    """Call a fresh ``ts.function(fn)`` with each argument tuple; return its tracing count."""
+    f = ts.function(fn, **options)
+    for args in calls:
+        f(*args)
+    return f.experimental_get_tracing_count()
+
+
+def identity(x):
+    return x
+
+
+def static_shape(tensor):
+    """A tensor's static shape as a tuple (``None`` for unknown dimensions), or ``None``."""
+    shape = tensor.shape
+    if shape is None or getattr(shape, "rank", 0) is None:
+        return None
+    return tuple(shape)
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-1: the Python body runs only while tracing
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_1_python_body_runs_once_per_new_trace():
+    runs = []
+
+    @ts.function
+    def f(x):
+        runs.append(x)
+        return x
+
+    f(1)
+    f(1)
+    f(2)
+    assert runs == [1, 2]
+    f(ts.constant(3))
+    f(ts.constant(4))
+    assert len(runs) == 3
+    assert str(runs[2]) == 'Tensor("x:0", shape=(), dtype=int32)'
+    assert f.experimental_get_tracing_count() == 3
+
+
+def test_TRACE_1_the_tracing_call_also_executes_the_new_graph():
+    stream = io.StringIO()
+    runs = []
+
+    @ts.function
+    def f(x):
+        runs.append("body")
+        ts.print("executed", x, output_stream=stream)
+        return x * 10
+
+    result = f(ts.constant(4))
+    assert runs == ["body"]
+    assert stream.getvalue() == "executed 4\n"
+    assert int(result) == 40
+    assert type(result).__name__ == "EagerTensor"
+    result = f(ts.constant(5))
+    assert runs == ["body"]
+    assert stream.getvalue() == "executed 4\nexecuted 5\n"
+    assert int(result) == 50
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-2: get_concrete_function traces without executing
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_2_get_concrete_function_traces_but_runs_nothing():
+    stream = io.StringIO()
+    runs = []
+
+    @ts.function
+    def f(x):
+        runs.append("body")
+        ts.print("executed", output_stream=stream)
+        return x + 1
+
+    concrete = f.get_concrete_function(ts.TensorSpec([], ts.int32))
+    assert runs == ["body"]
+    assert stream.getvalue() == ""
+    assert f.experimental_get_tracing_count() == 1
+    # a later matching call reuses the trace: no Python effect, the graph runs
+    assert int(f(ts.constant(1))) == 2
+    assert runs == ["body"]
+    assert stream.getvalue() == "executed\n"
+    # the concrete function itself executes the graph
+    assert int(concrete(ts.constant(5))) == 6
+    assert stream.getvalue() == "executed\nexecuted\n"
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_2_get_concrete_function_accepts_values_and_reuses_traces():
+    runs = []
+
+    @ts.function
+    def f(x, n):
+        runs.append(n)
+        return x * n
+
+    first = f.get_concrete_function(ts.constant([1.0, 2.0]), 3)
+    again = f.get_concrete_function(ts.TensorSpec([2], ts.float32), 3)
+    assert runs == [3]
+    assert f.experimental_get_tracing_count() == 1
+    np.testing.assert_array_equal(first(ts.constant([1.0, 1.0]), 3).numpy(), [3.0, 3.0])
+    np.testing.assert_array_equal(again(ts.constant([2.0, 2.0]), 3).numpy(), [6.0, 6.0])
+
+
+def test_TRACE_2_get_concrete_function_with_input_signature_needs_no_arguments():
+    # TF 2.21: f.get_concrete_function() traces the pinned signature
+    runs = []
+    f = ts.function(lambda x: runs.append("body") or x * 2,
+                    input_signature=[ts.TensorSpec([None], ts.int32)])
+    concrete = f.get_concrete_function()
+    assert runs == ["body"]
+    assert f.experimental_get_tracing_count() == 1
+    np.testing.assert_array_equal(concrete(ts.constant([1, 2])).numpy(), [2, 4])
+    f.get_concrete_function(ts.TensorSpec([None], ts.int32))
+    assert f.experimental_get_tracing_count() == 1
+    with pytest.raises(TypeError, match=r"Can not cast TensorSpec\(shape=\(None,\), dtype=ts\.float32"):
+        f.get_concrete_function(ts.TensorSpec([None], ts.float32))
+    assert runs == ["body"]
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-3: tensors keyed by dtype and shape
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        ([ts.constant(1), ts.constant(2)], 1),
+        ([ts.constant([1, 2]), ts.constant([1, 2, 3])], 2),
+        ([ts.constant(1), ts.constant(1.0)], 2),
+        ([ts.constant([[1, 2]]), ts.constant([1, 2])], 2),
+        ([ts.constant(1), ts.constant(1, dtype=ts.int64)], 2),
+        ([np.array([1, 2]), np.array([3, 4])], 1),
+        ([np.float32(1), np.float32(2)], 1),
+        ([np.array([1, 2], np.int32), ts.constant([5, 6])], 1),
+        ([np.array([1, 2]), ts.constant([5, 6])], 2),  # int64 NumPy vs int32 tensor
+        ([np.float64(1.5), ts.constant(1.5, dtype=ts.float64)], 1),
+        ([ts.zeros([0]), ts.zeros([0]), ts.zeros([1])], 2),
+    ],
+    ids=["values", "shapes", "dtypes", "ranks", "int widths", "numpy values", "numpy scalars",
+         "numpy vs tensor", "numpy int64 vs tensor int32", "numpy scalar vs tensor", "empty"],
+)
+def test_TRACE_3_tensors_keyed_by_dtype_and_shape(calls, expected):
+    assert count_traces(identity, [(value,) for value in calls]) == expected
+
+
+def test_TRACE_3_the_trace_sees_a_placeholder_not_the_value():
+    seen = []
+
+    @ts.function
+    def f(x):
+        seen.append((tuple(x.shape), x.dtype, hasattr(x, "numpy")))
+        return x * 2
+
+    assert int(f(ts.constant(3))) == 6
+    assert int(f(ts.constant(7))) == 14
+    assert float(f(np.float32(1.5))) == 3.0
+    assert seen == [((), ts.int32, False), ((), ts.float32, False)]
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-4: Python literals keyed by ==
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1, 1], 1),
+        ([1, 2], 2),
+        ([1, 1.0, True], 1),
+        ([0, False, 0.0, -0.0], 1),
+        (["a", "a", "b"], 2),
+        ([None, None], 1),
+        ([None, 0], 2),
+        ([1, "1"], 2),
+        ([b"a", "a"], 2),
+        ([float("nan"), float("nan")], 1),
+        ([1.5, 1.5, 2.5], 2),
+    ],
+    ids=["same", "different", "1 == 1.0 == True", "zeros", "strings", "None", "None vs 0",
+         "int vs str", "bytes vs str", "nan", "floats"],
+)
+def test_TRACE_4_literals_share_trace_by_equality(values, expected):
+    assert count_traces(identity, [(v,) for v in values]) == expected
+
+
+def test_TRACE_4_the_first_traced_literal_is_baked_in():
+    @ts.function
+    def lit(x):
+        return ts.constant(x)
+
+    # TF 2.21: lit(1) then lit(1.0) and lit(True) all return the traced int32 1
+    for value in (1, 1.0, True):
+        result = lit(value)
+        assert result.dtype == ts.int32
+        assert int(result) == 1
+    assert lit.experimental_get_tracing_count() == 1
+
+    @ts.function
+    def lit2(x):
+        return x
+
+    for value in (True, 1, 1.0):
+        result = lit2(value)
+        assert result.dtype == ts.bool
+        assert bool(result) is True
+
+
+def test_TRACE_4_the_body_sees_the_python_value_itself():
+    seen = []
+
+    @ts.function
+    def f(n, label):
+        seen.append((n, type(n), label))
+        return ts.constant(n) * 2
+
+    assert int(f(3, "x")) == 6
+    assert seen == [(3, int, "x")]
+
+
+def test_TRACE_4_eager_would_use_each_value_own_dtype():
+    @ts.function
+    def lit(x):
+        return ts.constant(x)
+
+    lit(1)
+    ts.config.run_functions_eagerly(True)
+    assert lit(1.0).dtype == ts.float32
+    assert lit(True).dtype == ts.bool
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-5: containers
+# --------------------------------------------------------------------------------------
+
+Point = collections.namedtuple("Point", "a b")
+
+
+@pytest.mark.parametrize(
+    ("calls", "expected"),
+    [
+        ([[1, 2], [1, 2]], 1),
+        ([[1, 2], [2, 1]], 2),
+        ([[1, 2], (1, 2)], 2),
+        ([(1, 2), Point(1, 2)], 2),
+        ([{1: 2, 3: 4}, {3: 4, 1: 2}], 1),
+        ([{"a": 1}, {"b": 1}], 2),
+        ([{"a": 1}, {"a": 2}], 2),
+        ([[ts.constant(1)], [ts.constant(5)]], 1),
+        ([[ts.constant(1)], [ts.constant(1), ts.constant(1)]], 2),
+        ([[ts.constant(1)], [ts.constant(1.0)]], 2),
+        ([{"a": ts.constant(1)}, {"a": ts.constant(2)}], 1),
+        ([[[1]], [[1]], [[2]]], 2),
+        ([[], ()], 2),
+        ([[np.float32(1)], [np.float32(2)]], 1),
+    ],
+    ids=["fresh equal lists", "order", "list vs tuple", "tuple vs namedtuple",
+         "dict order", "dict keys", "dict values", "tensor items", "length",
+         "item dtype", "dict of tensors", "nested", "empty list vs tuple", "numpy items"],
+)
+def test_TRACE_5_containers_keyed_by_structure_and_item_types(calls, expected):
+    assert count_traces(identity, [(value,) for value in calls]) == expected
+
+
+def test_TRACE_5_container_arguments_reach_the_body_with_placeholders():
+    seen = []
+
+    @ts.function
+    def f(pair, table):
+        seen.append((type(pair), type(table), sorted(table)))
+        return pair.a + table["k"] * pair.b
+
+    point = Point(ts.constant(1), 2)
+    assert int(f(point, {"k": ts.constant(10)})) == 21
+    assert int(f(Point(ts.constant(3), 2), {"k": ts.constant(1)})) == 5
+    assert seen == [(Point, dict, ["k"])]
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-6: other objects
+# --------------------------------------------------------------------------------------
+
+class Scale:
+    def __init__(self, factor):
+        self.factor = factor
+
+
+class Key:
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return isinstance(other, Key) and other.value == self.value
+
+    def __hash__(self):
+        return hash(self.value)
+
+
+class Unhashable:
+    __hash__ = None
+
+
+def test_TRACE_6_same_object_reuses_the_trace_even_when_mutated():
+    @ts.function
+    def apply(model, x):
+        return x * model.factor
+
+    model = Scale(2.0)
+    x = ts.constant(1.0)
+    assert float(apply(model, x)) == 2.0
+    model.factor = 5.0
+    assert float(apply(model, x)) == 2.0  # stale: the attribute was read at trace time
+    assert apply.experimental_get_tracing_count() == 1
+    assert float(apply(Scale(3.0), x)) == 3.0  # a new, unequal object retraces
+    assert apply.experimental_get_tracing_count() == 2
+
+
+def test_TRACE_6_equal_distinct_objects_share_a_trace():
+    first, second = Key(1), Key(1)
+    assert count_traces(lambda k: ts.constant(k.value), [(first,), (second,)]) == 1
+    assert count_traces(lambda k: ts.constant(k.value), [(Key(1),), (Key(2),)]) == 2
+
+
+@pytest.mark.parametrize("value", [Unhashable(), [Unhashable()], {1, 2}], ids=["object", "in list", "set"])
+def test_TRACE_6_unhashable_arguments_are_rejected(value):
+    f = ts.function(lambda v: ts.constant(1))
+    # TF 2.21: "Could not generate a generic TraceType for <...>.Please verify that it is
+    # immutable/hashable. Otherwise, consider implementing the Tracing Protocol for it."
+    with pytest.raises(TypeError, match=r"^Could not generate a generic TraceType for .*\.Please "
+                                        r"verify that it is immutable/hashable\. Otherwise, "
+                                        r"consider implementing the Tracing Protocol for it\.$"):
+        f(value)
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_TRACE_6_weakref_arguments_are_rejected():
+    target = Scale(1.0)
+    f = ts.function(lambda r: ts.constant(1))
+    # TF 2.21: "weakref input <weakref at 0x...> not supported for tf.function."
+    with pytest.raises(TypeError, match=r"weakref input .* not supported for ts\.function"):
+        f(weakref.ref(target))
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-7: canonicalised arguments
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_7_positional_keyword_and_explicit_default_share_a_trace():
+    runs = []
+
+    @ts.function
+    def kk(x, y=1):
+        runs.append(y)
+        return x + y
+
+    t = ts.constant(1)
+    results = [kk(t), kk(x=t), kk(t, 1), kk(t, y=1), kk(y=1, x=t)]
+    assert [int(r) for r in results] == [2] * 5
+    assert kk.experimental_get_tracing_count() == 1
+    assert runs == [1]
+    assert int(kk(t, 2)) == 3
+    assert kk.experimental_get_tracing_count() == 2
+
+
+def test_TRACE_7_binding_errors_are_type_errors():
+    f = ts.function(lambda a, b=1: a)
+    # TF 2.21: "Binding inputs to tf.function failed due to `missing a required argument: 'a'`"
+    with pytest.raises(TypeError, match=r"Binding inputs to ts\.function failed due to "
+                                        r"`missing a required argument: 'a'`"):
+        f()
+    with pytest.raises(TypeError, match=r"failed due to `too many positional arguments`"):
+        f(1, 2, 3)
+    with pytest.raises(TypeError, match=r"failed due to `got an unexpected keyword argument 'c'`"):
+        f(1, c=3)
+    assert f.experimental_get_tracing_count() == 0
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-8: separate functions, per-instance methods
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_8_separate_function_objects_never_share_traces():
+    runs = []
+
+    def body(x):
+        runs.append("trace")
+        return x
+
+    first, second = ts.function(body), ts.function(body)
+    x = ts.constant(1)
+    first(x)
+    second(x)
+    first(x)
+    assert runs == ["trace", "trace"]
+    assert first.experimental_get_tracing_count() == 1
+    assert second.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_8_a_method_has_one_cache_per_instance():
+    runs = []
+
+    class Model:
+        def __init__(self, k):
+            self.k = k
+
+        @ts.function
+        def __call__(self, x):
+            runs.append(self.k)
+            return x * self.k
+
+    m1, m2 = Model(2), Model(3)
+    x = ts.constant(1)
+    assert int(m1(x)) == 2
+    assert int(m2(x)) == 3
+    assert int(m1(x)) == 2
+    assert runs == [2, 3]
+    assert m1.__call__.experimental_get_tracing_count() == 1
+    assert m2.__call__.experimental_get_tracing_count() == 1
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-9: the tracing count
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_9_tracing_count_counts_concrete_functions():
+    @ts.function
+    def double(a):
+        return a + a
+
+    assert double.experimental_get_tracing_count() == 0
+    double(ts.constant(1))
+    double(ts.constant(2))
+    assert double.experimental_get_tracing_count() == 1
+    double("a")
+    assert double.experimental_get_tracing_count() == 2
+    double.get_concrete_function(ts.TensorSpec([3], ts.float32))
+    assert double.experimental_get_tracing_count() == 3
+    double.get_concrete_function(ts.TensorSpec([3], ts.float32))
+    assert double.experimental_get_tracing_count() == 3
+    signatures = double.pretty_printed_concrete_signatures()
+    assert signatures.count("Input Parameters:") == 3
+
+
+def test_TRACE_9_eager_calls_and_failed_traces_do_not_count():
+    runs = []
+
+    @ts.function
+    def f(x, fail):
+        runs.append(fail)
+        if fail:
+            raise ValueError("no")
+        return x
+
+    f(ts.constant(1), False)
+    ts.config.run_functions_eagerly(True)
+    f(ts.constant([1.0]), False)
+    f(ts.constant(2), 0)
+    ts.config.run_functions_eagerly(False)
+    assert f.experimental_get_tracing_count() == 1
+    with pytest.raises(ValueError, match="no"):
+        f(ts.constant(1), True)
+    assert f.experimental_get_tracing_count() == 1
+    assert runs == [False, False, 0, True]
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-10: input_signature
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_10_input_signature_accepts_compatible_inputs_without_retracing():
+    runs = []
+
+    @ts.function(input_signature=[ts.TensorSpec([None], ts.int32)])
+    def sig(x):
+        runs.append(str(x))
+        return x + 1
+
+    np.testing.assert_array_equal(sig(ts.constant([1, 2])).numpy(), [2, 3])
+    np.testing.assert_array_equal(sig(ts.constant([1, 2, 3])).numpy(), [2, 3, 4])
+    np.testing.assert_array_equal(sig([5, 6]).numpy(), [6, 7])  # a Python list is converted
+    np.testing.assert_array_equal(sig(x=[5]).numpy(), [6])
+    assert runs == ['Tensor("x:0", shape=(None,), dtype=int32)']
+    assert sig.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_10_input_signature_converts_numpy_arrays_to_the_pinned_dtype():
+    # TF 2.21: a [None] float32 signature accepts np.array([1, 2]) (int64) and
+    # np.array([1., 2.]) (float64), returning float32 [1., 2.]
+    f = ts.function(lambda x: x, input_signature=[ts.TensorSpec([None], ts.float32)])
+    for array in (np.array([1, 2]), np.array([1.0, 2.0])):
+        result = f(array)
+        assert result.dtype == ts.float32
+        np.testing.assert_array_equal(result.numpy(), [1.0, 2.0])
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_10_incompatible_inputs_are_type_errors():
+    f = ts.function(lambda x: x, input_signature=[ts.TensorSpec([None], ts.int32)])
+    prefix = r"^Binding inputs to ts\.function failed due to `"
+    with pytest.raises(TypeError, match=prefix + re.escape(
+        "Can not cast TensorSpec(shape=(2, 2), dtype=ts.int32, name=None) to "
+        "TensorSpec(shape=(None,), dtype=ts.int32, name=None)`. Received args: ")):
+        f(ts.constant([[1, 2], [3, 4]]))
+    with pytest.raises(TypeError, match=prefix + re.escape(
+        "Can not cast TensorSpec(shape=(2,), dtype=ts.float32, name=None) to "
+        "TensorSpec(shape=(None,), dtype=ts.int32, name=None)`")):
+        f(ts.constant([1.0, 2.0]))
+    with pytest.raises(TypeError, match=prefix + "Can not cast TensorSpec.*int64"):
+        f(ts.constant([1, 2], dtype=ts.int64))
+    with pytest.raises(TypeError, match=prefix + "Cannot convert \\[1.5, 2.0\\] to EagerTensor "
+                                                 "of dtype int32`"):
+        f([1.5, 2.0])
+    with pytest.raises(TypeError, match=prefix + "too many positional arguments`"):
+        f(ts.constant([1]), 5)
+    with pytest.raises(TypeError, match=r"for signature: \(x: TensorSpec\(shape=\(None,\), "
+                                        r"dtype=ts\.int32, name=None\)\)\.$"):
+        f()
+    assert f.experimental_get_tracing_count() == 0
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-11: reduce_retracing
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_11_reduce_retracing_relaxes_shapes():
+    traced_shapes = []
+
+    @ts.function(reduce_retracing=True)
+    def rr(x):
+        traced_shapes.append(static_shape(x))
+        return x * 2
+
+    counts = []
+    for shape in ([3], [5], [3], [7], [9], [2, 2], [3], [3, 3]):
+        result = rr(ts.ones(shape))
+        np.testing.assert_array_equal(result.numpy(), np.full(shape, 2.0, np.float32))
+        counts.append(rr.experimental_get_tracing_count())
+    assert counts == [1, 2, 2, 2, 2, 3, 3, 3]
+    assert traced_shapes == [(3,), (None,), None]
+    signatures = rr.pretty_printed_concrete_signatures()
+    expected = [
+        "TensorSpec(shape=(3,), dtype=ts.float32, name=None)",
+        "TensorSpec(shape=(None,), dtype=ts.float32, name=None)",
+        "TensorSpec(shape=<unknown>, dtype=ts.float32, name=None)",
+    ]
+    positions = [signatures.find("x (POSITIONAL_OR_KEYWORD): " + spec) for spec in expected]
+    assert all(p >= 0 for p in positions), signatures
+    assert positions == sorted(positions)
+
+
+def test_TRACE_11_rank_change_relaxes_to_unknown_rank_and_dtypes_never_relax():
+    f = ts.function(identity, reduce_retracing=True)
+    f(ts.zeros([3]))
+    f(ts.zeros([2, 2]))
+    assert f.experimental_get_tracing_count() == 2
+    assert "TensorSpec(shape=<unknown>, dtype=ts.float32" in f.pretty_printed_concrete_signatures()
+    g = ts.function(identity, reduce_retracing=True)
+    g(ts.zeros([3]))
+    g(ts.zeros([3], ts.int32))
+    g(ts.zeros([4], ts.int32))
+    assert g.experimental_get_tracing_count() == 3
+    signatures = g.pretty_printed_concrete_signatures()
+    assert "TensorSpec(shape=(None,), dtype=ts.int32, name=None)" in signatures
+    assert "TensorSpec(shape=(None,), dtype=ts.float32" not in signatures
+
+
+def test_TRACE_11_literals_still_retrace_per_value():
+    runs = []
+
+    @ts.function(reduce_retracing=True)
+    def rp(n):
+        runs.append(n)
+        return ts.constant(n)
+
+    for n in (1, 2, 3, 2):
+        assert int(rp(n)) == n
+    assert runs == [1, 2, 3]
+    assert rp.experimental_get_tracing_count() == 3
+
+
+def test_TRACE_11_mixed_tensor_and_literal_arguments():
+    # TF 2.21: (x:(3,), n=1), (x:(4,), n=2), (x:(5,), n=2) -> 3 traces, the last (None,)
+    f = ts.function(lambda x, n: x * n, reduce_retracing=True)
+    f(ts.zeros([3]), 1)
+    f(ts.zeros([4]), 2)
+    f(ts.zeros([5]), 2)
+    f(ts.zeros([6]), 2)
+    assert f.experimental_get_tracing_count() == 3
+    signatures = f.pretty_printed_concrete_signatures()
+    assert "TensorSpec(shape=(None,), dtype=ts.float32, name=None)\n  n (POSITIONAL_OR_KEYWORD): " \
+           "Literal[2]" in signatures
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-12: failed traces are not cached
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_12_failed_trace_is_retried_and_repeats_python_effects():
+    before_error = []
+
+    @ts.function
+    def raiser(x, flag):
+        before_error.append("effect")
+        if flag:
+            raise ValueError("boom at trace")
+        return x
+
+    t = ts.constant(1)
+    for attempt in (1, 2, 3):
+        with pytest.raises(ValueError, match="boom at trace"):
+            raiser(t, True)
+        assert before_error == ["effect"] * attempt
+        assert raiser.experimental_get_tracing_count() == 0
+    assert int(raiser(t, False)) == 1
+    assert raiser.experimental_get_tracing_count() == 1
+    assert len(before_error) == 4
+
+
+def test_TRACE_12_trace_time_op_errors_are_not_cached_either():
+    runs = []
+
+    @ts.function
+    def f(x):
+        runs.append("trace")
+        return ts.sqrt(x)
+
+    for _ in range(2):
+        with pytest.raises(TypeError):
+            f(ts.constant(4))
+    assert runs == ["trace", "trace"]
+    assert f.experimental_get_tracing_count() == 0
+    assert float(f(ts.constant(4.0))) == 2.0
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-13: a concrete function accepts only its own type
+# --------------------------------------------------------------------------------------
+
+def test_TRACE_13_concrete_function_rejects_another_literal():
+    @ts.function
+    def pw(a, b):
+        return a**b
+
+    sq = pw.get_concrete_function(a=ts.TensorSpec(None, ts.float32), b=2)
+    assert float(sq(ts.constant(3.0), b=2)) == 9.0
+    assert float(sq(ts.constant(3.0), 2)) == 9.0
+    # TF 2.21: "Binding inputs to tf.function failed due to `Can not cast 3 to Literal[2]`"
+    with pytest.raises(TypeError, match=r"Binding inputs to ts\.function failed due to "
+                                        r"`Can not cast 3 to Literal\[2\]`"):
+        sq(ts.constant(3.0), b=3)
+    assert pw.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_13_concrete_function_literal_argument_may_be_omitted():
+    # catalogue probe K13: sq(tf.constant(3.0)) -> 9.0 (the bound literal is the default)
+    @ts.function
+    def pw(a, b):
+        return a**b
+
+    sq = pw.get_concrete_function(a=ts.TensorSpec(None, ts.float32), b=2)
+    assert float(sq(ts.constant(3.0))) == 9.0
+
+
+def test_TRACE_13_concrete_function_rejects_another_tensor_dtype():
+    f = ts.function(lambda x: x * 2)
+    concrete = f.get_concrete_function(ts.TensorSpec([None], ts.float32))
+    np.testing.assert_array_equal(concrete(ts.constant([1.0, 2.0, 3.0])).numpy(), [2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(concrete([1.0, 2.0]).numpy(), [2.0, 4.0])
+    # TF 2.21: "cannot compute __inference_... as input #0(zero-based) was expected to be a
+    # float tensor but is a int32 tensor"
+    with pytest.raises(InvalidArgumentError, match=r"cannot compute \S+ as input #0\(zero-based\) "
+                                                   r"was expected to be a float\w* tensor.*but is "
+                                                   r"a int32 tensor"):
+        concrete(ts.constant([1, 2], dtype=ts.int32))
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_13_concrete_function_accepts_any_shape_its_spec_allows():
+    f = ts.function(lambda x: ts.reduce_sum(x))
+    concrete = f.get_concrete_function(ts.TensorSpec([None], ts.int32))
+    for n in (0, 1, 5):
+        assert int(concrete(ts.range(n))) == sum(range(n))
+    assert f.experimental_get_tracing_count() == 1
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-14: Python container arguments must not be modified
+# --------------------------------------------------------------------------------------
+
+def _append(l):  # noqa: E741 - the catalogue's name
+    l.append(1)
+    return ts.constant(1)
+
+
+def _set_key(d):
+    d["k"] = 1
+    return ts.constant(1)
+
+
+def _nested_append(l):  # noqa: E741
+    l[0].append(1)
+    return ts.constant(1)
+
+
+def _setitem(l):  # noqa: E741
+    l[0] = 5
+    return ts.constant(1)
+
+
+@pytest.mark.parametrize(
+    ("fn", "arg", "text"),
+    [
+        (_append, [1], "_append(l)"),
+        (_set_key, {"a": 1}, "_set_key(d)"),
+        (_nested_append, [[1]], "_nested_append(l)"),
+        (_setitem, [1], "_setitem(l)"),
+    ],
+    ids=["append", "dict key", "nested", "setitem"],
+)
+def test_TRACE_14_modifying_a_container_argument_is_a_value_error(fn, arg, text):
+    f = ts.function(fn)
+    name = text[text.index("(") + 1]
+    # TF 2.21: "app(l) should not modify its Python input arguments. Modifying a copy is
+    # allowed. The following parameter(s) were modified: l"
+    with pytest.raises(ValueError, match="^" + re.escape(
+        f"{text} should not modify its Python input arguments. Modifying a copy is allowed. "
+        f"The following parameter(s) were modified: {name}") + "$"):
+        f(arg)
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_TRACE_14_the_error_names_only_the_modified_parameter():
+    def mut2(a, l):  # noqa: E741
+        l.pop()
+        return a
+
+    # TF 2.21 names the function by its __qualname__
+    with pytest.raises(ValueError, match=r"^test_TRACE_14_the_error_names_only_the_modified_"
+                                         r"parameter\.<locals>\.mut2\(a, l\) should not modify "
+                                         r".* were modified: l$"):
+        ts.function(mut2)(ts.constant(1), [1, 2])
+
+
+def test_TRACE_14_modifying_a_copy_is_allowed():
+    @ts.function
+    def copy_ok(l):  # noqa: E741
+        l = list(l)  # noqa: E741
+        l.append(1)
+        return ts.constant(len(l))
+
+    original = [1]
+    assert int(copy_ok(original)) == 2
+    assert original == [1]
+
+
+# --------------------------------------------------------------------------------------
+# TRACE-15: the retracing warning
+# --------------------------------------------------------------------------------------
+
+_WARNING = re.compile(
+    r"^(\d+) out of the last (\d+) calls to <function .+ at 0x[0-9a-fA-F]+> triggered "
+    r"ts\.function retracing\. Tracing is expensive and the excessive number of tracings "
+    r"could be due to \(1\) creating @ts\.function repeatedly in a loop, \(2\) passing "
+    r"tensors with different shapes, \(3\) passing Python objects instead of tensors\."
+)
+
+
+@pytest.fixture
+def retracing_warnings(caplog):
+    caplog.set_level(logging.WARNING, logger="tracespec")
+
+    def collect():
+        return [
+            r for r in caplog.records
+            if r.name.startswith("tracespec") and _WARNING.search(r.getMessage())
+        ]
+
+    return collect
+
+
+def test_TRACE_15_fifth_tracing_call_warns_once(retracing_warnings):
+    @ts.function
+    def inc(x):
+        return x
+
+    for value in range(1, 5):
+        inc(value)
+    assert retracing_warnings() == []
+    inc(5)
+    records = retracing_warnings()
+    assert len(records) == 1
+    assert records[0].levelno == logging.WARNING
+    assert records[0].name == "tracespec"
+    message = records[0].getMessage()
+    assert _WARNING.match(message).group(1, 2) == ("5", "5")
+    assert "<function test_TRACE_15_fifth_tracing_call_warns_once.<locals>.inc at" in message
+
+
+def test_TRACE_15_at_most_two_warnings_per_function(retracing_warnings):
+    @ts.function
+    def inc(x):
+        return x
+
+    for value in range(10):
+        inc(value)
+    counts = [_WARNING.match(r.getMessage()).group(1, 2) for r in retracing_warnings()]
+    assert counts == [("5", "5"), ("6", "6")]  # TF 2.21 probe: exactly these two
+
+
+def test_TRACE_15_recreating_the_function_in_a_loop_still_warns(retracing_warnings):
+    def body(x):
+        return x
+
+    for value in range(4):
+        ts.function(body)(ts.constant(value))
+    assert retracing_warnings() == []
+    ts.function(body)(ts.constant(4))
+    assert len(retracing_warnings()) == 1
+
+
+def test_TRACE_15_calls_that_do_not_trace_keep_the_warning_away(retracing_warnings):
+    @ts.function
+    def f(x):
+        return x
+
+    for value in range(20):
+        f(ts.constant(value))
+    assert retracing_warnings() == []
+
+    @ts.function
+    def g(x):
+        return x
+
+    for value in range(4):  # 4 traces among 12 calls: below the threshold
+        g(value)
+        g(value)
+        g(value)
+    assert retracing_warnings() == []
+
+
+def test_TRACE_15_calls_during_an_outer_trace_do_not_count(retracing_warnings):
+    @ts.function
+    def inner(x, n):
+        return x + n
+
+    @ts.function
+    def outer(x):
+        for n in range(7):
+            x = inner(x, n)
+        return x
+
+    assert int(outer(ts.constant(1))) == 1 + sum(range(7))
+    assert inner.experimental_get_tracing_count() == 7
+    assert retracing_warnings() == []
