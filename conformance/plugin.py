@@ -141,8 +141,22 @@ def backend_import(pytestconfig: pytest.Config) -> str:
     )
 
 
+_checked = [0]  # scenarios checked by the running test
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    _checked[0] = 0
+    try:
+        return (yield)
+    finally:
+        if item.get_closest_marker("chapter") is not None:
+            item.user_properties.append(("scenarios", _checked[0]))
+
+
 def verify(scenario: Scenario, adapter: Adapter, mode: str, backend_import: str) -> None:
     """Check one scenario in one mode; skip (with the reason) what the backend cannot run."""
+    _checked[0] += 1
     try:
         check(scenario, adapter, mode == "eager", backend_import)
     except Unsupported as reason:

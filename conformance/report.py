@@ -33,6 +33,7 @@ class Result:
     outcome: str
     rules: tuple[str, ...]
     details: str = ""
+    scenarios: int = 0
 
 
 @dataclass(eq=False)
@@ -66,7 +67,8 @@ class Collector:
             details = getattr(report, "wasxfail", "") or _skip_reason(report)
         self.results.append(Result(report.nodeid, properties["chapter"],
                                    properties.get("mode", "-"), outcome,
-                                   _rules(report.nodeid, properties["chapter"]), details))
+                                   _rules(report.nodeid, properties["chapter"]), details,
+                                   properties.get("scenarios", 0)))
 
 
 def _outcome(report: pytest.TestReport) -> str | None:
@@ -103,6 +105,8 @@ def table(results: list[Result]) -> str:
             cell = " ".join(f"{counts[(chapter, mode, o)]:>4}" for o in OUTCOMES)
             cells.append(f"{cell:>24}")
         lines.append(f"{chapter:<{width}}" + "".join(cells))
+    lines.append(f"scenario runs checked: {sum(r.scenarios for r in results)} "
+                 "(each in one starting mode, on the backend and on the reference)")
     return "\n".join(lines)
 
 
@@ -131,6 +135,7 @@ def write(collector: Collector, directory: Path) -> tuple[Path, Path]:
                                     and r.outcome == o) for o in OUTCOMES} for mode in MODES}
             for chapter in CHAPTERS
         },
+        "scenarios": sum(r.scenarios for r in results),
         "rules": rule_results(results),
         "tests": [r.__dict__ for r in results],
     }
@@ -188,7 +193,7 @@ def matrix(reports: list[dict[str, Any]]) -> str:
               "generated test checks many scenarios).", ""]
     for r in reports:
         lines.append(f"- `{r['backend']}` {r['backend_version']}: profile `{r['profile']}`, "
-                     f"Python {r['python']}.")
+                     f"Python {r['python']}, {r.get('scenarios', '?')} scenario runs.")
     return "\n".join(lines)
 
 
