@@ -14,6 +14,8 @@ from tracespec.adapters.registry import AdapterError, importable, known_backends
 from . import report
 from .plugin import PROFILES
 
+SUITE = Path(__file__).resolve().parent / "suite"  # fixed root: node ids, hence ci draws, never vary
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -67,7 +69,7 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     collector = report.Collector()
     pytest_args = [
-        "--pyargs", "tracespec.conformance.suite",
+        "--pyargs", "tracespec.conformance.suite", "--rootdir", str(SUITE),
         "--backend", args.backend, "--tracespec-profile", args.profile,
         "-p", "no:cacheprovider", "-o", "addopts=", "-q", "--tb=no", "--no-header",
         "-W", "ignore::pytest.PytestAssertRewriteWarning",

@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from tracespec.adapters.base import Adapter
 from tracespec.adapters.registry import AdapterError, load
@@ -29,7 +29,8 @@ from .scenario import Scenario
 PROFILES = {
     "dev": settings(max_examples=15, deadline=None),
     "ci": settings(max_examples=40, deadline=None, derandomize=True, database=None,
-                   print_blob=True),
+                   print_blob=True, phases=[Phase.explicit, Phase.reuse, Phase.generate,
+                                            Phase.target, Phase.shrink]),
     "thorough": settings(max_examples=400, deadline=None),
 }
 for _name, _settings in PROFILES.items():
@@ -130,7 +131,11 @@ def tracespec_adapter(pytestconfig: pytest.Config) -> Adapter:
 @pytest.fixture(scope="session")
 def backend_import(pytestconfig: pytest.Config) -> str:
     """How a reproducer gets ``ts`` for this backend."""
-    name = pytestconfig.getoption("--backend")
+    return reproducer_import(pytestconfig.getoption("--backend"))
+
+
+def reproducer_import(name: str) -> str:
+    """The lines a reproducer starts with to get ``ts`` for the backend ``name``."""
     if name == "reference":
         return "import tracespec.reference as ts"
     return (

@@ -117,7 +117,7 @@ def _source_file(source: str) -> str:
 
 def _program_namespace(adapter: Adapter, events: list[Event]) -> dict[str, Any]:
     namespace: dict[str, Any] = {}
-    exec(HELPERS, namespace)
+    exec(_HELPERS_CODE, namespace)
 
     def log(label: str) -> None:
         adapter.flush_effects()
@@ -172,4 +172,5 @@ def _outcome(value: Any, adapter: Adapter) -> Any:
 
 
 _runs = itertools.count(1)
+_HELPERS_CODE = compile(HELPERS, "<tracespec helpers>", "exec")
 REFERENCE = ReferenceAdapter()
