@@ -83,7 +83,7 @@ def run_check(args: argparse.Namespace) -> int:
     failures = [r for r in collector.results if r.outcome == "failed"]
     for result in failures:
         print(f"\n=== violation: {result.chapter} ({result.mode}) {result.test}")
-        print(_violation_text(result.details))
+        print(result.details)
     if args.report:
         json_path, md_path = report.write(collector, args.report)
         print(f"\nwrote {json_path} and {md_path}")
@@ -93,16 +93,6 @@ def run_check(args: argparse.Namespace) -> int:
     verdict = "violates the spec" if failures else "conforms"
     print(f"\n{adapter.name}: {verdict} ({len(failures)} failing checks)")
     return 1 if failures or status not in (0,) else 0
-
-
-def _violation_text(longrepr: str) -> str:
-    """The violation message and reproducer, without pytest's traceback noise."""
-    start = longrepr.find("departs from the spec")
-    if start < 0:
-        return longrepr
-    line_start = longrepr.rfind("\n", 0, start) + 1
-    text = longrepr[line_start:]
-    return "\n".join(line[2:] if line.startswith("E ") else line for line in text.splitlines())
 
 
 if __name__ == "__main__":

@@ -133,7 +133,22 @@ def same_outcome(a: Any, b: Any) -> bool:
 def same_events(a: list[Event], b: list[Event]) -> bool:
     if [(e.kind, e.label, len(e.values)) for e in a] != [(e.kind, e.label, len(e.values)) for e in b]:
         return False
-    return all(_close(np.array(x.values), np.array(y.values), "float32") for x, y in zip(a, b))
+    return all(_close_numbers(x.values, y.values) for x, y in zip(a, b))
+
+
+def _close_numbers(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Integers (as printed or passed) compare exactly, other numbers as float32 values."""
+    for x, y in zip(a, b):
+        if _integral(x) and _integral(y):
+            if x != y:
+                return False
+        elif not _close(np.float64(x), np.float64(y), "float32"):
+            return False
+    return True
+
+
+def _integral(value: float) -> bool:
+    return float(value).is_integer() and abs(value) < 2**53
 
 
 def _close(a: np.ndarray, b: np.ndarray, dtype: str) -> bool:

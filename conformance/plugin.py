@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, settings
 from tracespec.adapters.base import Adapter
 from tracespec.adapters.registry import AdapterError, load
 
-from .runner import Unsupported, check
+from .runner import Unsupported, Violation, check
 from .scenario import Scenario
 
 PROFILES = {
@@ -141,7 +141,8 @@ def reproducer_import(name: str) -> str:
     return (
         "from tracespec.adapters.registry import load\n"
         f"backend = load({name!r})\n"
-        "backend.session().__enter__()\n"
+        "session = backend.session()\n"
+        "session.__enter__()\n"
         "ts = backend.namespace(print)"
     )
 
@@ -157,6 +158,15 @@ def pytest_runtest_call(item: pytest.Item):
     finally:
         if item.get_closest_marker("chapter") is not None:
             item.user_properties.append(("scenarios", _checked[0]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A violation's own text (differences and reproducer) travels with the report."""
+    report = yield
+    if call.excinfo is not None and isinstance(call.excinfo.value, Violation):
+        report.user_properties.append(("violation", str(call.excinfo.value)))
+    return report
 
 
 def verify(scenario: Scenario, adapter: Adapter, mode: str, backend_import: str) -> None:

@@ -62,7 +62,7 @@ class Collector:
             return
         details = ""
         if outcome == "failed":
-            details = report.longreprtext
+            details = properties.get("violation") or report.longreprtext
         elif outcome in ("xfailed", "skipped"):
             details = getattr(report, "wasxfail", "") or _skip_reason(report)
         self.results.append(Result(report.nodeid, properties["chapter"],

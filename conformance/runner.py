@@ -52,6 +52,8 @@ def observe(scenario: Scenario, adapter: Adapter, eager: bool) -> list[StepRecor
     events: list[Event] = []
     with contextlib.ExitStack() as stack, adapter.session(), _quiet(logging.getLogger("tracespec")):
         namespace = _program_namespace(adapter, events)
+        for name, value in scenario.globals.items():
+            namespace[name] = eval(value, namespace)
         adapter.set_run_eagerly(eager)
         filename = _source_file(scenario.source)
         stack.callback(linecache.cache.pop, filename, None)
@@ -137,7 +139,6 @@ def _program_namespace(adapter: Adapter, events: list[Event]) -> dict[str, Any]:
         ts=adapter.namespace(lambda line: events.append(print_event(line))),
         log=log,
         effect=effect,
-        G=1,
     )
     return namespace
 

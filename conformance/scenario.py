@@ -14,7 +14,8 @@ which the runner provides:
 ``Token(key)``
     a small hashable object, for arguments that are neither tensors nor literals.
 ``G``
-    a module-level global the program may read; call scripts rebind it.
+    a module-level global the program may read (1 unless the scenario says otherwise);
+    call scripts rebind it.
 
 The call script is a sequence of steps. Argument lists are source text too, so
 every backend builds them from the same text through its own ``ts``.
@@ -92,6 +93,7 @@ class Token:
         return hash(self.key)
 
 LEAKED = []
+G = 1
 '''
 
 
