@@ -311,7 +311,11 @@ def function(
     reduce_retracing: bool = False,
     autograph: bool = True,
 ) -> Any:
-    """Make a ``Function``: use as ``@ts.function`` or ``@ts.function(...)``."""
+    """Make a ``Function``: use as ``@ts.function`` or ``@ts.function(...)``.
+
+    ``autograph`` is accepted for TensorFlow compatibility; the reference does not convert
+    Python control flow yet, so it behaves as TensorFlow does with ``autograph=False``.
+    """
     def wrap(f: Callable[..., Any]) -> Function:
         return Function(f, input_signature, reduce_retracing, autograph)
 

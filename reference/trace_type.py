@@ -95,7 +95,7 @@ def _is_nan(value: object) -> bool:
 
 
 @dataclass(frozen=True)
-class Sequence_(TraceType):
+class SequenceType(TraceType):
     """A list or tuple (or namedtuple): its class and its items' types, in order."""
 
     kind: type
@@ -103,19 +103,19 @@ class Sequence_(TraceType):
 
     def is_subtype_of(self, other):
         return (
-            isinstance(other, Sequence_)
+            isinstance(other, SequenceType)
             and other.kind is self.kind
             and len(other.items) == len(self.items)
             and all(a.is_subtype_of(b) for a, b in zip(self.items, other.items))
         )
 
     def most_specific_common_supertype(self, other):
-        if not isinstance(other, Sequence_) or other.kind is not self.kind:
+        if not isinstance(other, SequenceType) or other.kind is not self.kind:
             return None
         if len(other.items) != len(self.items):
             return None
         items = [a.most_specific_common_supertype(b) for a, b in zip(self.items, other.items)]
-        return None if None in items else Sequence_(self.kind, tuple(items))
+        return None if None in items else SequenceType(self.kind, tuple(items))
 
     def placeholder(self, value, make_placeholder):
         items = [t.placeholder(v, make_placeholder) for t, v in zip(self.items, value)]
@@ -129,7 +129,7 @@ class Sequence_(TraceType):
 
 
 @dataclass(frozen=True)
-class Dict_(TraceType):
+class MappingType(TraceType):
     """A mapping: its keys and their values' types; insertion order does not matter."""
 
     items: frozenset[tuple[Any, TraceType]]
@@ -138,7 +138,7 @@ class Dict_(TraceType):
         return dict(self.items)
 
     def is_subtype_of(self, other):
-        if not isinstance(other, Dict_):
+        if not isinstance(other, MappingType):
             return False
         mine, theirs = self._as_dict(), other._as_dict()
         return mine.keys() == theirs.keys() and all(
@@ -146,13 +146,13 @@ class Dict_(TraceType):
         )
 
     def most_specific_common_supertype(self, other):
-        if not isinstance(other, Dict_):
+        if not isinstance(other, MappingType):
             return None
         mine, theirs = self._as_dict(), other._as_dict()
         if mine.keys() != theirs.keys():
             return None
         merged = {k: mine[k].most_specific_common_supertype(theirs[k]) for k in mine}
-        return None if None in merged.values() else Dict_(frozenset(merged.items()))
+        return None if None in merged.values() else MappingType(frozenset(merged.items()))
 
     def placeholder(self, value, make_placeholder):
         types = self._as_dict()
@@ -167,7 +167,7 @@ class Dict_(TraceType):
         return "Dict[" + ", ".join(f"{k!r}: {t!r}" for k, t in self._as_dict().items()) + "]"
 
 
-class Object(TraceType):
+class ObjectType(TraceType):
     """Any other Python object: matches the same object, or one that compares ``==``."""
 
     def __init__(self, value: Any):
@@ -184,7 +184,7 @@ class Object(TraceType):
             self._ref = lambda: value
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Object):
+        if not isinstance(other, ObjectType):
             return False
         mine, theirs = self._ref(), other._ref()
         if mine is None or theirs is None:
@@ -226,12 +226,12 @@ def from_value(value: Any) -> TraceType:
     if value is None or isinstance(value, (bool, int, float, str, bytes)):
         return Literal(value)
     if isinstance(value, (list, tuple)):
-        return Sequence_(type(value), tuple(from_value(v) for v in value))
+        return SequenceType(type(value), tuple(from_value(v) for v in value))
     if isinstance(value, Mapping):
-        return Dict_(frozenset((k, from_value(v)) for k, v in value.items()))
+        return MappingType(frozenset((k, from_value(v)) for k, v in value.items()))
     if isinstance(value, weakref.ref):
         raise TypeError(f"weakref input {value!r} not supported for ts.function.")
-    return Object(value)
+    return ObjectType(value)
 
 
 @dataclass(frozen=True)
