@@ -72,7 +72,7 @@ def run_check(args: argparse.Namespace) -> int:
         "--pyargs", "tracespec.conformance.suite", "--rootdir", str(SUITE),
         "--backend", args.backend, "--tracespec-profile", args.profile,
         "-p", "no:cacheprovider", "-o", "addopts=", "-q", "--tb=no", "--no-header",
-        "-W", "ignore::pytest.PytestAssertRewriteWarning",
+        "-W", "ignore::pytest.PytestAssertRewriteWarning", "-W", "ignore::DeprecationWarning:gast",
         *(["-n", args.workers] if args.workers else []),
         *args.pytest_args,
     ]
