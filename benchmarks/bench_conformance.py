@@ -59,6 +59,7 @@ from hypothesis import strategies as st
 from tracespec.adapters.base import Adapter
 from tracespec.adapters.registry import AdapterError, known_backends, load
 from tracespec.conformance import plugin, runner
+from tracespec.conformance.cli import SUITE
 from tracespec.conformance.examples import EXAMPLES
 from tracespec.conformance.runner import Unsupported, Violation
 from tracespec.conformance.scenario import Scenario
@@ -86,10 +87,8 @@ class Suite:
     Under pytest, Hypothesis seeds a derandomized test from a digest of the test
     function *and* the pytest node id of the parametrized case (its pytest plugin
     adds the id), so ``test_generated[eager]`` and ``test_generated[traced]`` draw
-    different scenarios, and the ids, hence the draws, depend on pytest's rootdir,
-    which with ``--pyargs`` is found from the working directory. The node ids are
-    therefore collected from pytest, in a subprocess run in the current
-    directory, as ``tracespec check`` would see them from here.
+    different scenarios. The node ids are therefore collected from pytest, in a
+    subprocess with the rootdir ``tracespec check`` uses.
     """
 
     def __init__(self) -> None:
@@ -144,9 +143,10 @@ class Suite:
 
 
 def _collect_node_ids() -> dict[tuple[str, str], str]:
-    """``(chapter, mode) -> node id`` of the generated tests, as pytest collects them here."""
+    """``(chapter, mode) -> node id`` of the generated tests, as ``tracespec check`` collects them."""
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "--pyargs", "tracespec.conformance.suite", "--collect-only",
+         "--rootdir", str(SUITE),
          "-q", "-p", "no:cacheprovider", "-o", "addopts=",
          "-W", "ignore::pytest.PytestAssertRewriteWarning"],
         capture_output=True, text=True, check=False,
@@ -669,7 +669,7 @@ def _report_detection(results: dict[str, Any]) -> list[str]:
         lines += [
             f"     its {len(phases['tests'])} failing generated test(s), rerun in process (CPU):",
             row("    shrink phase", phases["shrink_phase_cpu_s"]),
-            row("    explain phase (ci keeps the default phases)",
+            row("    explain phase (the ci profile leaves it out)",
                 phases["explain_phase_cpu_s"]),
         ]
     return lines
