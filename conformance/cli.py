@@ -92,7 +92,7 @@ def run_check(args: argparse.Namespace) -> int:
         return 1
     verdict = "violates the spec" if failures else "conforms"
     print(f"\n{adapter.name}: {verdict} ({len(failures)} failing checks)")
-    return 1 if failures or status not in (0,) else 0
+    return 1 if failures or status != 0 else 0
 
 
 if __name__ == "__main__":
