@@ -73,7 +73,7 @@ MODES = plugin.MODES  # ("eager", "traced"): the suite's order
 # The ``ci`` profile as the suite loads it, minus shrinking (and quiet: no falsifying-example
 # report on stdout). Phase.explicit has nothing to run; it is kept so only shrinking differs.
 CI_NO_SHRINK = settings(
-    settings.get_profile("tracespec-ci"),
+    plugin.PROFILES["ci"],
     phases=(Phase.explicit, Phase.generate),
     verbosity=Verbosity.quiet,
 )
@@ -531,7 +531,7 @@ def _phase_costs(name: str, suite: Suite, tests: list[tuple[str, str]]) -> dict[
     steps = {
         "generate": (Phase.explicit, Phase.generate),
         "shrink": (Phase.explicit, Phase.generate, Phase.shrink),
-        "explain": tuple(settings.get_profile("tracespec-ci").phases),
+        "explain": tuple(plugin.PROFILES["ci"].phases),
     }
     cpu = {}
     for key, phases in steps.items():

@@ -26,19 +26,25 @@ from tracespec.adapters.registry import AdapterError, load
 from .runner import Unsupported, Violation, check
 from .scenario import Scenario
 
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 PROFILES = {
-    "dev": settings(max_examples=15, deadline=None),
+    "dev": settings(max_examples=15, deadline=None, suppress_health_check=_QUIET),
     "ci": settings(max_examples=40, deadline=None, derandomize=True, database=None,
-                   print_blob=True, phases=[Phase.explicit, Phase.reuse, Phase.generate,
-                                            Phase.target, Phase.shrink]),
-    "thorough": settings(max_examples=400, deadline=None),
+                   print_blob=True, suppress_health_check=_QUIET,
+                   phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]),
+    "thorough": settings(max_examples=400, deadline=None, suppress_health_check=_QUIET),
 }
-for _name, _settings in PROFILES.items():
-    settings.register_profile(
-        f"tracespec-{_name}", _settings,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                               HealthCheck.filter_too_much],
-    )
+_profile = ["dev"]  # chosen in pytest_configure; applied to the suite's tests only
+
+
+def profile_settings() -> settings:
+    """The hypothesis settings of the chosen profile, for the suite's generated tests.
+
+    They decorate the suite's tests rather than being loaded as hypothesis's global profile,
+    so other hypothesis tests in the same run keep their own defaults.
+    """
+    return PROFILES[_profile[0]]
+
 
 ADAPTER = pytest.StashKey[Adapter]()
 EXPECTED = pytest.StashKey[dict[str, str]]()
@@ -58,7 +64,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "chapter(name): the spec chapter a conformance test checks")
-    settings.load_profile(f"tracespec-{config.getoption('--tracespec-profile')}")
+    _profile[0] = config.getoption("--tracespec-profile")
     name = config.getoption("--backend")
     try:
         adapter = load(name)

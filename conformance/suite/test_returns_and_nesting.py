@@ -6,13 +6,14 @@ from hypothesis import strategies as st
 
 from tracespec.conformance import strategies
 from tracespec.conformance.examples import EXAMPLES
-from tracespec.conformance.plugin import MODES, verify
+from tracespec.conformance.plugin import MODES, profile_settings, verify
 
 CHAPTER = "returns-and-nesting"
 pytestmark = pytest.mark.chapter(CHAPTER)
 
 
 @pytest.mark.parametrize("mode", MODES)
+@profile_settings()
 @given(data=st.data())
 def test_generated(tracespec_adapter, backend_import, mode, data):
     scenario = data.draw(strategies.returns_and_nesting(), label="scenario")
