@@ -31,11 +31,6 @@ def current_graph() -> Graph | None:
     return stack[-1] if stack else None
 
 
-def enclosing_graphs() -> tuple[Graph, ...]:
-    """Every graph being traced on this thread, outermost first."""
-    return tuple(_stack())
-
-
 def executing_eagerly() -> bool:
     """True unless a function is being traced on this thread (``tf.executing_eagerly``)."""
     return not _stack()

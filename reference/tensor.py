@@ -292,11 +292,6 @@ def is_tensor(value: object) -> bool:
     return isinstance(value, Tensor)
 
 
-def is_tensor_like(value: object) -> bool:
-    """Values that become tensors when passed to a traced function: tensors and NumPy data."""
-    return isinstance(value, (Tensor, np.ndarray, np.generic))
-
-
 def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = None) -> Tensor:
     """Turn ``value`` into a tensor (``ts.convert_to_tensor``).
 
