@@ -55,15 +55,11 @@ from .ops.creation import fill, ones, range, zeros
 from .ops.effects import print, py_function
 from .ops.reduction import reduce_max, reduce_mean, reduce_min, reduce_sum
 from .ops.shaping import concat, gather, identity, reshape, stack
-from .polymorphic_function import ConcreteFunction, Function, function
-from .tensor import (
-    EagerTensor,
-    SymbolicTensor,
-    Tensor,
-    constant,
-    convert_to_tensor,
-    is_tensor,
-)
+from . import operators as _operators  # installs the Python operators on Tensor
+from .concrete_function import ConcreteFunction
+from .conversion import constant, convert_to_tensor
+from .polymorphic_function import Function, function
+from .tensor import EagerTensor, SymbolicTensor, Tensor, is_tensor
 from .tensor_spec import TensorSpec
 
 config = _types.SimpleNamespace(

@@ -1,14 +1,8 @@
-"""Data types and TensorFlow's rules for turning Python values into them.
-
-The reference knows six dtypes. Conversion follows TensorFlow: a Python
-``bool`` becomes ``bool``, an ``int`` becomes ``int32`` (``int64`` when it does
-not fit), a ``float`` becomes ``float32``, a ``str``/``bytes`` becomes
-``string``; NumPy arrays and scalars keep their own dtype.
-"""
+"""Data types: the six the reference knows, printed like TensorFlow's (``conversion.py`` says
+which dtype a Python value gets)."""
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,29 +71,3 @@ def as_dtype(value: object) -> DType:
                 return dtype
     known = ", ".join(d.name for d in ALL)
     raise TypeError(f"Cannot convert {value!r} to a ts.DType; the reference supports: {known}.")
-
-
-def infer_python_dtype(value: object) -> DType:
-    """The dtype TensorFlow gives a (possibly nested) Python value."""
-    leaves = list(_leaves(value))
-    if not leaves:
-        return float32  # an empty list, as in TensorFlow
-    if any(isinstance(v, (str, bytes)) for v in leaves):
-        return string
-    if leaves and all(isinstance(v, (bool, np.bool_)) for v in leaves):
-        return bool_
-    if any(isinstance(v, (float, np.floating)) for v in leaves):
-        return float32
-    if all(-(2**31) <= int(v) < 2**31 for v in leaves):
-        return int32
-    return int64
-
-
-def _leaves(value: object):
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _leaves(item)
-    elif isinstance(value, (numbers.Number, np.generic, str, bytes)):
-        yield value
-    else:
-        raise TypeError(f"Cannot convert {value!r} of type {type(value).__name__} to a tensor.")

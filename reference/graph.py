@@ -3,7 +3,7 @@
 A graph has placeholders (one per tensor argument), captures (tensors of an
 enclosing graph that the body closed over), nodes in program order, and
 outputs. Eager tensors the body closes over are baked in as constants, so
-rebinding a global later changes nothing (catalogue rule 10). ``str(graph)``
+rebinding a global later changes nothing (EFFECT-7). ``str(graph)``
 prints it as readable text.
 """
 
@@ -18,6 +18,7 @@ import numpy as np
 from .primitive import Primitive
 from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec, format_shape
+from .verbose import note, op_event
 
 
 def _no_kernel(*args, **kwargs):
@@ -29,6 +30,13 @@ def _placeholder_rule(*, spec: TensorSpec) -> TensorSpec:
 
 
 placeholder = Primitive("placeholder", _placeholder_rule, _no_kernel)
+
+
+def _constant_rule(*, value: np.ndarray, dtype) -> TensorSpec:
+    return TensorSpec(value.shape, dtype)
+
+
+constant_primitive = Primitive("constant", _constant_rule, lambda *, value, dtype: value)
 
 
 @dataclass(eq=False)
@@ -72,15 +80,21 @@ class Graph:
     def add_node(
         self, primitive: Primitive, inputs: tuple[Tensor, ...], attrs: dict[str, Any]
     ) -> list[SymbolicTensor]:
-        """Check the primitive's rule and record it; returns the symbolic outputs."""
+        """Check the primitive's rule and record it; returns the symbolic outputs.
+
+        OP-4: a rule violation surfaces now, at trace time, as ``TypeError``/``ValueError``.
+        """
         symbolic = tuple(self.own(t) for t in inputs)
-        return self._record(primitive, symbolic, attrs, primitive.name)
+        try:
+            return self._record(primitive, symbolic, attrs, primitive.name)
+        except (TypeError, ValueError):
+            note("OP-4", "%s rejects its inputs while tracing", primitive.name)
+            raise
 
     def own(self, tensor: Tensor) -> SymbolicTensor:
         """``tensor`` as a tensor of this graph: its own, captured, or an eager value baked in."""
         if isinstance(tensor, EagerTensor):
-            from .ops.creation import constant_primitive
-
+            note("EFFECT-7", "an eager value is baked into graph %s as a constant", self.name)
             (const,) = self._record(constant_primitive, (), {"value": tensor._value,
                                                               "dtype": tensor.dtype}, "Const")
             return const
@@ -88,7 +102,7 @@ class Graph:
         if tensor.graph is self:
             return tensor
         # A tensor of another graph is captured. If that graph is not an enclosing trace (a
-        # leaked tensor), calling this graph fails: the capture has no value (rule 45).
+        # leaked tensor), calling this graph fails: the capture has no value (RETURN-3).
         return self._capture(tensor)
 
     def _capture(self, outer: SymbolicTensor) -> SymbolicTensor:
@@ -104,6 +118,7 @@ class Graph:
         node = Node(self, self.unique_name(base_name), primitive, inputs, attrs)
         node.outputs = [SymbolicTensor(node, i, s) for i, s in enumerate(specs)]
         self.nodes.append(node)
+        op_event("record", primitive.name, node)
         return node.outputs
 
     def __str__(self) -> str:

@@ -4,43 +4,47 @@ Execution is TensorFlow's non-strict execution:
 
 1. Mark the nodes that must run: every stateful node (``print``,
    ``py_function``, calls of functions that contain them), and every node an
-   output or a marked node depends on.
+   output or a marked node depends on (EFFECT-4).
 2. Run the marked nodes in program order, so stateful nodes keep their order.
    Unmarked stateless nodes are pruned: their runtime errors never happen
-   (catalogue rule 32).
+   (EFFECT-5).
 3. A kernel's ``InvalidArgumentError`` is re-raised as a graph execution error
-   that names the node.
+   that names the node (ERROR-2).
 
 The reference does not model graph rewrites (Grappler, XLA): a graph computes
 exactly what eager execution of the same ops computes, bit for bit.
 
-Verbose mode: enable DEBUG logging for ``tracespec.reference.interpreter`` to
-see every node as it executes.
+Verbose mode (``verbose.py``) reports every node as it runs.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import numpy as np
 
 from . import errors
 from .graph import Graph, Node, placeholder
-
-log = logging.getLogger(__name__)
+from .primitive import run_kernel
+from .verbose import note, op_event
 
 
 def nodes_to_run(graph: Graph) -> list[Node]:
     """Step 1: the nodes that must execute, in program order."""
     needed: set[int] = set()
-    pending = [t.node for t in graph.outputs] + [n for n in graph.nodes if n.stateful]
+    stateful = [n for n in graph.nodes if n.stateful]
+    if stateful:
+        note("EFFECT-4", "graph %s runs its %d stateful nodes in program order", graph.name, len(stateful))
+    pending = [t.node for t in graph.outputs] + stateful
     while pending:
         node = pending.pop()
         if id(node) not in needed:
             needed.add(id(node))
             pending.extend(t.node for t in node.inputs)
-    return [n for n in graph.nodes if id(n) in needed]
+    run = [n for n in graph.nodes if id(n) in needed]
+    if len(run) < len(graph.nodes):
+        note("EFFECT-5", "graph %s prunes %d unused nodes", graph.name, len(graph.nodes) - len(run))
+    return run
 
 
 def execute(
@@ -56,9 +60,9 @@ def execute(
         if node.primitive is placeholder:
             continue
         inputs = [values[id(t)] for t in node.inputs]
-        log.debug("%s: %s%s", graph.name, node.name, [a.shape for a in inputs])
+        op_event("run", node.primitive.name, node)
         try:
-            results = node.primitive.kernel(*inputs, **node.attrs)
+            results = run_kernel(node.primitive, inputs, node.attrs)
         except errors.InvalidArgumentError as error:  # step 3
             raise errors.InvalidArgumentError(
                 f"Graph execution error:\n\nDetected at node '{node.name}' in graph "

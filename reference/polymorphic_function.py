@@ -3,142 +3,43 @@
 A ``Function`` wraps a Python function. Each call (``Function.__call__``):
 
 1. If the process-global run-eagerly switch is on, call the Python function
-   directly: no tracing, no cache, the tracing count untouched (rules 52-54).
+   directly: no tracing, no cache, the tracing count untouched (EAGER-2, EAGER-3).
 2. Bind the arguments to the Python signature (or to ``input_signature``) and
-   compute the call's ``FunctionType``: one trace type per parameter.
-3. Look for a cached concrete function whose type the call fits, preferring
-   the most specific. On a miss, trace (relaxing the type first under
-   ``reduce_retracing``); a failed trace caches nothing (rule 25).
+   compute the call's ``FunctionType``: one trace type per parameter (TRACE-3..7, TRACE-10).
+3. Look the type up in the cache: an exact match by hash first; otherwise the
+   most specific cached type the call fits. On a miss, trace (relaxing the type
+   first under ``reduce_retracing``, TRACE-11); a failed trace caches nothing (TRACE-12).
 4. Call the concrete function: eagerly that executes its graph; inside
-   another trace it records a ``call`` node (rule 46).
-5. For calls from eager context, feed the retracing-warning detector.
+   another trace it records a ``call`` node (NEST-1).
+5. For calls from eager context, feed the retracing-warning detector (TRACE-15).
 
 Tracing (``Function._trace``) runs the Python body once with symbolic
 placeholders in place of tensors, so its Python side effects happen then and
-only then (rules 1, 4).
+only then (TRACE-1, EFFECT-1).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import threading
 import types
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from . import context, eager_switch, policies, retracing_warning, trace_type
+from . import context, eager_switch, nest, policies, retracing_warning, trace_type
+from .concrete_function import ConcreteFunction, binding_error
+from .conversion import convert_to_tensor
 from .graph import Graph
-from .interpreter import execute
-from .primitive import Primitive, bind
-from .tensor import SymbolicTensor, Tensor, convert_to_tensor
+from .tensor import SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec
 from .trace_type import FunctionType
+from .verbose import note
 
-
-class ConcreteFunction:
-    """One traced graph with the function type it accepts and its output structure."""
-
-    def __init__(self, name: str, graph: Graph, function_type: FunctionType, outputs: Any):
-        self.name = name
-        self.graph = graph
-        self.function_type = function_type
-        self.structured_outputs = outputs  # nested structure with SymbolicTensor leaves
-
-    @property
-    def stateful(self) -> bool:
-        return any(node.stateful for node in self.graph.nodes)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Call with arguments of this function's type (rule 26).
-
-        First the structured call: every parameter bound and fitting its trace type. If
-        that fails, the flat call: the tensor parameters alone, positionally, checked only
-        when the graph runs (``InvalidArgumentError``). If neither applies, the structured
-        call's ``TypeError``.
-        """
-        try:
-            return self.call_flat(self._structured_arguments(args, kwargs))
-        except TypeError as structured_error:
-            tensor_parameters = [t for _, t in self.function_type.parameters
-                                 if isinstance(t, trace_type.TensorType)]
-            if kwargs or len(args) != len(tensor_parameters):
-                raise structured_error from None
-            return self.call_flat([convert_to_tensor(a) for a in args])
-
-    def _structured_arguments(self, args: tuple, kwargs: dict) -> list[Tensor]:
-        names = [name for name, _ in self.function_type.parameters]
-        signature = inspect.Signature(
-            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
-        )
-        try:
-            bound = signature.bind(*args, **kwargs)
-        except TypeError as error:
-            raise _binding_error(error, args, kwargs, signature) from None
-        flat: list[Tensor] = []
-        for name, expected in self.function_type.parameters:
-            value = bound.arguments[name]
-            if isinstance(expected, trace_type.TensorType) and not isinstance(value, Tensor):
-                value = convert_to_tensor(value, dtype_hint=expected.spec.dtype)
-            given = trace_type.from_value(value)
-            if not given.is_subtype_of(expected):
-                shown = value if isinstance(given, trace_type.Literal) else given
-                cast = TypeError(f"Can not cast {shown!r} to {expected!r}")
-                raise _binding_error(cast, args, kwargs, signature)
-            flat.extend(expected.tensors(value))
-        return flat
-
-    def call_flat(self, arguments: Sequence[Tensor]) -> Any:
-        """Run (or, inside a trace, record a call of) the graph on flat tensor arguments."""
-        captured = [outer for outer, _ in self.graph.captures]
-        results = bind(call_p, *arguments, *captured, function=self)
-        flat = iter(results)
-        return _map_structure(
-            lambda leaf: next(flat) if isinstance(leaf, SymbolicTensor) else leaf,
-            self.structured_outputs,
-        )
-
-    def pretty_printed_signature(self) -> str:
-        outputs = _map_structure(
-            lambda t: t.spec if isinstance(t, SymbolicTensor) else t, self.structured_outputs
-        )
-        return (
-            f"Input Parameters:\n{self.function_type}\nOutput Type:\n  {outputs!r}\n"
-            "Captures:\n  " + (", ".join(o.name for o, _ in self.graph.captures) or "None")
-        )
-
-    def __str__(self) -> str:
-        return str(self.graph)
-
-    def __repr__(self) -> str:
-        return f"<ConcreteFunction {self.name}>"
-
-
-def _call_rule(*inputs: TensorSpec, function: ConcreteFunction) -> tuple[TensorSpec, ...]:
-    expected = function.graph.placeholders + [inner for _, inner in function.graph.captures]
-    for index, (given, wanted) in enumerate(zip(inputs, expected, strict=True)):
-        if not given.is_compatible_with(wanted.spec):
-            raise TypeError(
-                f"cannot compute {function.name} as input #{index}(zero-based) was expected to "
-                f"be a {wanted.dtype.name} tensor of shape {wanted.shape} but is a "
-                f"{given.dtype.name} tensor of shape {given.shape}"
-            )
-    return tuple(t.spec for t in function.graph.outputs)
-
-
-def _call_kernel(*values: np.ndarray, function: ConcreteFunction) -> tuple[np.ndarray, ...]:
-    count = len(function.graph.placeholders)
-    return tuple(execute(function.graph, values[:count], values[count:]))
-
-
-class _CallPrimitive(Primitive):
-    def is_stateful(self, attrs: dict[str, Any]) -> bool:
-        return attrs["function"].stateful
-
-
-call_p = _CallPrimitive("call", _call_rule, _call_kernel, multiple_results=True)
+_eager_calls = threading.local()  # how many Function bodies run eagerly on this thread
 
 
 class Function:
@@ -158,15 +59,18 @@ class Function:
         self.name = getattr(python_function, "__name__", type(python_function).__name__)
         self.qualified_name = getattr(python_function, "__qualname__", self.name)
         self._signature = inspect.signature(python_function)
-        self._cache: list[tuple[FunctionType, ConcreteFunction]] = []
+        self._cache: list[tuple[FunctionType, ConcreteFunction]] = []  # in tracing order
+        self._exact: dict[FunctionType, ConcreteFunction] = {}
+        self._tracing = 0  # traces of this function in progress (NEST-3: recursion)
         self._bound: weakref.WeakKeyDictionary[object, Function] = weakref.WeakKeyDictionary()
         functools.update_wrapper(self, python_function, updated=())
 
-    # Methods: one Function, hence one cache, per instance (rule 21).
     def __get__(self, instance: object, owner: type | None = None) -> Function:
+        """TRACE-8: a method gets one ``Function``, hence one cache, per instance."""
         if instance is None:
             return self
         if instance not in self._bound:
+            note("TRACE-8", "%s gets its own cache for a new instance", self.qualified_name)
             self._bound[instance] = Function(
                 types.MethodType(self.python_function, instance),
                 self.input_signature, self.reduce_retracing, self.autograph,
@@ -175,8 +79,10 @@ class Function:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if eager_switch.functions_run_eagerly():  # step 1
-            return self.python_function(*args, **kwargs)
+            return self._call_eagerly(args, kwargs)
         from_eager = context.executing_eagerly()
+        if not from_eager:
+            note("NEST-2", "%s is called inside a trace; it keeps its own cache", self.name)
         function_type, arguments = self._bind(args, kwargs)  # step 2
         tracing_count = len(self._cache)
         concrete = self._lookup_or_trace(function_type, arguments)  # step 3
@@ -186,18 +92,33 @@ class Function:
             retracing_warning.record_call(self._stats_key(), traced, repr(self.python_function))
         return result
 
-    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
-        """Trace (or find) the concrete function for these arguments or ``TensorSpec``s.
+    def _call_eagerly(self, args: tuple, kwargs: dict) -> Any:
+        note("EAGER-2", "the run-eagerly switch is on: %s runs its Python body", self.name)
+        note("EAGER-3", "%s sees the call's own values", self.name)
+        if getattr(_eager_calls, "depth", 0):
+            note("EAGER-4", "%s is nested in a function that runs eagerly", self.name)
+        _eager_calls.depth = getattr(_eager_calls, "depth", 0) + 1
+        try:
+            return self.python_function(*args, **kwargs)
+        finally:
+            _eager_calls.depth -= 1
 
-        Never executes, and traces even when functions run eagerly (rules 3, 57).
+    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
+        """TRACE-2: trace (or find) the concrete function for these arguments or ``TensorSpec``s.
+
+        Never executes, and traces even when functions run eagerly (EAGER-5).
         """
+        note("TRACE-2", "get_concrete_function of %s traces without executing", self.name)
+        if eager_switch.functions_run_eagerly():
+            note("EAGER-5", "get_concrete_function ignores the run-eagerly switch")
         if self.input_signature is not None and not args and not kwargs:
             args = self.input_signature
         function_type, arguments = self._bind(args, kwargs)
         return self._lookup_or_trace(function_type, arguments)
 
     def experimental_get_tracing_count(self) -> int:
-        """How many concrete functions the cache holds (rule 23)."""
+        """TRACE-9: how many concrete functions the cache holds."""
+        note("TRACE-9", "%s holds %d concrete functions", self.name, len(self._cache))
         return len(self._cache)
 
     def pretty_printed_concrete_signatures(self) -> str:
@@ -206,18 +127,22 @@ class Function:
 
     # -- step 2: binding ---------------------------------------------------------------
     def _bind(self, args: tuple, kwargs: dict) -> tuple[FunctionType, dict[str, Any]]:
+        """TRACE-7: bind to the signature, so positional, keyword and default spellings agree."""
         if self.input_signature is not None:
             return self._bind_to_input_signature(args, kwargs)
+        note("TRACE-7", "binding the arguments of %s to its signature", self.name)
         try:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as error:
-            raise _binding_error(error, args, kwargs, self._signature) from None
+            raise binding_error(error, args, kwargs, self._signature) from None
         bound.apply_defaults()
         arguments = dict(bound.arguments)
         parameters = tuple((n, trace_type.from_value(v)) for n, v in arguments.items())
         return FunctionType(parameters), arguments
 
     def _bind_to_input_signature(self, args, kwargs) -> tuple[FunctionType, dict[str, Any]]:
+        """TRACE-10: ``input_signature`` pins one function type; values convert to it."""
+        note("TRACE-10", "binding the arguments of %s to its input_signature", self.name)
         names = list(self._signature.parameters)[: len(self.input_signature)]
         signature = inspect.Signature(
             [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
@@ -226,26 +151,30 @@ class Function:
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as error:
-            raise _binding_error(error, args, kwargs, shown) from None
+            raise binding_error(error, args, kwargs, shown) from None
         arguments: dict[str, Any] = {}
         for name, spec in zip(names, self.input_signature):
             value = bound.arguments[name]
             try:
                 tensor = _convert_for_signature(value, spec)
             except (TypeError, ValueError) as error:
-                raise _binding_error(error, args, kwargs, shown) from None
+                raise binding_error(error, args, kwargs, shown) from None
             given = tensor if isinstance(tensor, TensorSpec) else tensor.spec
             if not given.is_compatible_with(spec):
                 cast = TypeError(f"Can not cast {given!r} to {spec!r}")
-                raise _binding_error(cast, args, kwargs, shown)
+                raise binding_error(cast, args, kwargs, shown)
             arguments[name] = tensor
         parameters = tuple((n, trace_type.TensorType(s)) for n, s in zip(names, self.input_signature))
         return FunctionType(parameters), arguments
 
     # -- step 3: the cache ---------------------------------------------------------------
     def _lookup(self, function_type: FunctionType) -> ConcreteFunction | None:
+        """An exact match by hash, else the most specific cached type the call fits."""
+        exact = self._exact.get(function_type)
+        if exact is not None:
+            return exact
         fits = [(t, c) for t, c in self._cache if function_type.is_subtype_of(t)]
-        for candidate_type, concrete in fits:  # the most specific candidate wins
+        for candidate_type, concrete in fits:
             if all(candidate_type.is_subtype_of(other) for other, _ in fits):
                 return concrete
         return fits[0][1] if fits else None
@@ -258,35 +187,55 @@ class Function:
             for known, _ in self._cache:
                 relaxed = function_type.most_specific_common_supertype(known)
                 if relaxed is not None:
+                    note("TRACE-11", "relaxing %s to %s", function_type, relaxed)
                     function_type = relaxed
-        concrete = self._trace(function_type, arguments)
+        try:
+            concrete = self._trace(function_type, arguments)
+        except BaseException:
+            note("TRACE-12", "the trace of %s failed; nothing is cached", self.name)
+            raise
         self._cache.append((function_type, concrete))
+        self._exact[function_type] = concrete
         return concrete
 
     def _trace(self, function_type: FunctionType, arguments: dict[str, Any]) -> ConcreteFunction:
-        """Run the Python body on placeholders and record the graph it builds."""
+        """TRACE-1, EFFECT-1: run the Python body on placeholders and record its graph."""
+        note("TRACE-1", "tracing %s: its Python body runs now", self.name)
+        note("EFFECT-1", "Python side effects of %s happen now, once for this trace", self.name)
+        if self._tracing:
+            note("NEST-3", "%s recurses while it is being traced", self.name)
         graph = Graph(self.name)
         # 1. Placeholders for tensors; Python values as traced; objects as given.
         placeholders = {
             name: kind.placeholder(arguments[name], lambda spec, n=name: graph.add_placeholder(spec, n))
             for name, kind in function_type.parameters
         }
-        before = {name: _structure_snapshot(value) for name, value in placeholders.items()}
+        before = {name: nest.snapshot(value) for name, value in placeholders.items()}
         # 2. Run the body inside a tracing context; its Python side effects happen now.
-        with context.tracing_into(graph):
-            args, kwargs = _split_arguments(self._signature, placeholders)
-            returned = self.python_function(*args, **kwargs)
-            # 3. Outputs become tensors of this graph; None stays None.
-            outputs = _map_structure(lambda v: _output_tensor(v, graph, self), returned)
-        # 4. The body must not have modified its Python container arguments (rule 27).
-        modified = [n for n, v in placeholders.items() if _structure_snapshot(v) != before[n]]
+        self._tracing += 1
+        try:
+            with context.tracing_into(graph):
+                args, kwargs = _split_arguments(self._signature, placeholders)
+                try:
+                    returned = self.python_function(*args, **kwargs)
+                except Exception:
+                    note("ERROR-1", "the body of %s raised while tracing", self.name)
+                    raise
+                # 3. Outputs become tensors of this graph; None stays None (RETURN-1, RETURN-2).
+                note("RETURN-2", "the outputs of %s keep their structure", self.name)
+                outputs = nest.map_structure(lambda v: _output_tensor(v, graph, self), returned)
+        finally:
+            self._tracing -= 1
+        # 4. The body must not have modified its Python container arguments.
+        modified = [n for n, v in placeholders.items() if nest.snapshot(v) != before[n]]
         if modified:
+            note("TRACE-14", "%s modified its Python arguments", self.name)
             raise ValueError(
                 f"{self.qualified_name}({', '.join(placeholders)}) should not modify its Python input "
                 "arguments. Modifying a copy is allowed. The following parameter(s) were "
                 f"modified: {', '.join(modified)}"
             )
-        graph.outputs = [t for t in _flatten(outputs) if isinstance(t, SymbolicTensor)]
+        graph.outputs = [t for t in nest.flatten(outputs) if isinstance(t, SymbolicTensor)]
         return ConcreteFunction(f"__inference_{self.name}_{id(graph)}", graph, function_type, outputs)
 
     def _flat_tensors(self, concrete: ConcreteFunction, arguments: dict) -> list[Tensor]:
@@ -324,13 +273,6 @@ def function(
 
 # -- helpers --------------------------------------------------------------------------------
 
-def _binding_error(error: Exception, args, kwargs, signature) -> TypeError:
-    return TypeError(
-        f"Binding inputs to ts.function failed due to `{error}`. Received args: {args!r} and "
-        f"kwargs: {kwargs!r} for signature: {signature}."
-    )
-
-
 def _signature_text(names: list[str], specs: Sequence[TensorSpec]) -> str:
     return "(" + ", ".join(f"{n}: {s!r}" for n, s in zip(names, specs)) + ")"
 
@@ -348,8 +290,10 @@ def _split_arguments(signature: inspect.Signature, arguments: dict[str, Any]):
 
 
 def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:
+    """RETURN-1: a returned value as a tensor of the graph (Python values as the policy says)."""
     if value is None:
         return None
+    note("RETURN-1", "%s returns %s", function.name, type(value).__name__)
     if isinstance(value, Tensor):
         return graph.own(value)
     if isinstance(value, (bool, int, float, str, bytes)):
@@ -363,32 +307,3 @@ def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:
         f"or None values; in compilation of {function.python_function!r}, found return value of "
         f"type {type(value).__name__}, which is not a Tensor."
     )
-
-
-def _map_structure(fn: Callable[[Any], Any], structure: Any) -> Any:
-    """Apply ``fn`` to every leaf (``None`` leaves stay ``None``) of nested lists/tuples/dicts."""
-    if structure is None:
-        return None
-    if isinstance(structure, Mapping):
-        return {k: _map_structure(fn, v) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        items = [_map_structure(fn, v) for v in structure]
-        if hasattr(structure, "_fields"):
-            return type(structure)(*items)
-        return type(structure)(items)
-    return fn(structure)
-
-
-def _flatten(structure: Any) -> list[Any]:
-    leaves: list[Any] = []
-    _map_structure(leaves.append, structure)
-    return leaves
-
-
-def _structure_snapshot(value: Any) -> Any:
-    """Identity-and-shape fingerprint of nested Python containers."""
-    if isinstance(value, Mapping):
-        return ("dict", id(value), tuple((k, _structure_snapshot(v)) for k, v in value.items()))
-    if isinstance(value, (list, tuple)):
-        return (type(value).__name__, id(value), tuple(_structure_snapshot(v) for v in value))
-    return id(value)

@@ -24,6 +24,7 @@ import numpy as np
 from . import context, errors
 from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec
+from .verbose import note, op_event
 
 AbstractEval = Callable[..., TensorSpec | tuple[TensorSpec, ...]]
 Kernel = Callable[..., np.ndarray | tuple[np.ndarray, ...]]
@@ -60,18 +61,32 @@ def bind(primitive: Primitive, *inputs: Tensor, **attrs: Any):
 def execute_eagerly(
     primitive: Primitive, inputs: tuple[Tensor, ...], attrs: dict[str, Any]
 ) -> list[EagerTensor]:
-    """Run one op now: check its rule on the concrete inputs, then run its kernel."""
+    """EAGER-6: outside any trace an op runs now: check its rule, then run its kernel."""
+    note("EAGER-6", "%s executes eagerly", primitive.name)
+    op_event("eager", primitive.name)
     for tensor in inputs:
         if isinstance(tensor, SymbolicTensor):
+            note("RETURN-3", "a symbolic tensor is used outside its graph")
             raise out_of_scope_error(tensor)
     values = [t._value for t in inputs]
     try:
         specs = _as_tuple(primitive.abstract_eval(*(t.spec for t in inputs), **attrs))
     except (TypeError, ValueError) as error:
+        note("OP-4", "%s rejects its inputs eagerly: InvalidArgumentError", primitive.name)
         raise errors.InvalidArgumentError(f"{_kernel_message(primitive, values, attrs, error)} "
                                           f"[Op:{primitive.name}]") from None
-    arrays = _as_tuple(primitive.kernel(*values, **attrs))
+    arrays = _as_tuple(run_kernel(primitive, values, attrs))
     return [EagerTensor(a, s.dtype) for a, s in zip(arrays, specs)]
+
+
+def run_kernel(primitive: Primitive, values: list[np.ndarray], attrs: dict[str, Any]) -> Any:
+    """OP-1: the one kernel of a primitive, for eager execution and for graph execution alike."""
+    note("OP-1", "the %s kernel runs", primitive.name)
+    try:
+        return primitive.kernel(*values, **attrs)
+    except errors.InvalidArgumentError:
+        note("ERROR-2", "the %s kernel rejects its inputs: a run-time error", primitive.name)
+        raise
 
 
 def _kernel_message(primitive: Primitive, values: list, attrs: dict, error: Exception) -> str:

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from . import tensor_spec
-from .tensor import Tensor, convert_to_tensor
+from .conversion import convert_to_tensor
+from .tensor import Tensor
 from .tensor_spec import TensorSpec
 
 

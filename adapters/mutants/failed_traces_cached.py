@@ -1,6 +1,7 @@
 """Mutant: a trace that raised is cached, and later calls re-raise without running Python."""
 
-from tracespec.reference.polymorphic_function import ConcreteFunction, Function
+from tracespec.reference.concrete_function import ConcreteFunction
+from tracespec.reference.polymorphic_function import Function
 
 from .base import Mutant, patch
 

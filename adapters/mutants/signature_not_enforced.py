@@ -1,7 +1,8 @@
 """Mutant: ``input_signature`` is not enforced; incompatible inputs just trace again."""
 
 from tracespec.reference import trace_type
-from tracespec.reference.polymorphic_function import Function, FunctionType
+from tracespec.reference.polymorphic_function import Function
+from tracespec.reference.trace_type import FunctionType
 
 from .base import Mutant, patch
 

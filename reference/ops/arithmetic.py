@@ -12,16 +12,17 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..primitive import Primitive, bind
-from ..tensor import Tensor, convert_to_tensor
+from ..conversion import convert_to_tensor, operands
+from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
-from . import rules
+from . import checks
 
 
 def _binary_rule(name: str, allowed, result_dtype=None):
     def rule(x: TensorSpec, y: TensorSpec) -> TensorSpec:
-        dtype = rules.check_same_dtype(name, x, y)
-        rules.check_dtype(name, x, allowed)
-        shape = rules.broadcast_shapes(name, x.shape, y.shape)
+        dtype = checks.check_same_dtype(name, x, y)
+        checks.check_dtype(name, x, allowed)
+        shape = checks.broadcast_shapes(name, x.shape, y.shape)
         return TensorSpec(shape, result_dtype(dtype) if result_dtype else dtype)
 
     return rule
@@ -29,7 +30,7 @@ def _binary_rule(name: str, allowed, result_dtype=None):
 
 def _elementwise(kernel):
     def run(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        rules.elementwise_kernel_broadcast(x, y)
+        checks.elementwise_kernel_broadcast(x, y)
         with np.errstate(all="ignore"):
             return kernel(x, y)
 
@@ -55,30 +56,30 @@ def _true_divide_dtype(dtype: dtypes.DType) -> dtypes.DType:
     return dtypes.float64 if dtype.is_integer else dtype
 
 
-add_p = Primitive("add", _binary_rule("add", rules.NUMERIC), _elementwise(np.add))
-subtract_p = Primitive("subtract", _binary_rule("subtract", rules.NUMERIC), _elementwise(np.subtract))
-multiply_p = Primitive("multiply", _binary_rule("multiply", rules.NUMERIC), _elementwise(np.multiply))
+add_p = Primitive("add", _binary_rule("add", checks.NUMERIC), _elementwise(np.add))
+subtract_p = Primitive("subtract", _binary_rule("subtract", checks.NUMERIC), _elementwise(np.subtract))
+multiply_p = Primitive("multiply", _binary_rule("multiply", checks.NUMERIC), _elementwise(np.multiply))
 divide_p = Primitive(
     "divide",
-    _binary_rule("divide", rules.NUMERIC, _true_divide_dtype),
+    _binary_rule("divide", checks.NUMERIC, _true_divide_dtype),
     _elementwise(lambda x, y: np.true_divide(x.astype(np.result_type(x, 1.0)), y)),
 )
 floordiv_p = Primitive(
     "floordiv",
-    _binary_rule("floordiv", rules.NUMERIC),
+    _binary_rule("floordiv", checks.NUMERIC),
     _no_integer_zero_division(_elementwise(np.floor_divide)),
 )
 mod_p = Primitive(
-    "mod", _binary_rule("mod", rules.NUMERIC), _no_integer_zero_division(_elementwise(np.mod))
+    "mod", _binary_rule("mod", checks.NUMERIC), _no_integer_zero_division(_elementwise(np.mod))
 )
-pow_p = Primitive("pow", _binary_rule("pow", rules.NUMERIC), _elementwise(_integer_power))
-maximum_p = Primitive("maximum", _binary_rule("maximum", rules.NUMERIC), _elementwise(np.maximum))
-minimum_p = Primitive("minimum", _binary_rule("minimum", rules.NUMERIC), _elementwise(np.minimum))
+pow_p = Primitive("pow", _binary_rule("pow", checks.NUMERIC), _elementwise(_integer_power))
+maximum_p = Primitive("maximum", _binary_rule("maximum", checks.NUMERIC), _elementwise(np.maximum))
+minimum_p = Primitive("minimum", _binary_rule("minimum", checks.NUMERIC), _elementwise(np.minimum))
 
 
 def _binary_op(primitive: Primitive):
     def op(x: object, y: object) -> Tensor:
-        return bind(primitive, *rules.operands(x, y))
+        return bind(primitive, *operands(x, y))
 
     op.__name__ = primitive.name
     op.__doc__ = f"Elementwise ``{primitive.name}`` with NumPy broadcasting."
@@ -98,7 +99,7 @@ minimum = _binary_op(minimum_p)
 
 def _unary_rule(name: str, allowed):
     def rule(x: TensorSpec) -> TensorSpec:
-        rules.check_dtype(name, x, allowed)
+        checks.check_dtype(name, x, allowed)
         return x
 
     return rule
@@ -112,12 +113,12 @@ def _quiet(kernel):
     return run
 
 
-negative_p = Primitive("negative", _unary_rule("negative", rules.NUMERIC), _quiet(np.negative))
-abs_p = Primitive("abs", _unary_rule("abs", rules.NUMERIC), _quiet(np.abs))
-square_p = Primitive("square", _unary_rule("square", rules.NUMERIC), _quiet(np.square))
-sqrt_p = Primitive("sqrt", _unary_rule("sqrt", rules.FLOATING), _quiet(np.sqrt))
-exp_p = Primitive("exp", _unary_rule("exp", rules.FLOATING), _quiet(np.exp))
-log_p = Primitive("log", _unary_rule("log", rules.FLOATING), _quiet(np.log))
+negative_p = Primitive("negative", _unary_rule("negative", checks.NUMERIC), _quiet(np.negative))
+abs_p = Primitive("abs", _unary_rule("abs", checks.NUMERIC), _quiet(np.abs))
+square_p = Primitive("square", _unary_rule("square", checks.NUMERIC), _quiet(np.square))
+sqrt_p = Primitive("sqrt", _unary_rule("sqrt", checks.FLOATING), _quiet(np.sqrt))
+exp_p = Primitive("exp", _unary_rule("exp", checks.FLOATING), _quiet(np.exp))
+log_p = Primitive("log", _unary_rule("log", checks.FLOATING), _quiet(np.log))
 
 
 def _unary_op(primitive: Primitive):
@@ -157,8 +158,8 @@ def cast(x: object, dtype: object) -> Tensor:
 
 
 def _matmul_rule(a: TensorSpec, b: TensorSpec) -> TensorSpec:
-    dtype = rules.check_same_dtype("matmul", a, b)
-    rules.check_dtype("matmul", a, rules.NUMERIC)
+    dtype = checks.check_same_dtype("matmul", a, b)
+    checks.check_dtype("matmul", a, checks.NUMERIC)
     if a.shape is None or b.shape is None:
         return TensorSpec(None, dtype)
     if len(a.shape) != 2 or len(b.shape) != 2:
@@ -187,7 +188,7 @@ matmul_p = Primitive("matmul", _matmul_rule, _matmul_kernel)
 
 def matmul(a: object, b: object) -> Tensor:
     """Matrix product of two rank-2 tensors of one dtype."""
-    return bind(matmul_p, *rules.operands(a, b))
+    return bind(matmul_p, *operands(a, b))
 
 
 __all__ = [

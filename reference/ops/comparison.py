@@ -6,20 +6,21 @@ import numpy as np
 
 from .. import dtypes
 from ..primitive import Primitive, bind
-from ..tensor import Tensor, convert_to_tensor
+from ..conversion import convert_to_tensor, operands
+from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
-from . import rules
+from . import checks
 
-_ANY = (*rules.NUMERIC, dtypes.bool_, dtypes.string)
+_ANY = (*checks.NUMERIC, dtypes.bool_, dtypes.string)
 _BOOL = (dtypes.bool_,)
 
 
 def _compare_rule(name: str, allowed):
     def rule(x: TensorSpec, y: TensorSpec, *, incompatible_shapes: bool = True) -> TensorSpec:
-        rules.check_same_dtype(name, x, y)
-        rules.check_dtype(name, x, allowed)
+        checks.check_same_dtype(name, x, y)
+        checks.check_dtype(name, x, allowed)
         try:
-            shape = rules.broadcast_shapes(name, x.shape, y.shape)
+            shape = checks.broadcast_shapes(name, x.shape, y.shape)
         except ValueError:
             if incompatible_shapes:
                 raise
@@ -35,7 +36,7 @@ def _compare_kernel(kernel, unequal_result: bool):
     def run(x: np.ndarray, y: np.ndarray, *, incompatible_shapes: bool = True) -> np.ndarray:
         if not incompatible_shapes and not _broadcastable(x, y):
             return np.array(unequal_result)
-        rules.elementwise_kernel_broadcast(x, y)
+        checks.elementwise_kernel_broadcast(x, y)
         return kernel(x, y)
 
     return run
@@ -55,7 +56,7 @@ def _compare_op(name: str, allowed, kernel, unequal_result: bool = False):
     )
 
     def op(x: object, y: object, **attrs) -> Tensor:
-        return bind(primitive, *rules.operands(x, y), **attrs)
+        return bind(primitive, *operands(x, y), **attrs)
 
     op.__name__ = name
     op.__doc__ = f"Elementwise ``{name}``, giving a ``bool`` tensor."
@@ -64,16 +65,16 @@ def _compare_op(name: str, allowed, kernel, unequal_result: bool = False):
 
 equal = _compare_op("equal", _ANY, np.equal)
 not_equal = _compare_op("not_equal", _ANY, np.not_equal, unequal_result=True)
-less = _compare_op("less", rules.NUMERIC, np.less)
-less_equal = _compare_op("less_equal", rules.NUMERIC, np.less_equal)
-greater = _compare_op("greater", rules.NUMERIC, np.greater)
-greater_equal = _compare_op("greater_equal", rules.NUMERIC, np.greater_equal)
+less = _compare_op("less", checks.NUMERIC, np.less)
+less_equal = _compare_op("less_equal", checks.NUMERIC, np.less_equal)
+greater = _compare_op("greater", checks.NUMERIC, np.greater)
+greater_equal = _compare_op("greater_equal", checks.NUMERIC, np.greater_equal)
 logical_and = _compare_op("logical_and", _BOOL, np.logical_and)
 logical_or = _compare_op("logical_or", _BOOL, np.logical_or)
 
 
 def _not_rule(x: TensorSpec) -> TensorSpec:
-    rules.check_dtype("logical_not", x, _BOOL)
+    checks.check_dtype("logical_not", x, _BOOL)
     return x
 
 
@@ -86,13 +87,13 @@ def logical_not(x: object) -> Tensor:
 
 
 def _where_rule(condition: TensorSpec, x: TensorSpec, y: TensorSpec) -> TensorSpec:
-    rules.check_dtype("where", condition, _BOOL)
-    dtype = rules.check_same_dtype("where", x, y)
-    return TensorSpec(rules.broadcast_shapes("where", condition.shape, x.shape, y.shape), dtype)
+    checks.check_dtype("where", condition, _BOOL)
+    dtype = checks.check_same_dtype("where", x, y)
+    return TensorSpec(checks.broadcast_shapes("where", condition.shape, x.shape, y.shape), dtype)
 
 
 def _where_kernel(condition: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    rules.elementwise_kernel_broadcast(condition, x, y)
+    checks.elementwise_kernel_broadcast(condition, x, y)
     return np.where(condition, x, y)
 
 
@@ -102,5 +103,5 @@ where_p = Primitive("where", _where_rule, _where_kernel)
 def where(condition: object, x: object, y: object) -> Tensor:
     """Pick from ``x`` where ``condition`` holds and from ``y`` elsewhere (broadcasting)."""
     condition = convert_to_tensor(condition)
-    x, y = rules.operands(x, y)
+    x, y = operands(x, y)
     return bind(where_p, condition, x, y)

@@ -1,4 +1,4 @@
-"""Ops that make new tensors: constants baked into graphs, zeros, ones, fill, range."""
+"""Ops that make new tensors: zeros, ones, fill, range (OP-6)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,10 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..primitive import Primitive, bind
-from ..tensor import Tensor, convert_to_tensor
+from ..conversion import convert_to_tensor
+from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
-from . import rules
-
-
-def _constant_rule(*, value: np.ndarray, dtype: dtypes.DType) -> TensorSpec:
-    return TensorSpec(value.shape, dtype)
-
-
-constant_primitive = Primitive(
-    "constant", _constant_rule, lambda *, value, dtype: value
-)
+from . import checks
 
 
 def _fill_rule(value: TensorSpec, *, shape: tuple[int, ...]) -> TensorSpec:
@@ -54,8 +46,8 @@ def ones(shape: Sequence[int], dtype: object = dtypes.float32) -> Tensor:
 
 
 def _range_rule(start: TensorSpec, limit: TensorSpec, delta: TensorSpec, *, length) -> TensorSpec:
-    dtype = rules.check_same_dtype("range", start, limit, delta)
-    rules.check_dtype("range", start, rules.NUMERIC)
+    dtype = checks.check_same_dtype("range", start, limit, delta)
+    checks.check_dtype("range", start, checks.NUMERIC)
     return TensorSpec((length,), dtype)
 
 

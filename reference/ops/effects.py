@@ -17,7 +17,8 @@ import numpy as np
 
 from .. import context, dtypes, errors
 from ..primitive import Primitive, bind
-from ..tensor import EagerTensor, Tensor, convert_to_tensor
+from ..conversion import convert_to_tensor
+from ..tensor import EagerTensor, Tensor
 from ..tensor_spec import TensorSpec
 
 

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..primitive import Primitive, bind
-from ..tensor import Tensor, convert_to_tensor
+from ..conversion import convert_to_tensor
+from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
-from . import rules
+from . import checks
 
 
 def _axes(axis: int | Sequence[int] | None) -> tuple[int, ...] | None:
@@ -25,12 +26,12 @@ def _axes(axis: int | Sequence[int] | None) -> tuple[int, ...] | None:
 
 def _reduce_rule(name: str):
     def rule(x: TensorSpec, *, axis: tuple[int, ...] | None, keepdims: bool) -> TensorSpec:
-        rules.check_dtype(name, x, rules.NUMERIC)
+        checks.check_dtype(name, x, checks.NUMERIC)
         if x.shape is None:
             return TensorSpec(None, x.dtype)
         rank = len(x.shape)
         reduced = set(range(rank)) if axis is None else {
-            rules.normalize_axis(a, rank, name) for a in axis
+            checks.normalize_axis(a, rank, name) for a in axis
         }
         dims = tuple(
             1 if i in reduced else d for i, d in enumerate(x.shape) if keepdims or i not in reduced

@@ -9,9 +9,10 @@ import numpy as np
 
 from .. import errors
 from ..primitive import Primitive, bind
-from ..tensor import Tensor, convert_to_tensor
+from ..conversion import convert_to_tensor, operands
+from ..tensor import Tensor
 from ..tensor_spec import Shape, TensorSpec
-from . import rules
+from . import checks
 
 identity_p = Primitive("identity", lambda x: x, lambda x: x.copy())
 
@@ -68,7 +69,7 @@ def _join_rule(name: str, stacking: bool):
     def rule(*specs: TensorSpec, axis: int) -> TensorSpec:
         if not specs:
             raise ValueError(f"{name} needs at least one tensor.")
-        dtype = rules.check_same_dtype(name, *specs)
+        dtype = checks.check_same_dtype(name, *specs)
         shapes = [s.shape for s in specs]
         if any(s is None for s in shapes):
             return TensorSpec(None, dtype)
@@ -77,7 +78,7 @@ def _join_rule(name: str, stacking: bool):
             raise ValueError(f"{name}: all inputs must have the same rank, got {shapes}.")
         rank = ranks.pop()
         out_rank = rank + 1 if stacking else rank
-        where = rules.normalize_axis(axis, out_rank, name)
+        where = checks.normalize_axis(axis, out_rank, name)
         dims: list[int | None] = []
         for i in range(rank):
             column = {s[i] for s in shapes if s[i] is not None}  # type: ignore[index]
@@ -111,19 +112,19 @@ stack_p = Primitive("stack", _join_rule("stack", True), _join_kernel(np.stack, "
 
 def concat(values: Sequence[object], axis: int) -> Tensor:
     """Join tensors of one dtype along an existing axis."""
-    return bind(concat_p, *rules.operands(*values), axis=int(axis))
+    return bind(concat_p, *operands(*values), axis=int(axis))
 
 
 def stack(values: Sequence[object], axis: int = 0) -> Tensor:
     """Join tensors of one dtype and shape along a new axis."""
-    return bind(stack_p, *rules.operands(*values), axis=int(axis))
+    return bind(stack_p, *operands(*values), axis=int(axis))
 
 
 def _gather_rule(params: TensorSpec, indices: TensorSpec, *, axis: int) -> TensorSpec:
-    rules.check_dtype("gather", indices, rules.INTEGER)
+    checks.check_dtype("gather", indices, checks.INTEGER)
     if params.shape is None or indices.shape is None:
         return TensorSpec(None, params.dtype)
-    where = rules.normalize_axis(axis, len(params.shape), "gather")
+    where = checks.normalize_axis(axis, len(params.shape), "gather")
     shape = params.shape[:where] + indices.shape + params.shape[where + 1 :]
     return TensorSpec(shape, params.dtype)
 

@@ -1,4 +1,4 @@
-"""Shared pieces of the ops' shape and dtype rules, and of operand conversion."""
+"""Shared checks of the ops' shape and dtype rules (their abstract evaluation)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import dtypes, errors
-from ..tensor import Tensor, convert_to_tensor
 from ..tensor_spec import Shape, TensorSpec
 
 NUMERIC = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
 FLOATING = (dtypes.float32, dtypes.float64)
 INTEGER = (dtypes.int32, dtypes.int64)
-
-
-def operands(*values: object) -> list[Tensor]:
-    """Convert op operands: Python values take the first tensor operand's dtype as a hint."""
-    hint = next((v.dtype for v in values if isinstance(v, Tensor)), None)
-    if hint is not None and not isinstance(values[0], Tensor):
-        hint = None  # TensorFlow converts a leading Python value on its own
-    return [convert_to_tensor(v, dtype_hint=hint) for v in values]
 
 
 def check_dtype(op: str, spec: TensorSpec, allowed: Sequence[dtypes.DType]) -> None:

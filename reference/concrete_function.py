@@ -1,0 +1,138 @@
+"""Concrete functions: one traced graph, the function type it accepts, and the ``call`` primitive.
+
+Calling a concrete function binds ``call``: eagerly that executes its graph;
+inside another trace it records a ``call`` node, so a nested function is
+traced once into the outer graph (NEST-1). A ``call`` node is stateful when the
+graph it calls has a stateful node, so it is never pruned.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import nest, trace_type
+from .conversion import convert_to_tensor
+from .graph import Graph
+from .interpreter import execute
+from .primitive import Primitive, bind
+from .tensor import SymbolicTensor, Tensor
+from .tensor_spec import TensorSpec
+from .trace_type import FunctionType
+from .verbose import note
+
+
+class ConcreteFunction:
+    """One traced graph with the function type it accepts and its output structure."""
+
+    def __init__(self, name: str, graph: Graph, function_type: FunctionType, outputs: Any):
+        self.name = name
+        self.graph = graph
+        self.function_type = function_type
+        self.structured_outputs = outputs  # nested structure with SymbolicTensor leaves
+
+    @property
+    def stateful(self) -> bool:
+        return any(node.stateful for node in self.graph.nodes)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """TRACE-13: call with arguments of this function's type only.
+
+        First the structured call: every parameter bound and fitting its trace type. If
+        that fails, the flat call: the tensor parameters alone, positionally, checked only
+        when the graph runs (``InvalidArgumentError``). If neither applies, the structured
+        call's ``TypeError``.
+        """
+        note("TRACE-13", "calling the concrete function %s", self.name)
+        try:
+            flat = self._structured_arguments(args, kwargs)
+        except TypeError as structured_error:
+            tensor_parameters = [t for _, t in self.function_type.parameters
+                                 if isinstance(t, trace_type.TensorType)]
+            if kwargs or len(args) != len(tensor_parameters):
+                raise structured_error from None
+            flat = [convert_to_tensor(a) for a in args]
+        return self.call_flat(flat)
+
+    def _structured_arguments(self, args: tuple, kwargs: dict) -> list[Tensor]:
+        names = [name for name, _ in self.function_type.parameters]
+        signature = inspect.Signature(
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
+        )
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as error:
+            raise binding_error(error, args, kwargs, signature) from None
+        flat: list[Tensor] = []
+        for name, expected in self.function_type.parameters:
+            value = bound.arguments[name]
+            if isinstance(expected, trace_type.TensorType) and not isinstance(value, Tensor):
+                value = convert_to_tensor(value, dtype_hint=expected.spec.dtype)
+            given = trace_type.from_value(value)
+            if not given.is_subtype_of(expected):
+                shown = value if isinstance(given, trace_type.Literal) else given
+                cast = TypeError(f"Can not cast {shown!r} to {expected!r}")
+                raise binding_error(cast, args, kwargs, signature)
+            flat.extend(expected.tensors(value))
+        return flat
+
+    def call_flat(self, arguments: Sequence[Tensor]) -> Any:
+        """Run (or, inside a trace, record a call of) the graph on flat tensor arguments."""
+        captured = [outer for outer, _ in self.graph.captures]
+        results = bind(call_p, *arguments, *captured, function=self)
+        flat = iter(results)
+        return nest.map_structure(
+            lambda leaf: next(flat) if isinstance(leaf, SymbolicTensor) else leaf,
+            self.structured_outputs,
+        )
+
+    def pretty_printed_signature(self) -> str:
+        outputs = nest.map_structure(
+            lambda t: t.spec if isinstance(t, SymbolicTensor) else t, self.structured_outputs
+        )
+        return (
+            f"Input Parameters:\n{self.function_type}\nOutput Type:\n  {outputs!r}\n"
+            "Captures:\n  " + (", ".join(o.name for o, _ in self.graph.captures) or "None")
+        )
+
+    def __str__(self) -> str:
+        return str(self.graph)
+
+    def __repr__(self) -> str:
+        return f"<ConcreteFunction {self.name}>"
+
+
+def _call_rule(*inputs: TensorSpec, function: ConcreteFunction) -> tuple[TensorSpec, ...]:
+    expected = function.graph.placeholders + [inner for _, inner in function.graph.captures]
+    for index, (given, wanted) in enumerate(zip(inputs, expected, strict=True)):
+        if not given.is_compatible_with(wanted.spec):
+            raise TypeError(
+                f"cannot compute {function.name} as input #{index}(zero-based) was expected to "
+                f"be a {wanted.dtype.name} tensor of shape {wanted.shape} but is a "
+                f"{given.dtype.name} tensor of shape {given.shape}"
+            )
+    return tuple(t.spec for t in function.graph.outputs)
+
+
+def _call_kernel(*values: np.ndarray, function: ConcreteFunction) -> tuple[np.ndarray, ...]:
+    count = len(function.graph.placeholders)
+    return tuple(execute(function.graph, values[:count], values[count:]))
+
+
+class _CallPrimitive(Primitive):
+    def is_stateful(self, attrs: dict[str, Any]) -> bool:
+        return attrs["function"].stateful
+
+
+call_p = _CallPrimitive("call", _call_rule, _call_kernel, multiple_results=True)
+
+
+def binding_error(error: Exception, args, kwargs, signature) -> TypeError:
+    """TRACE-10, TRACE-13: arguments that do not bind to a signature."""
+    return TypeError(
+        f"Binding inputs to ts.function failed due to `{error}`. Received args: {args!r} and "
+        f"kwargs: {kwargs!r} for signature: {signature}."
+    )
