@@ -37,7 +37,7 @@ observe it. Subclass ``Adapter`` and provide:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -83,6 +83,7 @@ class Adapter:
     name: ClassVar[str]
     policies: ClassVar[Policies] = TENSORFLOW
     capabilities: ClassVar[frozenset[str]] = CAPABILITIES
+    message_patterns: ClassVar[Mapping[str, str]] = {}
 
     def version(self) -> str:
         raise NotImplementedError

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 import tracespec.reference as ts
-from tracespec.reference import errors
+from tracespec.reference import errors, retracing_warning
 
 from .base import Adapter, LinePrinter, Namespace
 
@@ -45,6 +46,12 @@ class ReferenceAdapter(Adapter):
         if isinstance(value, ts.EagerTensor):
             return np.asarray(value.numpy())
         return None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Also: retracing warnings count this scenario's calls only."""
+        with retracing_warning.isolated(), super().session():
+            yield
 
 
 adapter = ReferenceAdapter()

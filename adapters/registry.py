@@ -37,10 +37,12 @@ def load(name: str) -> Adapter:
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
-        raise AdapterError(
-            f"Backend {name!r} could not be imported ({error}). Install what it needs, e.g. "
-            f"pip install 'tracespec[{name}]' for a built-in backend."
-        ) from error
+        if ":" in name:
+            hint = (f"Check that {module_name!r} is installed or is a module in the current "
+                    "directory, and that it imports on its own.")
+        else:
+            hint = f"Install what it needs: pip install 'tracespec[{name}]'."
+        raise AdapterError(f"Backend {name!r} could not be imported ({error}). {hint}") from error
     try:
         adapter = getattr(module, attribute)
     except AttributeError:

@@ -1,55 +1,158 @@
 """The pytest plugin (registered through the ``pytest11`` entry point).
 
 Options: ``--backend NAME`` (or ``TRACESPEC_BACKEND``; default ``reference``),
-``--tracespec-profile dev|ci|thorough`` (or ``TRACESPEC_PROFILE``) and
-``--tracespec-xfail FILE`` (default: the backend's own expected-failures file).
-The report header names the backend, its version, its policies and the profile.
+``--tracespec-profile dev|ci|thorough`` (or ``TRACESPEC_PROFILE``),
+``--tracespec-xfail FILE`` (default: the backend's own expected failures) and
+``--tracespec-timeout SECONDS`` (per scenario run). The report header names
+the backend, its version, its policies and the profile.
 
-An expected-failures file has one entry per line, ``<test id>  # <reason>``;
-a test whose node id ends with the entry's id is marked as a strict expected
-failure (so an unexpected pass is reported as a failure), and an entry that
-matches no collected test is reported as a warning.
+Each conformance test checks scenarios through a ``Run`` (the ``tracespec``
+fixture): a scenario the backend lacks a capability for is skipped with the
+reason while the others are still checked; what every checked scenario
+reached goes into the coverage account; a violation in a scenario that
+reaches a rule the backend expects to fail counts as an expected failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 
 from tracespec.adapters.base import Adapter
 from tracespec.adapters.registry import AdapterError, load
 
-from .runner import Unsupported, Violation, check
+from . import expected_failures, reproducers
+from .chapters import Chapter
+from .coverage import Account
+from .runner import TIME_LIMIT, Crash, Unsupported, Violation, check
 from .scenario import Scenario
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 PROFILES = {
     "dev": settings(max_examples=15, deadline=None, suppress_health_check=_QUIET),
-    "ci": settings(max_examples=40, deadline=None, derandomize=True, database=None,
-                   print_blob=True, suppress_health_check=_QUIET,
+    "ci": settings(max_examples=40, deadline=None, database=None, print_blob=True,
+                   suppress_health_check=_QUIET,
                    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]),
     "thorough": settings(max_examples=400, deadline=None, suppress_health_check=_QUIET),
 }
-_profile = ["dev"]  # chosen in pytest_configure; applied to the suite's tests only
-
-
-def profile_settings() -> settings:
-    """The hypothesis settings of the chosen profile, for the suite's generated tests.
-
-    They decorate the suite's tests rather than being loaded as hypothesis's global profile,
-    so other hypothesis tests in the same run keep their own defaults.
-    """
-    return PROFILES[_profile[0]]
-
-
-ADAPTER = pytest.StashKey[Adapter]()
-EXPECTED = pytest.StashKey[dict[str, str]]()
-MATCHED = pytest.StashKey[set[str]]()
 MODES = ("eager", "traced")
+
+
+@dataclass
+class Suite:
+    """The session's backend and settings."""
+
+    adapter: Adapter
+    profile: str
+    backend_import: str
+    expected: expected_failures.ExpectedFailures
+    time_limit: float
+
+
+@dataclass
+class Run:
+    """One conformance test: the scenarios it checks and what they reached."""
+
+    suite: Suite
+    account: Account = field(default_factory=Account)
+    checked: int = 0
+    skipped: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)  # reasons of expected violations
+    rules: set[str] = field(default_factory=set)
+
+    def check(self, scenario: Scenario, mode: str, handwritten: bool) -> None:
+        """Check one scenario in one mode (see the module docstring)."""
+        suite = self.suite
+        try:
+            reach = check(scenario, suite.adapter, mode == "eager", suite.backend_import,
+                          suite.time_limit)
+        except Unsupported as reason:
+            self.skipped.append(str(reason))
+            return
+        except Violation as violation:
+            self.checked += 1
+            self.account.add(violation.reach, mode, handwritten)
+            self.rules = set(violation.reach.rules)  # the failing scenario's rules name the failure
+            reason = suite.expected.for_rules(violation.reach.rules, mode)
+            if reason is None:
+                raise
+            self.expected.append(reason)
+            return
+        self.checked += 1
+        self.account.add(reach, mode, handwritten)
+        self.rules |= reach.rules
+
+    def generated(self, chapter: Chapter, mode: str) -> None:
+        """Check the scenarios the profile draws from ``chapter``'s strategy."""
+        def draw_and_check(data):
+            self.check(data.draw(chapter.scenarios(), label="scenario"), mode, handwritten=False)
+
+        # One example database entry per chapter and mode (hypothesis keys it by the digest).
+        draw_and_check._hypothesis_internal_add_digest = f"{chapter.slug} {mode}".encode()
+        test = given(data=st.data())(draw_and_check)
+        with _without_local_constants():
+            profile_test(self.suite.profile, chapter)(test)()
+        self.finish()
+
+    def handwritten(self, scenario: Scenario, mode: str) -> None:
+        self.check(scenario, mode, handwritten=True)
+        self.finish()
+
+    def finish(self) -> None:
+        if not self.checked and self.skipped:
+            pytest.skip("; ".join(sorted(set(self.skipped))))
+        if self.expected:
+            pytest.xfail("; ".join(sorted(set(self.expected))))
+
+
+def profile_test(profile: str, chapter: Chapter):
+    """The decorators that make a hypothesis test draw as ``profile`` says.
+
+    ``ci`` draws the same scenarios everywhere: a fixed seed per chapter, no database.
+    """
+    def apply(test):
+        test = PROFILES[profile](test)
+        return seed(zlib.crc32(chapter.slug.encode()))(test) if profile == "ci" else test
+
+    return apply
+
+
+@contextlib.contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Keep hypothesis from mixing literals of "local" source files into the draws.
+
+    Hypothesis draws some integers, floats and strings from constants it finds in
+    modules outside site-packages, so an editable install of tracespec (whose source
+    is then local) would draw other scenarios than a wheel install. The suite's draws
+    must not depend on how or where tracespec is installed.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        empty = providers.Constants()
+        cache = providers.CONSTANTS_CACHE.cache
+    except (ImportError, AttributeError):  # another hypothesis: tests/test_draws.py notices
+        yield
+        return
+    with mock.patch.object(providers.HypothesisProvider, "_local_constants", empty):
+        cache.clear()
+        try:
+            yield
+        finally:
+            cache.clear()
+
+
+SUITE = pytest.StashKey[Suite]()
+RUN = pytest.StashKey[Run]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -60,125 +163,90 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     choices=sorted(PROFILES), help="hypothesis profile (default: dev)")
     group.addoption("--tracespec-xfail", default=None,
                     help="expected-failures file (default: the backend's own)")
+    group.addoption("--tracespec-timeout", type=float, default=TIME_LIMIT,
+                    help=f"time limit per scenario run, in seconds (default: {TIME_LIMIT:g})")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "chapter(name): the spec chapter a conformance test checks")
-    _profile[0] = config.getoption("--tracespec-profile")
     name = config.getoption("--backend")
     try:
         adapter = load(name)
-    except AdapterError as error:
+        expected = expected_failures.load(config.getoption("--tracespec-xfail"), adapter)
+    except (AdapterError, expected_failures.Invalid) as error:
         raise pytest.UsageError(str(error)) from None
-    config.stash[ADAPTER] = adapter
-    path = config.getoption("--tracespec-xfail") or expected_failures_file(adapter)
-    config.stash[EXPECTED] = read_expected_failures(Path(path)) if path else {}
-    config.stash[MATCHED] = set()
-
-
-def expected_failures_file(adapter: Adapter) -> Path | None:
-    """``adapters/expected_failures/<name>.txt`` beside the adapters, if it exists."""
-    path = Path(__file__).resolve().parent.parent / "adapters" / "expected_failures" / (
-        f"{adapter.name}.txt")
-    return path if path.exists() else None
-
-
-def read_expected_failures(path: Path) -> dict[str, str]:
-    """Entries ``test id -> reason``; an entry without a reason is an error."""
-    entries = {}
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        test_id, _, reason = line.partition("#")
-        if not reason.strip():
-            raise pytest.UsageError(f"{path}:{number}: expected failure without a reason: {line}")
-        entries[test_id.strip()] = reason.strip()
-    return entries
+    config.stash[SUITE] = Suite(adapter, config.getoption("--tracespec-profile"),
+                                reproducers.backend_import(name, adapter), expected,
+                                config.getoption("--tracespec-timeout"))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    adapter = config.stash[ADAPTER]
-    chosen = ", ".join(f"{k}={v}" for k, v in adapter.policies.as_dict().items())
+    suite = config.stash[SUITE]
+    chosen = ", ".join(f"{k}={v}" for k, v in suite.adapter.policies.as_dict().items())
     return [
-        f"tracespec backend: {adapter.describe()}",
+        f"tracespec backend: {suite.adapter.describe()}",
         f"tracespec policies: {chosen}",
-        f"tracespec profile: {config.getoption('--tracespec-profile')}",
+        f"tracespec profile: {suite.profile}",
     ]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    expected = config.stash[EXPECTED]
-    for item in items:
-        for test_id, reason in expected.items():
-            if item.nodeid.endswith(test_id):
-                item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
-                config.stash[MATCHED].add(test_id)
-    suite_collected = any(item.get_closest_marker("chapter") for item in items)
-    for test_id in expected.keys() - config.stash[MATCHED]:
-        if suite_collected:
-            warnings.warn(f"expected failure {test_id!r} matches no test", stacklevel=1)
+    """Expected failures become xfail marks; hand-written scenarios run before generated ones."""
+    expected = config.stash[SUITE].expected
+    suite_items = [item for item in items if item.get_closest_marker("chapter")]
+    for item in suite_items:
+        chapter = item.get_closest_marker("chapter").args[0]
+        mode = getattr(item, "callspec", None) and item.callspec.params.get("mode")
+        mark = expected.for_test(item.nodeid, chapter, mode)
+        if mark is not None:
+            item.add_marker(mark)
+    if suite_items:
+        for entry in expected.unmatched():
+            warnings.warn(f"expected failure {entry!r} matches no test", stacklevel=1)
+    items.sort(key=lambda item: item.get_closest_marker("chapter") is not None
+               and item.originalname == "test_generated")
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    marker = item.get_closest_marker("chapter")
-    if marker is not None:
-        item.user_properties.append(("chapter", marker.args[0]))
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and "mode" in callspec.params:
-            item.user_properties.append(("mode", callspec.params["mode"]))
+@pytest.fixture
+def tracespec(request: pytest.FixtureRequest) -> Run:
+    """The conformance test's ``Run`` against the backend under test."""
+    run = Run(request.config.stash[SUITE])
+    request.node.stash[RUN] = run
+    return run
 
 
 @pytest.fixture(scope="session")
 def tracespec_adapter(pytestconfig: pytest.Config) -> Adapter:
     """The backend under test."""
-    return pytestconfig.stash[ADAPTER]
-
-
-@pytest.fixture(scope="session")
-def backend_import(pytestconfig: pytest.Config) -> str:
-    """How a reproducer gets ``ts`` for this backend."""
-    return reproducer_import(pytestconfig.getoption("--backend"))
-
-
-def reproducer_import(name: str) -> str:
-    """The lines a reproducer starts with to get ``ts`` for the backend ``name``."""
-    if name == "reference":
-        return "import tracespec.reference as ts"
-    return (
-        "from tracespec.adapters.registry import load\n"
-        f"backend = load({name!r})\n"
-        "session = backend.session()\n"
-        "session.__enter__()\n"
-        "ts = backend.namespace(print)"
-    )
-
-
-_checked = [0]  # scenarios checked by the running test
+    return pytestconfig.stash[SUITE].adapter
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    _checked[0] = 0
+    marker = item.get_closest_marker("chapter")
     try:
         return (yield)
     finally:
-        if item.get_closest_marker("chapter") is not None:
-            item.user_properties.append(("scenarios", _checked[0]))
+        run = item.stash.get(RUN, None)
+        if marker is not None and run is not None:
+            mode = item.callspec.params.get("mode", "-") if hasattr(item, "callspec") else "-"
+            item.user_properties += [
+                ("chapter", marker.args[0]), ("mode", mode), ("scenarios", run.checked),
+                ("skipped scenarios", len(run.skipped)), ("rules", sorted(run.rules)),
+                ("coverage", run.account.as_pairs()),
+            ]
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """A violation's own text (differences and reproducer) travels with the report."""
+    """A violation's or crash's own text (differences and reproducer) travels with the report."""
     report = yield
-    if call.excinfo is not None and isinstance(call.excinfo.value, Violation):
-        report.user_properties.append(("violation", str(call.excinfo.value)))
+    if call.excinfo is not None:
+        error = call.excinfo.value
+        if isinstance(error, Violation):
+            report.user_properties.append(("violation", str(error)))
+        elif isinstance(error, Crash):
+            report.user_properties.append(("crash", [error.kind, str(error)]))
+            if error.kind == "reference bug":
+                item.session.shouldstop = "tracespec: reference bug"
     return report
-
-
-def verify(scenario: Scenario, adapter: Adapter, mode: str, backend_import: str) -> None:
-    """Check one scenario in one mode; skip (with the reason) what the backend cannot run."""
-    _checked[0] += 1
-    try:
-        check(scenario, adapter, mode == "eager", backend_import)
-    except Unsupported as reason:
-        pytest.skip(str(reason))

@@ -1,123 +1,236 @@
 """Running a scenario on a backend, predicting it with the reference, and comparing.
 
 ``observe`` executes the scenario's source with the adapter's namespace and
-plays the call script, recording a ``StepRecord`` per step. ``check`` observes
-the backend, observes the reference under the backend's declared policies
-(the prediction), and raises ``Violation`` with a runnable reproducer when
-they differ.
+plays the call script, recording a ``StepRecord`` per step (the first record is
+the program's definitions). ``predict`` observes the reference under the
+backend's declared policies, with a coverage ``Recorder`` watching. ``check``
+does both and raises ``Violation`` with a runnable reproducer when they differ.
+
+Trap versus crash: an error the program provokes (the spec's errors, or the
+program's own exceptions) is part of an observation. Anything else is a
+``Crash``, never a verdict: a ``ReferenceBug`` (an exception from the
+reference's internals), a ``BackendError`` (the adapter failing outside the
+program: ``namespace()``, ``session()``, ``set_run_eagerly()``...) or a ``Hang``
+(a scenario over its time limit). Crashes derive from ``BaseException`` so that
+hypothesis reports them at once instead of shrinking them.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import itertools
 import linecache
 import logging
 import numbers
+import re
+import signal
+import threading
+import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+import tracespec.reference as ts
 from tracespec.adapters.base import Adapter
 from tracespec.adapters.reference import ReferenceAdapter
-from tracespec.reference import policies
+from tracespec.reference import nest, policies
 
+from . import spec
+from .coverage import SOURCE_PREFIX, Reach, Recorder
 from .observation import (
+    Container,
     ErrorOutcome,
     Event,
     PythonLeaf,
     StepRecord,
     TensorLeaf,
     compare,
-    print_event,
 )
 from .scenario import HELPERS, Call, Concrete, Scenario, SetEager, SetGlobal
+
+TIME_LIMIT = 60.0  # seconds per scenario run, on each side
 
 
 class Violation(AssertionError):
     """A backend's observation departs from the reference's prediction."""
+
+    def __init__(self, text: str, reach: Reach):
+        super().__init__(text)
+        self.reach = reach
 
 
 class Unsupported(Exception):
     """The adapter lacks a capability the scenario needs."""
 
 
-def observe(scenario: Scenario, adapter: Adapter, eager: bool) -> list[StepRecord]:
+class Crash(BaseException):
+    """Not a verdict on the backend: the check itself could not be carried out."""
+
+    kind = "crash"
+
+    def __init__(self, text: str, scenario_text: str = ""):
+        super().__init__(text + (f"\n\n--- scenario ---\n{scenario_text}" if scenario_text else ""))
+
+
+class ReferenceBug(Crash):
+    """The reference failed in a way the spec does not define: a bug of tracespec."""
+
+    kind = "reference bug"
+
+
+class BackendError(Crash):
+    """The adapter or backend failed outside the program (not a departure from the spec)."""
+
+    kind = "backend error"
+
+
+class Hang(Crash):
+    """A scenario ran over its time limit on the backend."""
+
+    kind = "hang"
+
+
+def observe(scenario: Scenario, adapter: Adapter, eager: bool,
+            recorder: Recorder | None = None) -> list[StepRecord]:
     """Run ``scenario`` on ``adapter`` starting in the given mode; one record per step."""
     missing = scenario.requires - adapter.capabilities
     if missing:
         raise Unsupported(f"{adapter.name} lacks {', '.join(sorted(missing))}")
+    crash = ReferenceBug if recorder is not None else BackendError
     records: list[StepRecord] = []
     events: list[Event] = []
-    with contextlib.ExitStack() as stack, adapter.session(), _quiet(logging.getLogger("tracespec")):
-        namespace = _program_namespace(adapter, events)
+    filename = _source_file(scenario.source)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_guarded(crash, adapter, "session()", scenario))
+        stack.enter_context(adapter.session())
+        stack.callback(linecache.cache.pop, filename, None)
+        stack.enter_context(_retracing_warnings(events, adapter))
+        with _guarded(crash, adapter, "namespace()", scenario):
+            namespace = _program_namespace(adapter, events, recorder)
         for name, value in scenario.globals.items():
             namespace[name] = eval(value, namespace)
-        adapter.set_run_eagerly(eager)
-        filename = _source_file(scenario.source)
-        stack.callback(linecache.cache.pop, filename, None)
-        exec(compile(scenario.source, filename, "exec"), namespace)
+        with _guarded(crash, adapter, "set_run_eagerly()", scenario):
+            adapter.set_run_eagerly(eager)
+        definitions = StepRecord("definitions")
+        definitions.outcome = _run(lambda: exec(compile(scenario.source, filename, "exec"), namespace),
+                                   adapter, recorder, result=False)
+        records.append(definitions)
+        if isinstance(definitions.outcome, ErrorOutcome):
+            return records
         for step in scenario.steps:
-            record = StepRecord(step.source())
-            if isinstance(step, SetEager):
-                adapter.set_run_eagerly(step.flag)
-            elif isinstance(step, SetGlobal):
-                namespace[step.name] = eval(step.value, namespace)
-            else:
-                record.outcome = _run_call(step, namespace, adapter)
-            adapter.flush_effects()
-            record.events, events[:] = list(events), []
-            record.tracing_counts = {
-                name: adapter.tracing_count(namespace[name]) for name in scenario.functions
-            }
-            records.append(record)
+            records.append(_play(step, namespace, filename, adapter, recorder, events, scenario, crash))
     return records
 
 
-def predict(scenario: Scenario, adapter: Adapter, eager: bool) -> list[StepRecord]:
-    """What the reference observes under ``adapter``'s declared policies."""
-    with policies.using(adapter.policies):
-        return observe(scenario, REFERENCE, eager)
+def predict(scenario: Scenario, adapter: Adapter, eager: bool) -> tuple[list[StepRecord], Reach]:
+    """What the reference observes under ``adapter``'s declared policies, and what it reached."""
+    recorder = Recorder()
+    with policies.using(adapter.policies), recorder.watching() as reach:
+        records = observe(scenario, REFERENCE, eager, recorder)
+    reach.channels.update(_channels(records))
+    return records, reach
 
 
-def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str) -> None:
+def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str,
+          time_limit: float = TIME_LIMIT) -> Reach:
     """Raise ``Violation`` (with a reproducer) if ``adapter`` departs from the prediction."""
-    actual = observe(scenario, adapter, eager)
-    expected = predict(scenario, adapter, eager)
-    differences = compare(expected, actual)
+    mode = "eager" if eager else "traced"
+    reproducer = scenario.reproducer(backend_import, eager)
+    with _time_limit(time_limit, lambda: ReferenceBug(
+            f"the reference ran over the {time_limit:g} s time limit ({mode} mode)", reproducer)):
+        expected, reach = predict(scenario, adapter, eager)
+    with _time_limit(time_limit, lambda: Hang(
+            f"{adapter.name} ran over the {time_limit:g} s time limit ({mode} mode)", reproducer)):
+        actual = observe(scenario, adapter, eager)
+    differences = compare(expected, actual, adapter.message_patterns)
     if differences:
-        mode = "eager" if eager else "traced"
         text = "\n".join(str(d) for d in differences)
+        rules = ", ".join(r for r in _spec_order(reach.rules)) or "none"
         raise Violation(
             f"{adapter.name} departs from the spec ({scenario.chapter}, {mode} mode; rules "
-            f"{', '.join(scenario.rules) or 'n/a'}):\n{text}\n\n--- reproducer ---\n"
-            + scenario.reproducer(backend_import, eager)
-        )
+            f"reached: {rules}):\n{text}\n\n--- reproducer ---\n{reproducer}", reach)
+    return reach
 
 
-@contextlib.contextmanager
-def _quiet(logger: logging.Logger) -> Iterator[None]:
-    """Retracing warnings are not part of an observation: silence them while observing."""
-    disabled, logger.disabled = logger.disabled, True
+# -- playing a step -----------------------------------------------------------------------
+
+def _play(step, namespace, filename, adapter, recorder, events, scenario, crash) -> StepRecord:
+    record = StepRecord(step.source())
+    if isinstance(step, SetEager):
+        _note_step(recorder, "set eager")
+        with _guarded(crash, adapter, "set_run_eagerly()", scenario):
+            adapter.set_run_eagerly(step.flag)
+    elif isinstance(step, SetGlobal):
+        _note_step(recorder, "set global")
+        namespace[step.name] = eval(step.value, namespace)
+    else:
+        record.outcome = _run(lambda: _call(step, namespace, filename, recorder), adapter, recorder,
+                              result=isinstance(step, Call))
+    with _guarded(crash, adapter, "flush_effects()", scenario):
+        adapter.flush_effects()
+    record.events, events[:] = list(events), []
+    with _guarded(crash, adapter, "tracing_count()", scenario):
+        record.tracing_counts = {
+            name: adapter.tracing_count(eval(name, namespace)) for name in scenario.functions
+        }
+    return record
+
+
+def _call(step: Call | Concrete, namespace: dict[str, Any], filename: str,
+          recorder: Recorder | None) -> Any:
+    """Evaluate the step as program code (its frames count as the program's)."""
+    if isinstance(step, Concrete):
+        _note_step(recorder, "concrete")
+        target = eval(compile(step.function, filename, "eval"), namespace)
+        args, kwargs = eval(compile(f"_arguments({step.args})", filename, "eval"), namespace)
+        _note_arguments(recorder, args, kwargs)
+        concrete = target.get_concrete_function(*args, **kwargs)
+        if step.name is not None:
+            namespace[step.name] = concrete
+        return concrete
+    target = eval(compile(step.function, filename, "eval"), namespace)
+    _note_step(recorder, _call_kind(target))
+    args, kwargs = eval(compile(f"_arguments({step.args})", filename, "eval"), namespace)
+    _note_arguments(recorder, args, kwargs)
+    return target(*args, **kwargs)
+
+
+def _run(thunk: Callable[[], Any], adapter: Adapter, recorder: Recorder | None, result: bool) -> Any:
+    """The outcome of running program code: its result, or the error it raised."""
     try:
-        yield
-    finally:
-        logger.disabled = disabled
+        value = thunk()
+    except Exception as error:  # the program's or the backend's error: part of the observation
+        if recorder is not None and _is_reference_bug(error):
+            raise ReferenceBug("the reference raised an error the spec does not define:\n"
+                               + "".join(traceback.format_exception(error))) from error
+        return ErrorOutcome(adapter.error_category(error), f"{type(error).__name__}: {error}")
+    return _outcome(value, adapter) if result else None
 
 
-def _source_file(source: str) -> str:
-    """A new file name under which ``inspect`` finds the source (autograph needs it).
+def _outcome(value: Any, adapter: Adapter) -> Any:
+    """Backend-neutral form of a returned value."""
+    array = adapter.to_numpy(value)
+    if array is not None:
+        return TensorLeaf(adapter.dtype_name(value), tuple(array.shape), array)
+    if isinstance(value, dict):
+        return Container(type(value).__name__, tuple((k, _outcome(v, adapter)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return Container(type(value).__name__,
+                         tuple((i, _outcome(v, adapter)) for i, v in enumerate(value)))
+    if isinstance(value, (np.ndarray, np.generic)):
+        return TensorLeaf(f"numpy {value.dtype.name}", tuple(np.shape(value)), np.asarray(value))
+    if value is None or isinstance(value, (bool, numbers.Number, str, bytes)):
+        return PythonLeaf(type(value).__name__, value)
+    return PythonLeaf(type(value).__name__, "<object>")
 
-    Unique per run: code objects compiled from equal text under one name compare equal, and
-    autograph caches its conversions by code object.
-    """
-    name = f"<tracespec scenario {next(_runs)}>"
-    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
-    return name
 
+# -- the program's namespace and events ------------------------------------------------------
 
-def _program_namespace(adapter: Adapter, events: list[Event]) -> dict[str, Any]:
+def _program_namespace(adapter: Adapter, events: list[Event], recorder: Recorder | None) -> dict:
     namespace: dict[str, Any] = {}
     exec(_HELPERS_CODE, namespace)
 
@@ -135,41 +248,183 @@ def _program_namespace(adapter: Adapter, events: list[Event]) -> dict[str, Any]:
 
         return record
 
+    vocabulary = adapter.namespace(lambda line: events.append(Event("print", line)))
     namespace.update(
-        ts=adapter.namespace(lambda line: events.append(print_event(line))),
+        ts=vocabulary if recorder is None else recorder.namespace(vocabulary),
         log=log,
         effect=effect,
+        _arguments=lambda *args, **kwargs: (args, kwargs),
     )
     return namespace
 
 
-def _run_call(step: Call | Concrete, namespace: dict[str, Any], adapter: Adapter) -> Any:
+_RETRACING = re.compile(r"(\d+) out of the last (\d+) calls to <(?:function|bound method) ([\w.<>]+)")
+
+
+@contextlib.contextmanager
+def _retracing_warnings(events: list[Event], adapter: Adapter) -> Iterator[None]:
+    """TRACE-15: retracing warnings (on the ``tracespec`` logger) become events, in order."""
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            match = _RETRACING.search(record.getMessage())
+            if match:
+                adapter.flush_effects()
+                count, window, name = match.groups()
+                events.append(Event("warning", f"{count} out of the last {window} calls to "
+                                               f"{name.rsplit('.', 1)[-1]} triggered retracing"))
+
+    logger = logging.getLogger("tracespec")
+    handler = Catch(logging.WARNING)
+    saved = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
     try:
-        result = eval(step.source(), namespace)
-    except Exception as error:  # the program's or the backend's error: part of the observation
-        return ErrorOutcome(adapter.error_category(error), f"{type(error).__name__}: {error}")
-    if isinstance(step, Concrete):
-        return None
-    return _outcome(result, adapter)
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = saved
 
 
-def _outcome(value: Any, adapter: Adapter) -> Any:
-    """Backend-neutral form of a returned value."""
-    array = adapter.to_numpy(value)
-    if array is not None:
-        return TensorLeaf(adapter.dtype_name(value), tuple(array.shape), array)
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return {k: _outcome(v, adapter) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        items = [_outcome(v, adapter) for v in value]
-        return items if isinstance(value, list) else tuple(items)
+def _source_file(source: str) -> str:
+    """A new file name under which ``inspect`` finds the source (autograph needs it).
+
+    Unique per run: code objects compiled from equal text under one name compare equal, and
+    autograph caches its conversions by code object.
+    """
+    name = f"{SOURCE_PREFIX} {next(_runs)}>"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    return name
+
+
+# -- trap versus crash ---------------------------------------------------------------------
+
+_REFERENCE_DIR = str(Path(ts.__file__).resolve().parent)
+
+
+def _is_reference_bug(error: BaseException) -> bool:
+    """An exception from the reference's internals rather than a ``raise`` of a spec error.
+
+    The innermost frame of the program or the reference decides: a program frame means the
+    program raised it (an observation); a reference frame must be the ``raise`` statement
+    itself, otherwise Python or a library failed inside the reference.
+    """
+    if isinstance(error, AssertionError):
+        return True
+    if isinstance(error, RecursionError) or _CALL_ERROR.search(str(error)):
+        return False  # deep recursion, or a program function called with the wrong arguments
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [i for i, f in enumerate(frames)
+            if f.filename.startswith(SOURCE_PREFIX) or f.filename.startswith(_REFERENCE_DIR)]
+    if not ours:
+        return False
+    last = frames[ours[-1]]
+    if last.filename.startswith(SOURCE_PREFIX):
+        return False
+    return ours[-1] != len(frames) - 1 or not _is_raise(last.filename, last.lineno)
+
+
+_CALL_ERROR = re.compile(r"takes \d+ positional arguments? but \d+ (?:was|were) given|"
+                         r"got an unexpected keyword argument|missing \d+ required|"
+                         r"got multiple values for argument")
+
+
+@functools.cache
+def _raise_lines(filename: str) -> frozenset[int]:
+    tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
+    return frozenset(
+        line for node in ast.walk(tree) if isinstance(node, ast.Raise)
+        for line in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    )
+
+
+def _is_raise(filename: str, lineno: int | None) -> bool:
+    return lineno is not None and lineno in _raise_lines(filename)
+
+
+@contextlib.contextmanager
+def _guarded(crash: type[Crash], adapter: Adapter, what: str, scenario: Scenario) -> Iterator[None]:
+    """The adapter's own code (outside the program) must not fail."""
+    try:
+        yield
+    except Exception as error:
+        raise crash(f"{adapter.name}: {what} raised " + "".join(traceback.format_exception(error)),
+                    scenario.source) from error
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, crash: Callable[[], Crash]) -> Iterator[None]:
+    """Raise ``crash()`` if the block runs longer than ``seconds`` (main thread, POSIX only)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise crash()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# -- what a prediction reached ---------------------------------------------------------------
+
+def _note_step(recorder: Recorder | None, kind: str) -> None:
+    if recorder is not None:
+        recorder.reach.steps.add(kind)
+
+
+def _call_kind(target: Any) -> str:
+    if isinstance(target, ts.ConcreteFunction):
+        return "concrete call"
+    if isinstance(target, ts.Function) and hasattr(target.python_function, "__self__"):
+        return "method call"
+    return "call"
+
+
+def _note_arguments(recorder: Recorder | None, args: tuple, kwargs: dict) -> None:
+    if recorder is None:
+        return
+    recorder.reach.arguments.update(_argument_kind(v) for v in (*args, *kwargs.values()))
+    if kwargs:
+        recorder.reach.arguments.add("keyword")
+
+
+def _argument_kind(value: Any) -> str:
+    if isinstance(value, ts.Tensor):
+        return "tensor"
     if isinstance(value, (np.ndarray, np.generic)):
-        return TensorLeaf(f"numpy {value.dtype.name}", tuple(np.shape(value)), np.asarray(value))
-    if isinstance(value, (bool, numbers.Number, str, bytes)):
-        return PythonLeaf(type(value).__name__, value)
-    return PythonLeaf(type(value).__name__, "<object>")
+        return "numpy"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return "literal"
+    if isinstance(value, (list, tuple, dict)):
+        leaves = nest.flatten(value)
+        return "container with tensors" if any(isinstance(v, ts.Tensor) for v in leaves) else "container"
+    return "object"
+
+
+def _channels(records: list[StepRecord]) -> set[str]:
+    channels = set()
+    for record in records:
+        outcome = record.outcome
+        if isinstance(outcome, ErrorOutcome):
+            channels.update(("error category", "error message"))
+        elif outcome is not None:
+            channels.add("value")
+            if isinstance(outcome, Container):
+                channels.add("container type")
+        channels.update(event.kind for event in record.events)
+        if record.tracing_counts:
+            channels.add("tracing count")
+    return channels
+
+
+def _spec_order(rules: set[str]) -> list[str]:
+    order = list(spec.rules())
+    return sorted(rules, key=lambda r: order.index(r) if r in order else len(order))
 
 
 _runs = itertools.count(1)

@@ -13,6 +13,8 @@ which the runner provides:
     a list a body may leak tensors into.
 ``Token(key)``
     a small hashable object, for arguments that are neither tensors nor literals.
+``Pair(a, b)``
+    a namedtuple, for structured arguments and results.
 ``G``
     a module-level global the program may read (1 unless the scenario says otherwise);
     call scripts rebind it.
@@ -24,11 +26,12 @@ every backend builds them from the same text through its own ``ts``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from textwrap import dedent
 
 
 @dataclass(frozen=True)
 class Call:
-    """Call ``function(args)``; ``args`` is source text, e.g. ``"ts.constant(1.0), 2"``."""
+    """Call ``function(args)``; ``function`` and ``args`` are source text, e.g. ``"ts.constant(1.0), 2"``."""
 
     function: str
     args: str = ""
@@ -39,13 +42,15 @@ class Call:
 
 @dataclass(frozen=True)
 class Concrete:
-    """``function.get_concrete_function(args)``: trace without executing."""
+    """``function.get_concrete_function(args)``: trace without executing; optionally keep it as ``name``."""
 
     function: str
     args: str = ""
+    name: str | None = None
 
     def source(self) -> str:
-        return f"{self.function}.get_concrete_function({self.args})"
+        call = f"{self.function}.get_concrete_function({self.args})"
+        return call if self.name is None else f"{self.name} = {call}"
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class SetGlobal:
 Step = Call | Concrete | SetEager | SetGlobal
 
 HELPERS = '''\
+import collections
 import sys
 import numpy as np
 
@@ -92,14 +98,27 @@ class Token:
     def __hash__(self):
         return hash(self.key)
 
+Pair = collections.namedtuple("Pair", "a b")
 LEAKED = []
 G = 1
 '''
 
+# Arguments hand-written scenarios use often.
+T1 = "ts.constant(1.0)"
+T2 = "ts.constant(2.0)"
+V2 = "ts.constant([1.0, 2.0])"
+
+BASE_REQUIREMENTS = frozenset({"ops", "function", "tracing_count", "run_functions_eagerly"})
+
 
 @dataclass(frozen=True)
 class Scenario:
-    """A program, its call script, and where it belongs in the spec."""
+    """A program, its call script, and where it belongs in the spec.
+
+    ``functions`` are the expressions whose tracing counts every step records;
+    ``rules`` are the rules a hand-written scenario is about (generated scenarios
+    name none: the coverage account measures what they reach).
+    """
 
     chapter: str
     source: str
@@ -107,7 +126,7 @@ class Scenario:
     functions: tuple[str, ...]
     rules: tuple[str, ...] = ()
     globals: dict[str, str] = field(default_factory=dict, hash=False)
-    requires: frozenset[str] = frozenset({"ops", "function", "tracing_count"})
+    requires: frozenset[str] = BASE_REQUIREMENTS
 
     def __repr__(self) -> str:  # hypothesis shows this; the reproducer is attached separately
         return f"<scenario {self.chapter}: {len(self.steps)} steps; reproducer below>"
@@ -123,11 +142,26 @@ class Scenario:
         lines += ["", self.source.rstrip(), "", "# call script"]
         lines.append(f"ts.config.run_functions_eagerly({eager})")
         for number, step in enumerate(self.steps, start=1):
-            if isinstance(step, (Call, Concrete)):
+            if isinstance(step, Call) or (isinstance(step, Concrete) and step.name is None):
                 lines.append(f"try:\n    print({number}, repr({step.source()}))")
+                lines.append(f"except Exception as e:\n    print({number}, type(e).__name__, e)")
+            elif isinstance(step, Concrete):
+                lines.append(f"try:\n    {step.source()}")
                 lines.append(f"except Exception as e:\n    print({number}, type(e).__name__, e)")
             else:
                 lines.append(step.source())
-            lines += [f"print('tracing count:', {f}.experimental_get_tracing_count())"
-                      for f in self.functions if isinstance(step, (Call, Concrete))]
+            if isinstance(step, (Call, Concrete)):
+                lines += [f"print('tracing count:', {f}.experimental_get_tracing_count())"
+                          for f in self.functions]
         return "\n".join(lines) + "\n"
+
+
+def handwritten(chapter: str, rules: str, source: str, *steps: Step, requires=(), **globals_
+                ) -> Scenario:
+    """A hand-written scenario: the program's functions are its top-level ``def``s."""
+    source = dedent(source)
+    functions = tuple(
+        line.split("(")[0][4:] for line in source.splitlines() if line.startswith("def ")
+    )
+    return Scenario(chapter, source, tuple(steps), functions, tuple(rules.split()),
+                    {k: repr(v) for k, v in globals_.items()}, BASE_REQUIREMENTS | set(requires))

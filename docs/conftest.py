@@ -21,12 +21,12 @@ import numpy as np
 import pytest
 
 from tracespec.adapters.base import Adapter
-from tracespec.conformance.plugin import ADAPTER
+from tracespec.conformance.plugin import SUITE
 
 
 @pytest.fixture(scope="session")
 def _adapter(pytestconfig: pytest.Config) -> Adapter:
-    return pytestconfig.stash[ADAPTER]
+    return pytestconfig.stash[SUITE].adapter
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +57,7 @@ class _BackendSpelling(doctest.OutputChecker):
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    adapter = config.stash[ADAPTER]
+    adapter = config.stash[SUITE].adapter
     if adapter.name == "reference":
         return
     for item in items:

@@ -44,8 +44,15 @@ class Primitive:
         """Stateful nodes always run, in program order, even if nothing uses them."""
         return self.stateful
 
+    def __post_init__(self) -> None:
+        PRIMITIVES.setdefault(self.name, self)
+
     def __repr__(self) -> str:
         return f"Primitive({self.name})"
+
+
+PRIMITIVES: dict[str, Primitive] = {}
+"""Every primitive by name, in the order the ops modules define them."""
 
 
 def bind(primitive: Primitive, *inputs: Tensor, **attrs: Any):

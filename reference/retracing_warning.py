@@ -1,4 +1,4 @@
-"""The frequent-retracing warning (catalogue rule 24), as TensorFlow computes it.
+"""TRACE-15: the frequent-retracing warning, as TensorFlow computes it.
 
 One detector per Python code object, so re-creating a ``ts.function`` from the
 same ``def`` in a loop still counts. Only calls made from eager context are
@@ -8,9 +8,13 @@ a WARNING goes to the ``tracespec`` logger, at most twice per detector.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import weakref
+from collections.abc import Iterator
+
+from .verbose import note
 
 MAX_CALL_HISTORY = 10
 THRESHOLD = 5
@@ -34,6 +38,7 @@ class Detector:
             self.call_count -= self.calls_per_tracing.pop(0)
         if self.warnings < MAX_WARNINGS_PER_DETECTOR and len(self.calls_per_tracing) >= THRESHOLD:
             self.warnings += 1
+            note("TRACE-15", "%s retraced too often: a warning", function_name)
             logger.warning(
                 "%d out of the last %d calls to %s triggered ts.function retracing. Tracing is "
                 "expensive and the excessive number of tracings could be due to (1) creating "
@@ -57,10 +62,21 @@ _lock = threading.Lock()
 
 
 def record_call(key: object, traced: bool, function_name: str) -> None:
-    """Record one eager-context call of the function identified by ``key``."""
+    """TRACE-15: record one eager-context call of the function identified by ``key``."""
     with _lock:
         detector = _detectors.setdefault(key, Detector())
         if traced:
             detector.called_with_tracing(function_name)
         else:
             detector.called_without_tracing()
+
+
+@contextlib.contextmanager
+def isolated() -> Iterator[None]:
+    """Count calls in fresh detectors for the block (equal code objects share a detector)."""
+    global _detectors
+    saved, _detectors = _detectors, weakref.WeakKeyDictionary()
+    try:
+        yield
+    finally:
+        _detectors = saved

@@ -1,0 +1,1 @@
+"""The specification: its chapters ship with the suite as ``tracespec.spec`` (Markdown files)."""
