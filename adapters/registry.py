@@ -1,13 +1,15 @@
-"""Finding backends by name: entry points, or ``module:attribute`` for unpublished ones.
+"""Finding backends by name: entry points, the built-in mutants, or ``module:attribute``.
 
 A package registers a backend with an entry point in the ``tracespec.adapters``
 group whose value is ``module:attribute``; the attribute is an ``Adapter``
-instance or class.
+instance or class. Every module of ``tracespec.adapters.mutants`` (but ``base``)
+is the built-in backend ``mutant-<module name with dashes>``.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from importlib.metadata import entry_points
 
 from .base import Adapter, missing_parts
@@ -21,7 +23,17 @@ class AdapterError(Exception):
 
 def known_backends() -> dict[str, str]:
     """Registered backend names and their ``module:attribute`` targets."""
-    return {ep.name: ep.value for ep in entry_points(group=GROUP)}
+    return {**{ep.name: ep.value for ep in entry_points(group=GROUP)}, **mutants()}
+
+
+def mutants() -> dict[str, str]:
+    """The built-in mutant backends and their ``module:attribute`` targets."""
+    from . import mutants as package
+
+    return {
+        "mutant-" + info.name.replace("_", "-"): f"{package.__name__}.{info.name}:adapter"
+        for info in pkgutil.iter_modules(package.__path__) if info.name != "base"
+    }
 
 
 def load(name: str) -> Adapter:

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from . import context, eager_switch, nest, policies, retracing_warning, trace_type
+from . import autograph, context, eager_switch, nest, policies, retracing_warning, trace_type
 from .concrete_function import ConcreteFunction, binding_error
 from .conversion import convert_to_tensor
 from .graph import Graph
@@ -216,8 +216,9 @@ class Function:
         try:
             with context.tracing_into(graph):
                 args, kwargs = _split_arguments(self._signature, placeholders)
+                body = autograph.converted(self.python_function) if self.autograph else self.python_function
                 try:
-                    returned = self.python_function(*args, **kwargs)
+                    returned = body(*args, **kwargs)
                 except Exception:
                     note("ERROR-1", "the body of %s raised while tracing", self.name)
                     raise
@@ -262,8 +263,7 @@ def function(
 ) -> Any:
     """Make a ``Function``: use as ``@ts.function`` or ``@ts.function(...)``.
 
-    ``autograph`` is accepted for TensorFlow compatibility; the reference does not convert
-    Python control flow yet, so it behaves as TensorFlow does with ``autograph=False``.
+    With ``autograph`` (the default) the body is traced as ``autograph.converted`` makes it.
     """
     def wrap(f: Callable[..., Any]) -> Function:
         return Function(f, input_signature, reduce_retracing, autograph)

@@ -1,15 +1,15 @@
 """Trace types: what a call's arguments contribute to the cache key.
 
-* tensors and NumPy values: their dtype and shape, never their value (rule 14);
+* tensors and NumPy values: their dtype and shape, never their value (TRACE-3);
 * ``bool``/``int``/``float``/``str``/``None``: a literal, equal by Python
-  ``==`` (so ``1``, ``1.0`` and ``True`` share a trace; NaN equals NaN) (rule 15);
-* lists, tuples, dicts, namedtuples: their structure and their items' types (rule 16);
+  ``==`` (so ``1``, ``1.0`` and ``True`` share a trace; NaN equals NaN) (TRACE-4);
+* lists, tuples, dicts, namedtuples: their structure and their items' types (TRACE-5);
 * anything else: the object itself, matched by identity or ``==``; it must be
-  hashable (rule 17).
+  hashable (TRACE-6).
 
 A type can be a *subtype* of another (a ``(3,)`` tensor fits a ``(None,)``
 trace) and two types may have a most specific common supertype: that is how
-``reduce_retracing`` relaxes shapes (rule 20).
+``reduce_retracing`` relaxes shapes (TRACE-11).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from . import tensor_spec
 from .conversion import convert_to_tensor
 from .tensor import Tensor
 from .tensor_spec import TensorSpec
+from .verbose import note
 
 
 class TraceType:
@@ -218,20 +219,25 @@ def _is_namedtuple(kind: type) -> bool:
 
 def from_value(value: Any) -> TraceType:
     """The trace type of one argument value (``TensorSpec`` stands for any matching tensor)."""
-    if isinstance(value, TensorSpec):
-        return TensorType(value)
-    if isinstance(value, Tensor):
-        return TensorType(value.spec)
-    if isinstance(value, (np.ndarray, np.generic)):
+    if isinstance(value, (TensorSpec, Tensor, np.ndarray, np.generic)):
+        note("TRACE-3", "a tensor argument is keyed by its dtype and shape")
+        if isinstance(value, TensorSpec):
+            return TensorType(value)
+        if isinstance(value, Tensor):
+            return TensorType(value.spec)
         return TensorType(convert_to_tensor(value).spec)
     if value is None or isinstance(value, (bool, int, float, str, bytes)):
+        note("TRACE-4", "the Python value %r is keyed by ==", value)
         return Literal(value)
     if isinstance(value, (list, tuple)):
+        note("TRACE-5", "a %s is keyed by its structure", type(value).__name__)
         return SequenceType(type(value), tuple(from_value(v) for v in value))
     if isinstance(value, Mapping):
+        note("TRACE-5", "a mapping is keyed by its keys and their values' types")
         return MappingType(frozenset((k, from_value(v)) for k, v in value.items()))
     if isinstance(value, weakref.ref):
         raise TypeError(f"weakref input {value!r} not supported for ts.function.")
+    note("TRACE-6", "a %s is keyed by identity or equality", type(value).__name__)
     return ObjectType(value)
 
 

@@ -1,4 +1,17 @@
-"""Mutant: a trace that raised is cached, and later calls re-raise without running Python."""
+"""Mutant: a trace that raised is cached, and later calls re-raise without running Python.
+
+Witness, traced::
+
+    @ts.function
+    def f(x, fail):
+        log("before")
+        if fail:
+            raise ValueError("boom")
+        return x
+
+    f(ts.constant(1.0), True)
+    f(ts.constant(1.0), True)
+"""
 
 from tracespec.reference.concrete_function import ConcreteFunction
 from tracespec.reference.polymorphic_function import Function
@@ -21,15 +34,9 @@ def _trace(self, function_type, arguments):
         return _original(self, function_type, arguments)
     except Exception as error:
         self._cache.append((function_type, _Failed(error)))
+        self._exact[function_type] = self._cache[-1][1]
         raise
 
 
-class FailedTracesCached(Mutant):
-    name = "mutant-failed-traces-cached"
-    bug = "failed traces are cached"
-
-    def patches(self):
-        return [patch(Function, "_trace", _trace)]
-
-
-adapter = FailedTracesCached()
+adapter = Mutant(__name__, "failed traces are cached", lambda: [patch(Function, "_trace", _trace)],
+                 breaks=[("tracing-and-cache", "traced")])

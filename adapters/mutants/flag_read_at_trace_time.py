@@ -1,4 +1,16 @@
-"""Mutant: the run-eagerly flag is consulted only when a call misses the cache."""
+"""Mutant: the run-eagerly flag is consulted only when a call misses the cache.
+
+Witness, traced::
+
+    @ts.function
+    def f(x):
+        log("body")
+        return x
+
+    f(ts.constant(1.0))
+    ts.config.run_functions_eagerly(True)
+    f(ts.constant(1.0))
+"""
 
 from tracespec.reference import eager_switch
 from tracespec.reference.polymorphic_function import Function
@@ -16,12 +28,5 @@ def __call__(self, *args, **kwargs):
     return _original(self, *args, **kwargs)
 
 
-class FlagReadAtTraceTime(Mutant):
-    name = "mutant-flag-read-at-trace-time"
-    bug = "the run-eagerly flag is read only when tracing"
-
-    def patches(self):
-        return [patch(Function, "__call__", __call__)]
-
-
-adapter = FlagReadAtTraceTime()
+adapter = Mutant(__name__, "the run-eagerly flag is read only when tracing",
+                 lambda: [patch(Function, "__call__", __call__)], breaks=[("eager-switch", "traced")])

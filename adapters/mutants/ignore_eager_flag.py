@@ -1,16 +1,20 @@
-"""Mutant: ``ts.function`` ignores the run-eagerly flag and always traces."""
+"""Mutant: ``ts.function`` ignores the run-eagerly flag and always traces.
+
+Witness, eager::
+
+    @ts.function
+    def f(x):
+        log("body")
+        return x
+
+    f(ts.constant(1.0))
+    f(ts.constant(1.0))
+"""
 
 from tracespec.reference import polymorphic_function
 
 from .base import Mutant, patch
 
-
-class IgnoreEagerFlag(Mutant):
-    name = "mutant-ignore-eager-flag"
-    bug = "the run-eagerly flag is ignored"
-
-    def patches(self):
-        return [patch(polymorphic_function.eager_switch, "functions_run_eagerly", lambda: False)]
-
-
-adapter = IgnoreEagerFlag()
+adapter = Mutant(__name__, "the run-eagerly flag is ignored",
+                 lambda: [patch(polymorphic_function.eager_switch, "functions_run_eagerly", lambda: False)],
+                 breaks=[("eager-switch", "traced"), ("eager-switch", "eager")])

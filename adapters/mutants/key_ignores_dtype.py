@@ -1,4 +1,15 @@
-"""Mutant: the trace cache keys tensors by shape only, not dtype."""
+"""Mutant: the trace cache keys tensors by shape only, not dtype.
+
+Witness, traced::
+
+    @ts.function
+    def f(x):
+        log("trace")
+        return x
+
+    f(ts.constant(1.0))
+    f(ts.constant(1))
+"""
 
 from tracespec.reference import tensor_spec
 from tracespec.reference.trace_type import TensorType
@@ -12,12 +23,6 @@ def is_subtype_of(self, other):
     )
 
 
-class KeyIgnoresDtype(Mutant):
-    name = "mutant-key-ignores-dtype"
-    bug = "trace cache keyed by shape but not dtype"
-
-    def patches(self):
-        return [patch(TensorType, "is_subtype_of", is_subtype_of)]
-
-
-adapter = KeyIgnoresDtype()
+adapter = Mutant(__name__, "trace cache keyed by shape but not dtype",
+                 lambda: [patch(TensorType, "is_subtype_of", is_subtype_of)],
+                 breaks=[("tracing-and-cache", "traced")])

@@ -1,4 +1,13 @@
-"""Mutant: ``.numpy()`` works inside a trace (it returns zeros of the static shape)."""
+"""Mutant: ``.numpy()`` works inside a trace (it returns zeros of the static shape).
+
+Witness, traced::
+
+    @ts.function
+    def f(x):
+        return x.numpy()
+
+    f(ts.constant(1.0))
+"""
 
 from unittest import mock
 
@@ -14,12 +23,6 @@ def numpy(self):
     return np.zeros(shape, dtype=self.dtype.numpy_dtype)[()]
 
 
-class NumpyInTrace(Mutant):
-    name = "mutant-numpy-in-trace"
-    bug = ".numpy() allowed inside a trace"
-
-    def patches(self):
-        return [mock.patch.object(SymbolicTensor, "numpy", numpy, create=True)]
-
-
-adapter = NumpyInTrace()
+adapter = Mutant(__name__, ".numpy() allowed inside a trace",
+                 lambda: [mock.patch.object(SymbolicTensor, "numpy", numpy, create=True)],
+                 breaks=[("errors", "traced")])

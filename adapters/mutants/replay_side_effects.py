@@ -1,4 +1,15 @@
-"""Mutant: Python side effects are replayed on every traced call (the body re-runs on cache hits)."""
+"""Mutant: Python side effects are replayed on every traced call (the body re-runs on cache hits).
+
+Witness, traced::
+
+    @ts.function
+    def f(x):
+        log("body")
+        return x
+
+    f(ts.constant(1.0))
+    f(ts.constant(2.0))
+"""
 
 from tracespec.reference.polymorphic_function import Function
 
@@ -15,12 +26,6 @@ def _lookup_or_trace(self, function_type, arguments):
     return _original(self, function_type, arguments)
 
 
-class ReplaySideEffects(Mutant):
-    name = "mutant-replay-side-effects"
-    bug = "Python side effects replayed on every traced call"
-
-    def patches(self):
-        return [patch(Function, "_lookup_or_trace", _lookup_or_trace)]
-
-
-adapter = ReplaySideEffects()
+adapter = Mutant(__name__, "Python side effects replayed on every traced call",
+                 lambda: [patch(Function, "_lookup_or_trace", _lookup_or_trace)],
+                 breaks=[("side-effects", "traced")])

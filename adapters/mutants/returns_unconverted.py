@@ -1,4 +1,13 @@
-"""Mutant: Python values returned from a traced function come back unconverted."""
+"""Mutant: Python values returned from a traced function come back unconverted.
+
+Witness, traced::
+
+    @ts.function
+    def f(x):
+        return 1
+
+    f(ts.constant(1.0))
+"""
 
 from tracespec.reference import polymorphic_function
 
@@ -13,12 +22,6 @@ def _output_tensor(value, graph, wrapper):
     return _original(value, graph, wrapper)
 
 
-class ReturnsUnconverted(Mutant):
-    name = "mutant-returns-unconverted"
-    bug = "Python return values not converted when traced"
-
-    def patches(self):
-        return [patch(polymorphic_function, "_output_tensor", _output_tensor)]
-
-
-adapter = ReturnsUnconverted()
+adapter = Mutant(__name__, "Python return values not converted when traced",
+                 lambda: [patch(polymorphic_function, "_output_tensor", _output_tensor)],
+                 breaks=[("returns-and-nesting", "traced")])

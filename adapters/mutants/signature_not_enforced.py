@@ -1,4 +1,13 @@
-"""Mutant: ``input_signature`` is not enforced; incompatible inputs just trace again."""
+"""Mutant: ``input_signature`` is not enforced; incompatible inputs just trace again.
+
+Witness, traced::
+
+    @ts.function(input_signature=[ts.TensorSpec([None], ts.int32)])
+    def f(x):
+        return x
+
+    f(ts.constant([1.0]))
+"""
 
 from tracespec.reference import trace_type
 from tracespec.reference.polymorphic_function import Function
@@ -19,12 +28,6 @@ def _bind_to_input_signature(self, args, kwargs):
         return FunctionType(types), arguments
 
 
-class SignatureNotEnforced(Mutant):
-    name = "mutant-signature-not-enforced"
-    bug = "input_signature not enforced"
-
-    def patches(self):
-        return [patch(Function, "_bind_to_input_signature", _bind_to_input_signature)]
-
-
-adapter = SignatureNotEnforced()
+adapter = Mutant(__name__, "input_signature not enforced",
+                 lambda: [patch(Function, "_bind_to_input_signature", _bind_to_input_signature)],
+                 breaks=[("tracing-and-cache", "traced")])

@@ -1,4 +1,15 @@
-"""Mutant: the graph interpreter runs stateful ops after everything else, in reverse order."""
+"""Mutant: the graph interpreter runs stateful ops after everything else, in reverse order.
+
+Witness, traced::
+
+    @ts.function
+    def f(x):
+        ts.print("A", x)
+        ts.print("B", x)
+        return x
+
+    f(ts.constant(1.0))
+"""
 
 from tracespec.reference import interpreter
 
@@ -13,12 +24,6 @@ def nodes_to_run(graph):
     return [n for n in nodes if not n.stateful] + stateful[::-1]
 
 
-class StatefulReordered(Mutant):
-    name = "mutant-stateful-reordered"
-    bug = "stateful ops reordered"
-
-    def patches(self):
-        return [patch(interpreter, "nodes_to_run", nodes_to_run)]
-
-
-adapter = StatefulReordered()
+adapter = Mutant(__name__, "stateful ops reordered",
+                 lambda: [patch(interpreter, "nodes_to_run", nodes_to_run)],
+                 breaks=[("side-effects", "traced")])
