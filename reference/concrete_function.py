@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import nest, trace_type
+from . import context, nest, trace_type
 from .conversion import convert_to_tensor
 from .graph import Graph
 from .interpreter import execute
@@ -82,6 +82,8 @@ class ConcreteFunction:
     def call_flat(self, arguments: Sequence[Tensor]) -> Any:
         """Run (or, inside a trace, record a call of) the graph on flat tensor arguments."""
         captured = [outer for outer, _ in self.graph.captures]
+        if context.current_graph() is not None:
+            note("NEST-1", "%s is called inside a trace: a call node", self.name)
         results = bind(call_p, *arguments, *captured, function=self)
         flat = iter(results)
         return nest.map_structure(

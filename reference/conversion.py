@@ -17,6 +17,7 @@ import numpy as np
 
 from . import dtypes
 from .tensor import EagerTensor, SymbolicTensor, Tensor
+from .verbose import note
 
 
 def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = None) -> Tensor:
@@ -35,6 +36,7 @@ def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = 
                 f"{value.dtype.name}: {value!r}"
             )
         return value
+    note("TENSOR-1", "converting a %s to a tensor", type(value).__name__)
     if want is None and dtype_hint is not None:
         hint = dtypes.as_dtype(dtype_hint)
         try:
@@ -59,6 +61,7 @@ def constant(value: object, dtype: object = None, shape: object = None) -> Eager
         value = value.numpy()
     elif isinstance(value, SymbolicTensor):
         raise TypeError(f"ts.constant needs a concrete value, got the symbolic tensor {value!r}.")
+    note("TENSOR-1", "ts.constant of a %s", type(value).__name__)
     tensor = _convert_python(value, want)
     if shape is not None:
         target = tuple(shape)  # type: ignore[arg-type]

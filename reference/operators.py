@@ -15,6 +15,7 @@ from typing import Any
 from .conversion import convert_to_tensor
 from .ops import arithmetic, comparison, shaping
 from .tensor import Tensor
+from .verbose import note
 
 
 def _operand(other: Any, tensor: Tensor) -> Tensor:
@@ -32,6 +33,7 @@ def _reflected(op: Callable[..., Tensor]) -> Callable[..., Tensor]:
 
 def _equality(op: Callable[..., Tensor], if_none: bool) -> Callable[..., Any]:
     def compare(self: Tensor, other: Any) -> Any:
+        note("TENSOR-5", "== and != are elementwise")
         if other is None:
             return if_none
         return op(self, _operand(other, self), incompatible_shapes=False)

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import dtypes, errors
 from .tensor_spec import Shape, TensorSpec, format_shape
+from .verbose import note
 
 if TYPE_CHECKING:
     from .graph import Graph, Node
@@ -93,12 +94,14 @@ class EagerTensor(Tensor):
         return (EagerTensor(row, self.dtype) for row in self._value)
 
     def __repr__(self) -> str:
+        note("TENSOR-3", "repr of an eager tensor")
         text = _numpy_text(self._value, is_repr=True)
         if "\n" in text:
             text = "\n" + text
         return f"<ts.Tensor: shape={format_shape(self.shape)}, dtype={self.dtype.name}, numpy={text}>"
 
     def __str__(self) -> str:
+        note("TENSOR-3", "str of an eager tensor")
         text = _numpy_text(self._value, is_repr=False)
         if "\n" in text:
             text = "\n" + text
@@ -132,7 +135,13 @@ class SymbolicTensor(Tensor):
     def name(self) -> str:
         return f"{self.node.name}:{self.index}"
 
+    def __getattr__(self, name: str):
+        if name == "numpy":
+            note("TENSOR-4", "a symbolic tensor has no value")
+        raise AttributeError(f"'SymbolicTensor' object has no attribute '{name}'")
+
     def __bool__(self) -> bool:
+        note("ERROR-3", "a symbolic tensor used as a Python bool")
         raise errors.OperatorNotAllowedInGraphError(
             "Using a symbolic `ts.Tensor` as a Python `bool` is not allowed. Python control "
             "flow on a tensor needs the value, which only exists when the graph runs. Use "
@@ -140,6 +149,7 @@ class SymbolicTensor(Tensor):
         )
 
     def __iter__(self):
+        note("ERROR-3", "iterating over a symbolic tensor")
         raise errors.OperatorNotAllowedInGraphError(
             "Iterating over a symbolic `ts.Tensor` is not allowed. Iterate over a Python "
             "range or list instead, or run the function eagerly."
@@ -152,9 +162,11 @@ class SymbolicTensor(Tensor):
         )
 
     def __repr__(self) -> str:
+        note("TENSOR-3", "repr of a symbolic tensor")
         return f"<ts.Tensor '{self.name}' shape={format_shape(self.shape)} dtype={self.dtype.name}>"
 
     def __str__(self) -> str:
+        note("TENSOR-3", "str of a symbolic tensor")
         shape = "" if self.shape is None else f"shape={format_shape(self.shape)}, "
         return f'Tensor("{self.name}", {shape}dtype={self.dtype.name})'
 

@@ -15,6 +15,7 @@ from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor, operands
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
+from ..verbose import note
 from . import checks
 
 
@@ -39,6 +40,7 @@ def _elementwise(kernel):
 
 def _no_integer_zero_division(kernel):
     def run(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        note("OP-3", "integer division and modulo round toward negative infinity")
         if y.dtype.kind == "i" and np.any(y == 0):
             raise errors.InvalidArgumentError("Integer division by zero")
         return kernel(x, y)
@@ -53,6 +55,8 @@ def _integer_power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _true_divide_dtype(dtype: dtypes.DType) -> dtypes.DType:
+    """OP-3: true division of integers gives float64."""
+    note("OP-3", "true division of %s gives %s", dtype.name, "float64" if dtype.is_integer else dtype.name)
     return dtypes.float64 if dtype.is_integer else dtype
 
 
@@ -158,6 +162,7 @@ def cast(x: object, dtype: object) -> Tensor:
 
 
 def _matmul_rule(a: TensorSpec, b: TensorSpec) -> TensorSpec:
+    note("OP-6", "matmul of rank-2 tensors")
     dtype = checks.check_same_dtype("matmul", a, b)
     checks.check_dtype("matmul", a, checks.NUMERIC)
     if a.shape is None or b.shape is None:

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..tensor_spec import Shape, TensorSpec
+from ..verbose import note
 
 NUMERIC = (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64)
 FLOATING = (dtypes.float32, dtypes.float64)
@@ -23,6 +24,8 @@ def check_dtype(op: str, spec: TensorSpec, allowed: Sequence[dtypes.DType]) -> N
 
 
 def check_same_dtype(op: str, *specs: TensorSpec) -> dtypes.DType:
+    """TENSOR-2: operands must have one dtype; nothing is promoted."""
+    note("TENSOR-2", "%s needs one dtype for all its operands", op)
     first = specs[0].dtype
     for index, spec in enumerate(specs[1:], start=1):
         if spec.dtype != first:
@@ -34,7 +37,8 @@ def check_same_dtype(op: str, *specs: TensorSpec) -> dtypes.DType:
 
 
 def broadcast_shapes(op: str, *shapes: Shape) -> Shape:
-    """NumPy broadcasting, with ``None`` for unknown dimensions and ranks."""
+    """OP-2: NumPy broadcasting, with ``None`` for unknown dimensions and ranks."""
+    note("OP-2", "%s broadcasts its operands' shapes", op)
     if any(s is None for s in shapes):
         return None
     rank = max(len(s) for s in shapes)  # type: ignore[arg-type]
@@ -62,7 +66,7 @@ def _shape_list(shape: Shape) -> str:
 
 
 def elementwise_kernel_broadcast(*arrays: np.ndarray) -> None:
-    """Kernel-side shape check: incompatible shapes are a runtime error."""
+    """OP-2: the kernel-side shape check: incompatible shapes are a run-time error."""
     try:
         np.broadcast_shapes(*(a.shape for a in arrays))
     except ValueError:

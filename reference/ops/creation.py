@@ -11,10 +11,12 @@ from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
+from ..verbose import note
 from . import checks
 
 
 def _fill_rule(value: TensorSpec, *, shape: tuple[int, ...]) -> TensorSpec:
+    note("OP-6", "fill of shape %s", list(shape))
     if value.shape is not None and value.shape != ():
         raise ValueError(f"fill: value must be a scalar, got shape {value.shape}.")
     return TensorSpec(shape, value.dtype)
@@ -46,6 +48,7 @@ def ones(shape: Sequence[int], dtype: object = dtypes.float32) -> Tensor:
 
 
 def _range_rule(start: TensorSpec, limit: TensorSpec, delta: TensorSpec, *, length) -> TensorSpec:
+    note("OP-6", "range of length %s", length)
     dtype = checks.check_same_dtype("range", start, limit, delta)
     checks.check_dtype("range", start, checks.NUMERIC)
     return TensorSpec((length,), dtype)

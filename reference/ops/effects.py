@@ -3,7 +3,7 @@
 Both are stateful primitives. While tracing they are recorded like any op;
 the graph interpreter never prunes them and runs them in program order. So
 ``ts.print`` prints on every call of a traced function, while a Python
-``print`` in the same body prints only while tracing (catalogue rules 1, 2, 9).
+``print`` in the same body prints only while tracing (EFFECT-1, EFFECT-2, EFFECT-3).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor
 from ..tensor import EagerTensor, Tensor
 from ..tensor_spec import TensorSpec
+from ..verbose import note
 
 
 def format_value(value: np.ndarray) -> str:
@@ -65,6 +66,8 @@ def _print_rule(*inputs: TensorSpec, **attrs) -> tuple[()]:
 
 
 def _print_kernel(*values: np.ndarray, parts, sep: str, end: str, stream) -> tuple[()]:
+    """EFFECT-2: the print runs now, whenever its op executes."""
+    note("EFFECT-2", "ts.print writes a line")
     if parts == (0,) and values[0].dtype.kind == "O" and values[0].ndim == 0:
         pieces = [values[0][()].decode(errors="replace")]  # a lone string prints as it is
     else:
@@ -103,6 +106,8 @@ def _py_function_rule(*inputs: TensorSpec, func, Tout) -> tuple[TensorSpec, ...]
 
 
 def _py_function_kernel(*values: np.ndarray, func, Tout) -> tuple[np.ndarray, ...]:
+    """EFFECT-3: the Python callable runs now, whenever its op executes."""
+    note("EFFECT-3", "ts.py_function calls %s", getattr(func, "__name__", func))
     assert context.executing_eagerly(), "py_function bodies run outside any trace"
     try:
         result = func(*(EagerTensor(v, dtypes.as_dtype(v.dtype)) for v in values))

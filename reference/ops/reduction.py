@@ -15,6 +15,7 @@ from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
+from ..verbose import note
 from . import checks
 
 
@@ -26,6 +27,7 @@ def _axes(axis: int | Sequence[int] | None) -> tuple[int, ...] | None:
 
 def _reduce_rule(name: str):
     def rule(x: TensorSpec, *, axis: tuple[int, ...] | None, keepdims: bool) -> TensorSpec:
+        note("OP-6", "%s over axis %s", name, axis)
         checks.check_dtype(name, x, checks.NUMERIC)
         if x.shape is None:
             return TensorSpec(None, x.dtype)

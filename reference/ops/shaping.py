@@ -12,6 +12,7 @@ from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor, operands
 from ..tensor import Tensor
 from ..tensor_spec import Shape, TensorSpec
+from ..verbose import note
 from . import checks
 
 identity_p = Primitive("identity", lambda x: x, lambda x: x.copy())
@@ -23,6 +24,7 @@ def identity(x: object) -> Tensor:
 
 
 def _reshape_rule(x: TensorSpec, *, shape: tuple[int, ...]) -> TensorSpec:
+    note("OP-6", "reshape to %s", list(shape))
     wildcard = [i for i, d in enumerate(shape) if d == -1]
     if len(wildcard) > 1:
         raise ValueError(f"reshape: at most one dimension may be -1, got {list(shape)}.")
@@ -67,6 +69,7 @@ def reshape(x: object, shape: Sequence[int]) -> Tensor:
 
 def _join_rule(name: str, stacking: bool):
     def rule(*specs: TensorSpec, axis: int) -> TensorSpec:
+        note("OP-6", "%s of %d tensors along axis %d", name, len(specs), axis)
         if not specs:
             raise ValueError(f"{name} needs at least one tensor.")
         dtype = checks.check_same_dtype(name, *specs)
@@ -121,6 +124,7 @@ def stack(values: Sequence[object], axis: int = 0) -> Tensor:
 
 
 def _gather_rule(params: TensorSpec, indices: TensorSpec, *, axis: int) -> TensorSpec:
+    note("OP-6", "gather along axis %d", axis)
     checks.check_dtype("gather", indices, checks.INTEGER)
     if params.shape is None or indices.shape is None:
         return TensorSpec(None, params.dtype)
@@ -167,6 +171,8 @@ def _expand_index(index: Index, rank: int) -> list[object]:
 
 
 def _slice_rule(x: TensorSpec, *, index: Index) -> TensorSpec:
+    """OP-5: a static bounds check when the dimension is known."""
+    note("OP-5", "slicing with %r", index)
     if x.shape is None:
         return TensorSpec(None, x.dtype)
     consumed = sum(1 for item in index if item is not None and item is not Ellipsis)
@@ -190,6 +196,7 @@ def _slice_rule(x: TensorSpec, *, index: Index) -> TensorSpec:
 
 
 def _slice_kernel(x: np.ndarray, *, index: Index) -> np.ndarray:
+    """OP-5: the run-time bounds check."""
     for position, item in enumerate(i for i in _expand_index(index, x.ndim) if i is not None):
         if isinstance(item, int) and not -x.shape[position] <= item < x.shape[position]:
             raise errors.InvalidArgumentError(
