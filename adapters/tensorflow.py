@@ -29,6 +29,7 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf
+from tensorflow.python.eager.polymorphic_function import polymorphic_function
 
 import tracespec.reference as ts
 
@@ -178,14 +179,20 @@ class TensorFlowAdapter(Adapter):
     @contextlib.contextmanager
     def session(self) -> Iterator[None]:
         """Also: TensorFlow's retracing warnings go to the spec's ``tracespec`` logger; its
-        other log records (autograph's notes) are dropped."""
+        other log records (autograph's notes) are dropped. Retracing detectors count this
+        scenario's calls only (TensorFlow keys them by code object, and equal code objects
+        compiled for different scenarios would share one)."""
         logger = logging.getLogger("tensorflow")
         saved = logger.handlers[:], logger.propagate
         logger.handlers[:], logger.propagate = [_RetracingWarnings()], False
+        detectors = polymorphic_function._frequent_tracing_detector_manager
+        polymorphic_function._frequent_tracing_detector_manager = (
+            polymorphic_function._FrequentTracingDetectorManager())
         try:
             with super().session():
                 yield
         finally:
+            polymorphic_function._frequent_tracing_detector_manager = detectors
             logger.handlers[:], logger.propagate = saved
             for printer in self._printers:
                 printer.close()

@@ -124,8 +124,8 @@ def compare(expected: list[StepRecord], actual: list[StepRecord],
             differences.append(Difference(number, "outcome", show(want.outcome), show(got.outcome)))
         elif isinstance(want.outcome, ErrorOutcome) and not same_message(
                 want.outcome.message, got.outcome.message, message_patterns):
-            differences.append(Difference(number, "error message", want.outcome.message,
-                                          got.outcome.message))
+            differences.append(Difference(number, "error message", repr(want.outcome.message),
+                                          repr(got.outcome.message)))
         if not same_events(want.events, got.events):
             differences.append(Difference(
                 number, "events", _events_text(want.events), _events_text(got.events)

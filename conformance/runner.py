@@ -207,7 +207,7 @@ def _run(thunk: Callable[[], Any], adapter: Adapter, recorder: Recorder | None, 
         if recorder is not None and _is_reference_bug(error):
             raise ReferenceBug("the reference raised an error the spec does not define:\n"
                                + "".join(traceback.format_exception(error))) from error
-        return ErrorOutcome(adapter.error_category(error), f"{type(error).__name__}: {error}")
+        return ErrorOutcome(adapter.error_category(error), adapter.spelled_as_spec(str(error)))
     return _outcome(value, adapter) if result else None
 
 
