@@ -19,9 +19,8 @@ import contextlib
 import os
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -94,14 +93,7 @@ class Run:
 
     def generated(self, chapter: Chapter, mode: str) -> None:
         """Check the scenarios the profile draws from ``chapter``'s strategy."""
-        def draw_and_check(data):
-            self.check(data.draw(chapter.scenarios(), label="scenario"), mode, handwritten=False)
-
-        # One example database entry per chapter and mode (hypothesis keys it by the digest).
-        draw_and_check._hypothesis_internal_add_digest = f"{chapter.slug} {mode}".encode()
-        test = given(data=st.data())(draw_and_check)
-        with _without_local_constants():
-            profile_test(self.suite.profile, chapter)(test)()
+        drawn(chapter, self.suite.profile, lambda scenario: self.check(scenario, mode, False))
         self.finish()
 
     def handwritten(self, scenario: Scenario, mode: str) -> None:
@@ -113,6 +105,28 @@ class Run:
             pytest.skip("; ".join(sorted(set(self.skipped))))
         if self.expected:
             pytest.xfail("; ".join(sorted(set(self.expected))))
+
+
+def drawn(chapter: Chapter, profile: str, visit: Callable[[Scenario], None]) -> None:
+    """Run hypothesis over ``chapter``'s strategy as ``tracespec check`` does, visiting each draw.
+
+    With every visit passing, the visits are exactly the scenarios a check of the chapter
+    draws (``draw`` collects them), whatever the mode.
+    """
+    def draw_and_visit(data):
+        visit(data.draw(chapter.scenarios(), label="scenario"))
+
+    # One example database entry per chapter (hypothesis keys it by the function's digest).
+    draw_and_visit._hypothesis_internal_add_digest = chapter.slug.encode()
+    with _without_local_constants():
+        profile_test(profile, chapter)(given(data=st.data())(draw_and_visit))()
+
+
+def draw(chapter: Chapter, profile: str = "ci") -> list[Scenario]:
+    """The scenarios ``tracespec check --profile <profile>`` draws from ``chapter``."""
+    scenarios: list[Scenario] = []
+    drawn(chapter, profile, scenarios.append)
+    return scenarios
 
 
 def profile_test(profile: str, chapter: Chapter):
