@@ -16,8 +16,7 @@ from __future__ import annotations
 import types as _types
 
 from . import eager_switch as _eager_switch
-from . import errors
-from . import operators  # noqa: F401  (importing it installs the Python operators on Tensor)
+from . import errors, operators  # noqa: F401  (importing operators installs them on Tensor)
 from .concrete_function import ConcreteFunction
 from .context import executing_eagerly
 from .conversion import constant, convert_to_tensor
