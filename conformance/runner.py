@@ -27,7 +27,9 @@ import numbers
 import re
 import signal
 import threading
+import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -136,20 +138,26 @@ def predict(scenario: Scenario, adapter: Adapter, eager: bool) -> tuple[list[Ste
 
 
 def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str,
-          time_limit: float = TIME_LIMIT) -> Reach:
-    """Raise ``Violation`` (with a reproducer) if ``adapter`` departs from the prediction."""
+          time_limit: float = TIME_LIMIT, timings: Counter[str] | None = None) -> Reach:
+    """Raise ``Violation`` (with a reproducer) if ``adapter`` departs from the prediction.
+
+    ``timings``, if given, adds the seconds spent predicting (``reference``), observing the
+    backend (``backend``) and comparing (``compare``).
+    """
     mode = "eager" if eager else "traced"
     reproducer = scenario.reproducer(backend_import, eager)
+    clock = _Clock(timings)
     try:
-        with _time_limit(time_limit, lambda: ReferenceBug(
+        with clock("reference"), _time_limit(time_limit, lambda: ReferenceBug(
                 f"the reference ran over the {time_limit:g} s time limit ({mode} mode)")):
             expected, reach = predict(scenario, adapter, eager)
-        with _time_limit(time_limit, lambda: Hang(
+        with clock("backend"), _time_limit(time_limit, lambda: Hang(
                 f"{adapter.name} ran over the {time_limit:g} s time limit ({mode} mode)")):
             actual = observe(scenario, adapter, eager)
     except Crash as crash:
         raise type(crash)(crash.text, reproducer) from crash
-    differences = compare(expected, actual, adapter.message_patterns)
+    with clock("compare"):
+        differences = compare(expected, actual, adapter.message_patterns)
     if differences:
         text = "\n".join(str(d) for d in differences)
         rules = ", ".join(r for r in _spec_order(reach.rules)) or "none"
@@ -157,6 +165,24 @@ def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str
             f"{adapter.name} departs from the spec ({scenario.chapter}, {mode} mode; rules "
             f"reached: {rules}):\n{text}\n\n--- reproducer ---\n{reproducer}", reach)
     return reach
+
+
+class _Clock:
+    """Adds the seconds of each timed block to ``timings[name]`` (or does nothing)."""
+
+    def __init__(self, timings: Counter[str] | None):
+        self.timings = timings
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self.timings is None:
+            yield
+            return
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] += time.perf_counter() - start
 
 
 # -- playing a step -----------------------------------------------------------------------
