@@ -41,6 +41,7 @@ from jax import export as jax_export
 from jax._src import core as jax_core
 from jax.experimental import io_callback
 
+import tracespec.reference as reference
 from tracespec.reference.ops.effects import format_value
 from tracespec.reference.policies import Policies
 
@@ -69,9 +70,14 @@ def constant(value: Any, dtype: Any = None, shape: Any = None) -> jax.Array:
 
 
 def default_dtype(value: Any) -> Any:
-    """The spec's dtype of a Python value (TENSOR-1: int32, float32), not JAX's x64 defaults."""
+    """The spec's dtype of a Python value (TENSOR-1): int32 (int64 if a value needs it), float32,
+    bool; not JAX's x64 defaults (int64, float64)."""
     inferred = jnp.asarray(value).dtype
-    return {"int64": jnp.int32, "float64": jnp.float32}.get(inferred.name, inferred)
+    if inferred == jnp.float64:
+        return jnp.float32
+    if inferred == jnp.int64 and np.all(np.abs(np.asarray(value)) < 2**31):
+        return jnp.int32
+    return inferred
 
 
 def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None) -> jax.Array:
@@ -258,6 +264,36 @@ def _numpy(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
+def _spec_repr(value: Any) -> str:
+    """TENSOR-3's form of an array (JAX's own is ``Array(1., dtype=float32)``), for the docs."""
+    if isinstance(value, jax.core.Tracer):  # JAX names no graph nodes
+        return f"<ts.Tensor shape={tuple(value.shape)} dtype={value.dtype.name}>"
+    return repr(reference.constant(np.asarray(value)))
+
+
+class _Ref:
+    """``Tensor.ref()``: a hashable handle on an array that compares by identity."""
+
+    def __init__(self, tensor: Any):
+        self._tensor = tensor
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Ref) and other._tensor is self._tensor
+
+    def __hash__(self) -> int:
+        return id(self._tensor)
+
+    def deref(self) -> Any:
+        return self._tensor
+
+
+def _spec_str(value: Any) -> str:
+    """TENSOR-3's ``str`` of an array (JAX's own is NumPy's), for the docs."""
+    if isinstance(value, jax.core.Tracer):
+        return f"Tensor(shape={tuple(value.shape)}, dtype={value.dtype.name})"
+    return str(reference.constant(np.asarray(value)))
+
+
 # -- reproducers: the same mapping, as a script that needs only JAX -------------------------------
 
 def _source(function: Callable[..., Any]) -> str:
@@ -355,7 +391,8 @@ class JaxAdapter(Adapter):
     name = "jax"
     policies = Policies(symbolic_bool="error", variables="unsupported")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing"}
-    tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {"numpy": _numpy}
+    tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {
+        "numpy": _numpy, "ref": _Ref, "__repr__": _spec_repr, "__str__": _spec_str}
     spelling = SPELLING
     expected_failures = EXPECTED_FAILURES
     message_patterns: ClassVar[Mapping[str, str]] = {
@@ -455,6 +492,13 @@ class JaxAdapter(Adapter):
 
     def flush_effects(self) -> None:
         jax.effects_barrier()
+
+    def spelled_as_spec(self, text: str) -> str:
+        """Dtypes as ``ts.float32``; the classes ``error_category`` maps by their spec names."""
+        text = re.sub(r"dtype\('(\w+)'\)", r"ts.\1", text)
+        for cls, category in _CATEGORIES:
+            text = re.sub(rf"\b(?:jax\.errors\.)?{cls.__name__}\b", category, text)
+        return text
 
 
 def _result_shapes(func: Any, inputs: list[Any], count: int) -> list[tuple[int, ...]]:

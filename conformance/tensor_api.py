@@ -21,7 +21,8 @@ into the program's namespace:
 * ``a / b``, ``-a``, ``a < b``, ``a[::-1]`` become ``T.operator('__truediv__', a, b)``, ...,
   ``T.operator('__getitem__', a, slice(None, None, -1))``;
 * ``abs(a)``, ``bool(a)``, ``len(a)``, ``int(a)``, ``float(a)``, ``iter(a)``, ``repr(a)``,
-  ``str(a)`` become ``T.operator('__abs__', a)``, ...;
+  ``str(a)`` become ``T.operator('__abs__', a)``, ..., and ``print(a, ...)`` prints
+  ``T.operator('__str__', a)``;
 * the truth tests of ``if``, ``while``, ``assert``, ``x if a else y`` and ``not a`` become
   ``T.operator('__bool__', a)``, and ``a or b``, ``a and b`` become ``T.boolean('or', a,
   lambda: b)`` (each operand evaluated once, and only when needed);
@@ -112,17 +113,24 @@ def compile_program(source: str, filename: str, mode: str, supplied: frozenset[s
 
 
 def rewrite(source: str, supplied: frozenset[str]) -> str:
-    """The rewritten program as source text (for the executable docs)."""
-    if not supplied:
+    """The rewritten program as source text (for the executable docs); ``source`` itself if
+    nothing in it uses a supplied member."""
+    rewriter = _Rewrite(supplied)
+    tree = rewriter.visit(ast.parse(source))
+    if not rewriter.changed:
         return source
-    return ast.unparse(ast.fix_missing_locations(_Rewrite(supplied).visit(ast.parse(source))))
+    statements = [ast.unparse(ast.fix_missing_locations(s)) for s in tree.body]
+    simple = all("\n" not in s for s in statements)
+    return ("; " if simple else "\n").join(statements)
 
 
 class _Rewrite(ast.NodeTransformer):
     def __init__(self, supplied: frozenset[str]):
         self.supplied = supplied
+        self.changed = False
 
     def _call(self, method: str, node: ast.AST, *args: ast.expr) -> ast.expr:
+        self.changed = True
         target = ast.Attribute(ast.Name(NAME, ast.Load()), method, ast.Load())
         return ast.copy_location(ast.Call(target, list(args), []), node)
 
@@ -167,9 +175,14 @@ class _Rewrite(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
-        if (isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords
+        if not isinstance(node.func, ast.Name):
+            return node
+        if (len(node.args) == 1 and not node.keywords
                 and _BUILTINS.get(node.func.id) in self.supplied):
             return self._operator(_BUILTINS[node.func.id], node, node.args[0])
+        if node.func.id == "print" and "__str__" in self.supplied:  # print(a) writes str(a)
+            node.args = [a if isinstance(a, ast.Starred) else self._operator("__str__", a, a)
+                         for a in node.args]
         return node
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
