@@ -58,7 +58,8 @@ _SYNTAX = {
     "__neg__": "`-a`", "__invert__": "`~a`", "__getitem__": "`a[i]`, `a[::-1]`",
     "__bool__": "`if a:`, `while a:`, `assert a`, `not a`, `a or b`, `bool(a)`",
     "__len__": "`len(a)`", "__iter__": "`for v in a`, `iter(a)`", "__int__": "`int(a)`",
-    "__float__": "`float(a)`", "__repr__": "`repr(a)`", "__str__": "`str(a)`, `print(a)`", "__abs__": "`abs(a)`",
+    "__float__": "`float(a)`", "__repr__": "`repr(a)`", "__str__": "`str(a)`, `print(a)`",
+    "__abs__": "`abs(a)`",
     "__index__": "`range(a)`, an index (the arrays must have it: no rewrite supplies it)",
 }
 

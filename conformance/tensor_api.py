@@ -157,6 +157,8 @@ class _Rewrite(ast.NodeTransformer):
             node.operand = self._truth(node.operand)
             return node
         self.generic_visit(node)
+        if isinstance(node.operand, ast.Constant):  # a literal such as -1
+            return node
         name = _UNARY.get(type(node.op))
         return self._operator(name, node, node.operand) if name in self.supplied else node
 
