@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +29,7 @@ from tracespec.adapters.base import CAPABILITIES
 from tracespec.adapters.reference import ReferenceAdapter
 from tracespec.conformance import chapters, contract, expected_failures, tensor_api, vocabulary
 from tracespec.conformance.plugin import Run, Suite
-from tracespec.conformance.runner import REFERENCE, OPTIONAL, Violation, check
+from tracespec.conformance.runner import OPTIONAL, Violation, check
 from tracespec.conformance.scenario import Concrete, Scenario
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "adapters.md"
@@ -151,7 +152,7 @@ class Watched(ReferenceAdapter):
     """The reference, with ``.numpy()`` and ``/`` supplied (and recorded) by the adapter."""
 
     name = "watched"
-    calls: list[str] = []
+    calls: ClassVar[list[str]] = []
 
     @staticmethod
     def _numpy(tensor):
@@ -163,7 +164,7 @@ class Watched(ReferenceAdapter):
         Watched.calls.append("__truediv__")
         return reference.divide(a, b)
 
-    tensor_api = {"numpy": _numpy, "__truediv__": _divide}
+    tensor_api: ClassVar[dict] = {"numpy": _numpy, "__truediv__": _divide}
 
 
 def test_supplied_members_are_used_for_the_backends_tensors_in_programs_and_call_scripts():
@@ -223,7 +224,7 @@ def test_an_unknown_supplied_member_is_rejected_when_the_backend_loads(tmp_path)
 
 class Phases(ReferenceAdapter):
     name = "phases"
-    seen: list[tuple[str, str]] = []
+    seen: ClassVar[list[tuple[str, str]]] = []
 
     def error_category(self, error, phase="executing"):
         Phases.seen.append((type(error).__name__, phase))
@@ -244,7 +245,7 @@ def test_error_category_is_told_whether_the_error_arose_tracing_or_executing(nam
 
 class Specs(ReferenceAdapter):
     name = "specs"
-    seen: list = []
+    seen: ClassVar[list] = []
 
     def namespace(self, on_print):
         ns = super().namespace(on_print)
@@ -297,10 +298,11 @@ def test_an_adapter_declaring_an_unimplemented_option_is_a_one_line_error(tmp_pa
 def test_the_expected_failures_of_an_outside_adapter_come_from_its_attribute(tmp_path):
     (tmp_path / "expected.txt").write_text(XFAIL)
     write_outside(tmp_path, xfail=str(tmp_path / "expected.txt"))
-    result = run_cli("check", "--backend", "outside_adapter:adapter", "--report", str(tmp_path / "r"),
-                     "--", "-k", "tracing_and_cache", cwd=tmp_path)
+    result = run_cli("check", "--backend", "outside_adapter:adapter", "--report",
+                     str(tmp_path / "r"), "--", "-k", "tracing_and_cache", cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "TRACE-4: this backend keys Python scalars by type only" in (tmp_path / "r" / "report.json").read_text()
+    report = (tmp_path / "r" / "report.json").read_text()
+    assert "TRACE-4: this backend keys Python scalars by type only" in report
 
 
 def test_xfail_names_a_file_for_one_run(tmp_path):
@@ -309,8 +311,8 @@ def test_xfail_names_a_file_for_one_run(tmp_path):
                       cwd=tmp_path)
     assert failing.returncode == 1
     (tmp_path / "mine.txt").write_text(XFAIL)
-    passing = run_cli("check", "--backend", "outside_adapter:adapter", "--xfail", str(tmp_path / "mine.txt"),
-                      "--", "-k", "tracing_and_cache", cwd=tmp_path)
+    passing = run_cli("check", "--backend", "outside_adapter:adapter",
+                      "--xfail", str(tmp_path / "mine.txt"), "--", "-k", "tracing_and_cache", cwd=tmp_path)
     assert passing.returncode == 0, passing.stdout[-3000:]
 
 

@@ -24,7 +24,8 @@ from tracespec.conformance.plugin import MODES
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 # The colours a reader sees (matrix_page.STYLE), as the browser computes them.
-GREEN, RED, AMBER, GREY = "rgb(200, 236, 208)", "rgb(245, 183, 177)", "rgb(251, 227, 166)", "rgb(228, 228, 228)"
+GREEN, RED = "rgb(200, 236, 208)", "rgb(245, 183, 177)"
+AMBER, GREY = "rgb(251, 227, 166)", "rgb(228, 228, 228)"
 
 
 def fixture_report(backend: str, version: str, results: list[report.Result], **policies: str) -> dict:
@@ -168,7 +169,8 @@ def test_rule_names_link_to_their_section_of_the_spec(seen):
     # The anchors GitHub gives these headings (docs/spec/05-errors.md, 02-tracing-and-cache.md).
     assert seen["rows"]["rule-ERROR-2"] == (
         "spec/05-errors.md#error-2-run-time-errors-are-invalidargumenterror-and-are-not-sticky")
-    assert seen["rows"]["rule-TRACE-3"] == "spec/02-tracing-and-cache.md#trace-3-tensors-are-keyed-by-dtype-and-shape"
+    assert seen["rows"]["rule-TRACE-3"] == (
+        "spec/02-tracing-and-cache.md#trace-3-tensors-are-keyed-by-dtype-and-shape")
     assert seen["rows"]["chapter-errors"] == "spec/05-errors.md"
 
 
