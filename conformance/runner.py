@@ -24,10 +24,8 @@ import itertools
 import linecache
 import logging
 import numbers
-import os
 import re
 import signal
-import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -56,7 +54,6 @@ from .scenario import HELPERS, Call, Concrete, Scenario, SetEager, SetGlobal
 
 TIME_LIMIT = 60.0  # seconds per scenario run, on each side
 OPTIONAL = frozenset({"tracing_count"})  # capabilities whose absence leaves a channel uncompared
-_TEMPORARY = tempfile.gettempdir() + os.sep
 
 
 class Violation(AssertionError):
@@ -115,7 +112,7 @@ def observe(scenario: Scenario, adapter: Adapter, eager: bool,
         stack.callback(linecache.cache.pop, filename, None)
         stack.enter_context(_retracing_warnings(events, adapter))
         with _guarded(crash, adapter, "namespace()", scenario):
-            namespace = _program_namespace(adapter, events, recorder)
+            namespace = program.namespace = _program_namespace(adapter, events, recorder)
         for name, value in scenario.globals.items():
             namespace[name] = eval(program.code(value, "eval"), namespace)
         with _guarded(crash, adapter, "set_run_eagerly()", scenario):
@@ -255,6 +252,7 @@ class _Program:
     def __init__(self, filename: str, supplied: frozenset[str]):
         self.filename = filename
         self.supplied = supplied  # the Tensor members the adapter supplies (tensor_api.py)
+        self.namespace: dict[str, Any] = {}  # the program's globals, once built
 
     def code(self, text: str, mode: str) -> Any:
         return tensor_api.compile_program(text, self.filename, mode, self.supplied)
@@ -263,15 +261,17 @@ class _Program:
         """``tracing`` if a function body of the program was running under a trace when
         ``error`` arose, else ``executing``.
 
-        A body's frame is one of the program's file, or of code a backend generated from it
-        in the temporary directory (autograph's converted functions); under a step that cannot
-        trace (an eager-mode call) every body executes.
+        A body's frame runs a function whose globals are the program's namespace: the
+        program's own, or one a backend made from it (autograph's converted functions keep the
+        original globals). Under a step that cannot trace (an eager-mode call) every body
+        executes.
         """
-        if traceable:
-            for frame in traceback.extract_tb(error.__traceback__):
-                if frame.name != "<module>" and (frame.filename == self.filename
-                                                 or frame.filename.startswith(_TEMPORARY)):
-                    return "tracing"
+        tb = error.__traceback__ if traceable else None
+        while tb is not None:
+            frame = tb.tb_frame
+            if frame.f_globals is self.namespace and frame.f_code.co_name != "<module>":
+                return "tracing"
+            tb = tb.tb_next
         return "executing"
 
 

@@ -243,6 +243,24 @@ def test_error_category_is_told_whether_the_error_arose_tracing_or_executing(nam
     assert expected in Phases.seen, Phases.seen
 
 
+def test_the_phase_sees_through_autograph_on_tensorflow():
+    pytest.importorskip("tensorflow")
+    from tracespec.adapters.tensorflow import TensorFlowAdapter
+
+    seen = []
+
+    class TensorFlowPhases(TensorFlowAdapter):
+        def error_category(self, error, phase="executing"):
+            seen.append(phase)
+            return super().error_category(error, phase)
+
+    check(chapters.HANDWRITTEN["TRACE-12 failed traces"], TensorFlowPhases(), False, IMPORT)
+    assert seen and set(seen) == {"tracing"}  # raised in autograph's converted body
+    seen.clear()
+    check(chapters.HANDWRITTEN["ERROR-2 runtime errors are not sticky"], TensorFlowPhases(), False, IMPORT)
+    assert seen == ["executing"]  # raised by the graph's kernel
+
+
 class Specs(ReferenceAdapter):
     name = "specs"
     seen: ClassVar[list] = []
