@@ -4,7 +4,7 @@ Configuration, fixed inside ``session()``: 64-bit types on (``jax_enable_x64``) 
 dtype promotion (``jax_numpy_dtype_promotion="strict"``), so the suite's float64/int64 tensors
 exist and no operator promotes silently (TENSOR-2).
 
-The mapping (FINDINGS of the JAX probes, /work/scratch/jax):
+The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
 
 * ``function`` is ``jax.jit`` of a wrapper that counts *successful traces*: the body returned
   outputs JAX accepts while JAX was tracing it (not under ``jax_disable_jit``, and not a failed
@@ -16,6 +16,12 @@ The mapping (FINDINGS of the JAX probes, /work/scratch/jax):
   so both keep one program order and are never pruned (``pure_callback`` would be pruned,
   ``jax.debug`` callbacks are on another chain). ``print`` formats as ``tf.print`` does.
 * the ops are ``jax.numpy`` functions (``NAMES``), which the reproducers spell as written.
+  ``constant`` (and the other functions that convert Python values: ``convert_to_tensor``,
+  ``fill``, ``range``, ``zeros``, ``ones``) gives Python values the spec's dtypes (int32,
+  float32: TENSOR-1) as strongly typed arrays, not JAX's x64 defaults; every conversion JAX
+  makes itself (returned Python values, Python scalar arguments, op results) stays JAX's, and
+  where it departs from the spec it is an expected failure until the reference implements
+  JAX's ``python_value_dtypes`` option.
 * JAX arrays have no ``.numpy()``: the adapter supplies it (``tensor_api``) as
   ``np.asarray``, which on a tracer raises ``TracerArrayConversionError``: the spec's
   ``AttributeError`` (a host value requested inside a trace, TENSOR-4).
@@ -32,6 +38,7 @@ import re
 import textwrap
 import types
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 import jax
@@ -47,7 +54,7 @@ from tracespec.reference.policies import Policies
 
 from .base import CAPABILITIES, Adapter, LinePrinter, Spelling
 
-EXPECTED_FAILURES = __file__.rsplit("/", 1)[0] + "/expected_failures/jax.txt"
+EXPECTED_FAILURES = str(Path(__file__).resolve().parent / "expected_failures" / "jax.txt")
 
 
 def _tracing() -> bool:
@@ -227,7 +234,8 @@ def _valid(outputs: Any) -> bool:
 
 # -- the namespace -----------------------------------------------------------------------------
 
-# Vocabulary name -> the JAX expression it is (the reproducers print these spellings).
+# Vocabulary name -> the JAX expression it is (the reproducers print these spellings; the
+# namespace holds the dtypes as ``jnp.dtype`` objects, which JAX takes wherever ``jnp.float32`` goes).
 NAMES: dict[str, str] = {
     **{name: f"jnp.{name}" for name in (
         "abs", "add", "subtract", "multiply", "maximum", "minimum", "negative", "square", "sqrt",
