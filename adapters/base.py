@@ -19,9 +19,13 @@ observe it. Subclass ``Adapter`` and provide:
 ``set_run_eagerly(flag)``, ``run_eagerly()``
     switch the backend's eager mode on or off, and read it back.
 ``tracing_count(function)``
-    how many times a wrapped function has been traced.
-``error_category(error)``
-    the spec's name for an exception the backend raised (see ``CATEGORIES``).
+    how many traces of a wrapped function succeeded (see docs/adapters.md, "The
+    tracing count"); a backend that cannot count leaves ``tracing_count`` out of
+    its capabilities, and the suite then compares everything but the counts.
+``error_category(error, phase)``
+    the spec's name for an exception the backend raised (see ``CATEGORIES``);
+    ``phase`` (one of ``PHASES``) says whether it arose while a function body
+    was being traced or while the program executed.
 ``to_numpy(value)``, ``dtype_name(tensor)``
     the value of a backend tensor as a NumPy array (``None`` if ``value`` is
     not a tensor), and its dtype's spec name (default: ``tensor.dtype.name``).
@@ -32,12 +36,20 @@ observe it. Subclass ``Adapter`` and provide:
     a context manager entered around everything the suite does with the
     backend for one scenario; the base class saves the eager switch and
     restores it, whatever happens.
+
+Optional class attributes: ``tensor_api`` (Tensor methods and operators the
+backend's arrays lack, supplied as functions: ``conformance/tensor_api.py``),
+``message_patterns`` (the backend's own stable core of a spec message, by id:
+``conformance/messages.py``), ``expected_failures`` (the path of the backend's
+expected-failures file) and ``spelling`` (how a reproducer writes the
+vocabulary in the backend's own terms: ``Spelling``).
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -59,6 +71,8 @@ CAPABILITIES = frozenset({
 
 # The spec's error categories, most specific first. A backend exception maps to one of
 # these names; an exception the *program* raised keeps its own class name.
+PHASES = ("tracing", "executing")
+
 CATEGORIES = (
     "OperatorNotAllowedInGraphError",
     "InaccessibleTensorError",
@@ -84,6 +98,9 @@ class Adapter:
     policies: ClassVar[Policies] = TENSORFLOW
     capabilities: ClassVar[frozenset[str]] = CAPABILITIES
     message_patterns: ClassVar[Mapping[str, str]] = {}
+    tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {}
+    expected_failures: ClassVar[str | None] = None
+    spelling: ClassVar[Spelling | None] = None
 
     def version(self) -> str:
         raise NotImplementedError
@@ -100,7 +117,7 @@ class Adapter:
     def tracing_count(self, function: Any) -> int:
         raise NotImplementedError
 
-    def error_category(self, error: BaseException) -> str:
+    def error_category(self, error: BaseException, phase: str = "executing") -> str:
         """By default: the first built-in category in the exception's class hierarchy."""
         for cls in type(error).__mro__:
             if cls.__name__ in CATEGORIES:
@@ -131,6 +148,29 @@ class Adapter:
 
     def describe(self) -> str:
         return f"{self.name} {self.version()}"
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How a reproducer writes a scenario in the backend's own terms (``conformance/reproducers.py``).
+
+    ``prelude`` starts the script (imports, configuration). ``names`` spells each vocabulary
+    name (``"function": "jax.jit"``, ``"mod": "tf.math.floormod"``; a dotted key such as
+    ``"config.run_functions_eagerly"`` spells a member). ``definitions`` holds the source of
+    helpers the spellings use, by the name each defines; a definition is included when the
+    script uses its name. ``methods`` spells Tensor and function methods as templates over
+    ``{self}`` and ``{args}`` (``"numpy": "np.asarray({self})"``). ``set_eager`` and
+    ``tracing_count`` are templates over ``{flag}`` and ``{function}``. ``notes`` are shown
+    before the call script (what the reader must know to read its output).
+    """
+
+    prelude: str
+    names: Mapping[str, str]
+    set_eager: str
+    tracing_count: str
+    definitions: Mapping[str, str] = field(default_factory=dict)
+    methods: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 def missing_parts(adapter: object) -> list[str]:

@@ -37,10 +37,10 @@ class ReferenceAdapter(Adapter):
     def tracing_count(self, function: Any) -> int:
         return function.experimental_get_tracing_count()
 
-    def error_category(self, error: BaseException) -> str:
+    def error_category(self, error: BaseException, phase: str = "executing") -> str:
         if isinstance(error, errors.InvalidArgumentError):
             return "InvalidArgumentError"
-        return super().error_category(error)
+        return super().error_category(error, phase)
 
     def to_numpy(self, value: Any) -> np.ndarray | None:
         if isinstance(value, ts.EagerTensor):

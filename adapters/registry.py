@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import traceback
 from importlib.metadata import entry_points
+
+from tracespec.conformance.tensor_api import unknown_members
+from tracespec.reference import policies
 
 from .base import Adapter, missing_parts
 
@@ -55,6 +59,10 @@ def load(name: str) -> Adapter:
         else:
             hint = f"Install what it needs: pip install 'tracespec[{name}]'."
         raise AdapterError(f"Backend {name!r} could not be imported ({error}). {hint}") from error
+    except (NotImplementedError, ValueError) as error:  # Policies(...) in the module's body
+        if not _raised_by_policies(error):
+            raise
+        raise AdapterError(f"Backend {name!r}: {error}") from None
     try:
         adapter = getattr(module, attribute)
     except AttributeError:
@@ -67,7 +75,32 @@ def load(name: str) -> Adapter:
             f"Backend {name!r} ({type(adapter).__name__}) does not implement the adapter "
             f"protocol: missing {', '.join(missing)}. See docs/adapters.md."
         )
+    unknown = unknown_members(adapter.tensor_api)
+    if unknown:
+        raise AdapterError(f"Backend {name!r} supplies tensor_api members programs do not use: "
+                           f"{', '.join(unknown)}. See docs/adapters.md, 'Tensor methods'.")
+    unimplemented = unimplemented_policies(adapter)
+    if unimplemented:
+        raise AdapterError(f"Backend {name!r} declares {unimplemented}")
     return adapter
+
+
+def unimplemented_policies(adapter: Adapter) -> str:
+    """What ``adapter`` declares that the reference cannot run, as one sentence (or "")."""
+    declared = adapter.policies
+    if not isinstance(declared, policies.Policies):
+        return (f"policies = {declared!r}, which is not a tracespec.reference.policies.Policies; "
+                "declare Policies(<policy>=<option>, ...).")
+    for policy, option in declared.as_dict().items():
+        if option not in policies.IMPLEMENTED[policy]:
+            return (f"{policy}={option!r}, which the reference does not implement yet; it "
+                    f"implements: {', '.join(policies.IMPLEMENTED[policy])}.")
+    return ""
+
+
+def _raised_by_policies(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and frames[-1].filename == policies.__file__
 
 
 def importable(name: str) -> tuple[bool, str]:

@@ -33,7 +33,7 @@ from tensorflow.python.eager.polymorphic_function import polymorphic_function
 
 import tracespec.reference as ts
 
-from .base import Adapter, LinePrinter, Namespace
+from .base import Adapter, LinePrinter, Namespace, Spelling
 
 ALIASES = {"mod": "floormod", "bool": "bool", "DType": "dtypes.DType"}
 NOT_MAPPED = {"EagerTensor", "SymbolicTensor", "Function", "ConcreteFunction"}
@@ -41,12 +41,31 @@ _MARK, _END = "\x1e", "\x1f"
 
 
 def _lookup(name: str) -> Any:
+    spelled = _spelled(name)
+    return None if spelled is None else eval(spelled, {"tf": tf})
+
+
+def _spelled(name: str) -> str | None:
+    """Where ``tf`` has the vocabulary name: ``tf.<name>``, or else ``tf.math.<name>``."""
     target: Any = tf
+    path = "tf"
     for part in ALIASES.get(name, name).split("."):
-        target = getattr(target, part, None) or getattr(tf.math, part, None)
-        if target is None:
+        if getattr(target, part, None) is not None:
+            target, path = getattr(target, part), f"{path}.{part}"
+        elif getattr(tf.math, part, None) is not None:
+            target, path = getattr(tf.math, part), f"tf.math.{part}"
+        else:
             return None
-    return target
+    return path
+
+
+SPELLING = Spelling(
+    prelude="import tensorflow as tf",
+    names={n: spelled for n in ts.__all__ if n not in NOT_MAPPED and (spelled := _spelled(n))},
+    set_eager="tf.config.run_functions_eagerly({flag})",
+    tracing_count="{function}.experimental_get_tracing_count()",
+    notes=("tf.print writes to standard error.",),
+)
 
 
 class _FilePrinter:
@@ -110,6 +129,7 @@ class TensorFlowAdapter(Adapter):
     """TensorFlow 2 with ``tf.function`` and ``tf.config.run_functions_eagerly``."""
 
     name = "tensorflow"
+    spelling = SPELLING
 
     def __init__(self) -> None:
         self._printers: list[_FilePrinter] = []
@@ -162,14 +182,14 @@ class TensorFlowAdapter(Adapter):
     def tracing_count(self, function: Any) -> int:
         return function.experimental_get_tracing_count()
 
-    def error_category(self, error: BaseException) -> str:
+    def error_category(self, error: BaseException, phase: str = "executing") -> str:
         """Autograph's ``StagingError`` wraps an error it could not re-raise: use the original."""
         if type(error).__name__ == "StagingError":
             last = str(error).strip().splitlines()[-1].strip()
             original = last.partition(":")[0]
             if original.isidentifier():
                 return original
-        return super().error_category(error)
+        return super().error_category(error, phase)
 
     def to_numpy(self, value: Any) -> np.ndarray | None:
         if tf.is_tensor(value) and hasattr(value, "numpy"):

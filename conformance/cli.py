@@ -13,7 +13,7 @@ import pytest
 
 from tracespec.adapters.registry import AdapterError, importable, known_backends, load
 
-from . import expected_failures, report
+from . import expected_failures, matrix_page, report
 from .plugin import PROFILES
 from .runner import TIME_LIMIT
 
@@ -63,12 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     matrix.add_argument("reports", nargs="+", type=Path, help="report.json files")
     matrix.add_argument("--update", type=Path, metavar="PAGE",
                         help="replace the generated section of PAGE (e.g. docs/conformance.md)")
+    matrix.add_argument("--html", type=Path, metavar="OUT",
+                        help="write the matrix as a static HTML page to OUT (rules x backends x modes)")
+    matrix.add_argument("--spec-url", default="spec/", metavar="URL",
+                        help="where the HTML page links the spec chapters (default: spec/, for a "
+                             "page in docs/)")
     args = parser.parse_args(argv)
     try:
         if args.command == "backends":
             return list_backends()
         if args.command == "matrix":
-            return write_matrix(args.reports, args.update)
+            return write_matrix(args.reports, args.update, args.html, args.spec_url)
         return run_check(args)
     except UsageError as error:
         print(f"tracespec: {error}", file=sys.stderr)
@@ -110,10 +115,18 @@ def read_report(path: Path) -> dict[str, Any]:
     return data
 
 
-def write_matrix(paths: list[Path], page: Path | None) -> int:
+def write_matrix(paths: list[Path], page: Path | None, html: Path | None = None,
+                 spec_url: str = "spec/") -> int:
     reports = [read_report(path) for path in paths]
+    if html is not None:
+        try:
+            html.write_text(matrix_page.render(reports, spec_url), encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {html}: {error.strerror}.") from None
+        print(f"wrote {html}")
     if page is None:
-        print(report.matrix(reports))
+        if html is None:
+            print(report.matrix(reports))
         return CONFORMS
     try:
         report.update_matrix(page, reports)

@@ -41,7 +41,7 @@ from tracespec.adapters.base import Adapter
 from tracespec.adapters.reference import ReferenceAdapter
 from tracespec.reference import nest, policies
 
-from . import spec
+from . import reproducers, spec, tensor_api
 from .coverage import SOURCE_PREFIX, Reach, Recorder
 from .observation import (
     Container,
@@ -55,6 +55,7 @@ from .observation import (
 from .scenario import HELPERS, Call, Concrete, Scenario, SetEager, SetGlobal
 
 TIME_LIMIT = 60.0  # seconds per scenario run, on each side
+OPTIONAL = frozenset({"tracing_count"})  # capabilities whose absence leaves a channel uncompared
 
 
 class Violation(AssertionError):
@@ -100,31 +101,32 @@ class Hang(Crash):
 def observe(scenario: Scenario, adapter: Adapter, eager: bool,
             recorder: Recorder | None = None) -> list[StepRecord]:
     """Run ``scenario`` on ``adapter`` starting in the given mode; one record per step."""
-    missing = scenario.requires - adapter.capabilities
+    missing = scenario.requires - adapter.capabilities - OPTIONAL
     if missing:
         raise Unsupported(f"{adapter.name} lacks {', '.join(sorted(missing))}")
     crash = ReferenceBug if recorder is not None else BackendError
     records: list[StepRecord] = []
     events: list[Event] = []
     filename = _source_file(scenario.source)
+    program = _Program(filename, frozenset(adapter.tensor_api))
     with contextlib.ExitStack() as stack:
         stack.enter_context(_session(crash, adapter))
         stack.callback(linecache.cache.pop, filename, None)
         stack.enter_context(_retracing_warnings(events, adapter))
         with _guarded(crash, adapter, "namespace()"):
-            namespace = _program_namespace(adapter, events, recorder)
+            namespace = program.namespace = _program_namespace(adapter, events, recorder)
         for name, value in scenario.globals.items():
-            namespace[name] = eval(value, namespace)
+            namespace[name] = eval(program.code(value, "eval"), namespace)
         with _guarded(crash, adapter, "set_run_eagerly()"):
             adapter.set_run_eagerly(eager)
         definitions = StepRecord("definitions")
-        definitions.outcome = _run(lambda: exec(compile(scenario.source, filename, "exec"), namespace),
-                                   adapter, recorder, result=False)
+        definitions.outcome = _run(lambda: exec(program.code(scenario.source, "exec"), namespace),
+                                   adapter, recorder, program, result=False)
         records.append(definitions)
         if isinstance(definitions.outcome, ErrorOutcome):
             return records
         for step in scenario.steps:
-            records.append(_play(step, namespace, filename, adapter, recorder, events, scenario, crash))
+            records.append(_play(step, namespace, program, adapter, recorder, events, scenario, crash))
     return records
 
 
@@ -156,14 +158,19 @@ def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str
             actual = observe(scenario, adapter, eager)
     except Crash as crash:
         raise type(crash)(crash.text, reproducer) from crash
+    if "tracing_count" not in adapter.capabilities:  # the backend cannot count: compare the rest
+        for record in expected:
+            record.tracing_counts = {}
     with clock("compare"):
         differences = compare(expected, actual, adapter.message_patterns)
     if differences:
         text = "\n".join(str(d) for d in differences)
-        rules = ", ".join(r for r in _spec_order(reach.rules)) or "none"
+        rules = _spec_order(reach.rules)
+        script = reproducers.native(scenario, adapter, eager, expected, differences, rules)
         raise Violation(
             f"{adapter.name} departs from the spec ({scenario.chapter}, {mode} mode; rules "
-            f"reached: {rules}):\n{text}\n\n--- reproducer ---\n{reproducer}", reach)
+            f"reached: {', '.join(rules) or 'none'}):\n{text}\n\n--- reproducer ---\n"
+            f"{script or reproducer}", reach)
     return reach
 
 
@@ -187,7 +194,7 @@ class _Clock:
 
 # -- playing a step -----------------------------------------------------------------------
 
-def _play(step, namespace, filename, adapter, recorder, events, scenario, crash) -> StepRecord:
+def _play(step, namespace, program, adapter, recorder, events, scenario, crash) -> StepRecord:
     """Play one step of the call script and record what it showed."""
     record = StepRecord(step.source())
     if isinstance(step, SetEager):
@@ -196,48 +203,57 @@ def _play(step, namespace, filename, adapter, recorder, events, scenario, crash)
             adapter.set_run_eagerly(step.flag)
     elif isinstance(step, SetGlobal):
         _note_step(recorder, "set global")
-        namespace[step.name] = eval(step.value, namespace)
+        namespace[step.name] = eval(program.code(step.value, "eval"), namespace)
     else:
-        record.outcome = _run(lambda: _call(step, namespace, filename, recorder), adapter, recorder,
-                              result=isinstance(step, Call))
+        with _guarded(crash, adapter, "run_eagerly()"):
+            traceable = isinstance(step, Concrete) or not adapter.run_eagerly()
+        record.outcome = _run(lambda: _call(step, namespace, program, recorder), adapter, recorder,
+                              program, result=isinstance(step, Call), traceable=traceable)
     with _guarded(crash, adapter, "flush_effects()"):
         adapter.flush_effects()
     record.events, events[:] = list(events), []
-    with _guarded(crash, adapter, "tracing_count()"):
-        record.tracing_counts = {
-            name: adapter.tracing_count(eval(name, namespace)) for name in scenario.functions
-        }
+    if "tracing_count" in adapter.capabilities:
+        with _guarded(crash, adapter, "tracing_count()"):
+            record.tracing_counts = {
+                name: adapter.tracing_count(eval(program.code(name, "eval"), namespace))
+                for name in scenario.functions
+            }
     return record
 
 
-def _call(step: Call | Concrete, namespace: dict[str, Any], filename: str,
+def _call(step: Call | Concrete, namespace: dict[str, Any], program: _Program,
           recorder: Recorder | None) -> Any:
     """Evaluate the step as program code (its frames count as the program's)."""
     if isinstance(step, Concrete):
         _note_step(recorder, "concrete")
-        target = eval(compile(step.function, filename, "eval"), namespace)
-        args, kwargs = eval(compile(f"_arguments({step.args})", filename, "eval"), namespace)
+        target = eval(program.code(step.function, "eval"), namespace)
+        args, kwargs = eval(program.code(f"_arguments({step.args})", "eval"), namespace)
         _note_arguments(recorder, args, kwargs)
         concrete = target.get_concrete_function(*args, **kwargs)
         if step.name is not None:
             namespace[step.name] = concrete
         return concrete
-    target = eval(compile(step.function, filename, "eval"), namespace)
+    target = eval(program.code(step.function, "eval"), namespace)
     _note_step(recorder, _call_kind(target))
-    args, kwargs = eval(compile(f"_arguments({step.args})", filename, "eval"), namespace)
+    args, kwargs = eval(program.code(f"_arguments({step.args})", "eval"), namespace)
     _note_arguments(recorder, args, kwargs)
     return target(*args, **kwargs)
 
 
-def _run(thunk: Callable[[], Any], adapter: Adapter, recorder: Recorder | None, result: bool) -> Any:
-    """The outcome of running program code: its result, or the error it raised."""
+def _run(thunk: Callable[[], Any], adapter: Adapter, recorder: Recorder | None, program: _Program,
+         result: bool, traceable: bool = False) -> Any:
+    """The outcome of running program code: its result, or the error it raised.
+
+    ``traceable``: the step may trace (a traced-mode call, or ``get_concrete_function``).
+    """
     try:
         value = thunk()
     except Exception as error:  # the program's or the backend's error: part of the observation
         if recorder is not None and _is_reference_bug(error):
             raise ReferenceBug("the reference raised an error the spec does not define:\n"
                                + "".join(traceback.format_exception(error))) from error
-        return ErrorOutcome(adapter.error_category(error), adapter.spelled_as_spec(str(error)))
+        category = adapter.error_category(error, program.phase(error, traceable))
+        return ErrorOutcome(category, adapter.spelled_as_spec(str(error)))
     return _outcome(value, adapter) if result else None
 
 
@@ -258,7 +274,36 @@ def _outcome(value: Any, adapter: Adapter) -> Any:
     return PythonLeaf(type(value).__name__, "<object>")
 
 
-# -- the program's namespace and events ------------------------------------------------------
+# -- the program's source, namespace and events --------------------------------------------
+
+class _Program:
+    """How a scenario's source text is compiled for one backend, and where its errors arose."""
+
+    def __init__(self, filename: str, supplied: frozenset[str]):
+        self.filename = filename
+        self.supplied = supplied  # the Tensor members the adapter supplies (tensor_api.py)
+        self.namespace: dict[str, Any] = {}  # the program's globals, once built
+
+    def code(self, text: str, mode: str) -> Any:
+        return tensor_api.compile_program(text, self.filename, mode, self.supplied)
+
+    def phase(self, error: BaseException, traceable: bool) -> str:
+        """``tracing`` if a function body of the program was running under a trace when
+        ``error`` arose, else ``executing``.
+
+        A body's frame runs a function whose globals are the program's namespace: the
+        program's own, or one a backend made from it (autograph's converted functions keep the
+        original globals). Under a step that cannot trace (an eager-mode call) every body
+        executes.
+        """
+        tb = error.__traceback__ if traceable else None
+        while tb is not None:
+            frame = tb.tb_frame
+            if frame.f_globals is self.namespace and frame.f_code.co_name != "<module>":
+                return "tracing"
+            tb = tb.tb_next
+        return "executing"
+
 
 def _program_namespace(adapter: Adapter, events: list[Event], recorder: Recorder | None) -> dict:
     namespace: dict[str, Any] = {}
@@ -276,16 +321,23 @@ def _program_namespace(adapter: Adapter, events: list[Event], recorder: Recorder
             events.append(Event("py_function", label, flat))
             return tensors[0]
 
+        record.output_spec = _like_first_input
         return record
 
     vocabulary = adapter.namespace(lambda line: events.append(Event("print", line)))
     namespace.update(
+        __tensor_api__=tensor_api.TensorAPI(adapter.tensor_api, vocabulary.is_tensor),
         ts=vocabulary if recorder is None else recorder.namespace(vocabulary),
         log=log,
         effect=effect,
         _arguments=lambda *args, **kwargs: (args, kwargs),
     )
     return namespace
+
+
+def _like_first_input(*inputs: Any) -> list[tuple[tuple[int, ...], Any]]:
+    """``effect``'s ``output_spec``: one result, with the shape and dtype of the first input."""
+    return [(tuple(inputs[0].shape), inputs[0].dtype)]
 
 
 _RETRACING = re.compile(r"(\d+) out of the last (\d+) calls to <(?:function|bound method) ([\w.<>]+)")

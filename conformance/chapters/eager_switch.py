@@ -38,7 +38,9 @@ def scenarios(draw) -> Scenario:
             steps.append(SetEager(draw(st.booleans())))
         else:
             steps.append(Concrete("f", "ts.TensorSpec([None], ts.float32)"))
-    requires = {"print", "get_concrete_function"} | ({"numpy"} if use_numpy else set())
+    requires = {"print"} | ({"numpy"} if use_numpy else set())
+    if any(isinstance(step, Concrete) for step in steps):
+        requires.add("get_concrete_function")
     return scenario("eager-switch", functions, steps, requires)
 
 

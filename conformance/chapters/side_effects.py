@@ -48,7 +48,9 @@ def scenarios(draw) -> Scenario:
         else:
             x = draw(tensor_source(draw(st.sampled_from([("float32", (2,)), ("float32", ())]))))
             steps.append(Call("f", arguments(x, draw(st.sampled_from(["True", "False"])))))
-    return scenario("side-effects", [f], steps, {"print", "py_function"}, {"G": "1.0"})
+    source = c.function(f)
+    requires = {effect for effect in ("print", "py_function") if f"ts.{effect}(" in source}
+    return scenario("side-effects", [f], steps, requires, {"G": "1.0"})
 
 
 HANDWRITTEN = {

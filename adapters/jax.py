@@ -1,0 +1,533 @@
+"""JAX (``jax[cpu]``) as a backend: ``ts.function`` on ``jax.jit``, the eager switch on ``jax_disable_jit``.
+
+Configuration, fixed inside ``session()``: 64-bit types on (``jax_enable_x64``) and strict
+dtype promotion (``jax_numpy_dtype_promotion="strict"``), so the suite's float64/int64 tensors
+exist and no operator promotes silently (TENSOR-2).
+
+The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
+
+* ``function`` is ``jax.jit`` of a wrapper that counts *successful traces*: the body returned
+  outputs JAX accepts while JAX was tracing it (not under ``jax_disable_jit``, and not a failed
+  trace). ``get_concrete_function`` is ``jitted.trace`` on abstract values
+  (``jax.ShapeDtypeStruct``; a ``None`` dimension is a ``jax.export`` symbolic dimension). JAX has
+  no ``input_signature`` and nothing like ``reduce_retracing``: both capabilities are absent.
+* the eager switch is ``jax.config.update("jax_disable_jit", flag)`` (process-global).
+* ``print`` and ``py_function`` are ``io_callback(..., ordered=True)``: one ordered token chain,
+  so both keep one program order and are never pruned (``pure_callback`` would be pruned,
+  ``jax.debug`` callbacks are on another chain). ``print`` formats as ``tf.print`` does.
+* the ops are ``jax.numpy`` functions (``NAMES``), which the reproducers spell as written.
+  ``constant`` (and the other functions that convert Python values: ``convert_to_tensor``,
+  ``fill``, ``range``, ``zeros``, ``ones``) gives Python values the spec's dtypes (int32,
+  float32: TENSOR-1) as strongly typed arrays, not JAX's x64 defaults; every conversion JAX
+  makes itself (returned Python values, Python scalar arguments, op results) stays JAX's, and
+  where it departs from the spec it is an expected failure until the reference implements
+  JAX's ``python_value_dtypes`` option.
+* JAX arrays have no ``.numpy()``: the adapter supplies it (``tensor_api``) as
+  ``np.asarray``, which on a tracer raises ``TracerArrayConversionError``: the spec's
+  ``AttributeError`` (a host value requested inside a trace, TENSOR-4).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import inspect
+import pprint
+import re
+import textwrap
+import types
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import export as jax_export
+from jax._src import core as jax_core
+from jax.experimental import io_callback
+
+import tracespec.reference as reference
+from tracespec.reference.ops.effects import format_value
+from tracespec.reference.policies import Policies
+
+from .base import CAPABILITIES, Adapter, LinePrinter, Spelling
+
+EXPECTED_FAILURES = str(Path(__file__).resolve().parent / "expected_failures" / "jax.txt")
+
+
+def _tracing() -> bool:
+    """Whether JAX is tracing (jit, ``.trace``); False at top level and under ``jax_disable_jit``."""
+    return not jax_core.trace_state_clean()
+
+
+# -- values ------------------------------------------------------------------------------------
+
+def constant(value: Any, dtype: Any = None, shape: Any = None) -> jax.Array:
+    """``tf.constant``: a strongly typed array; Python values take the spec's default dtypes."""
+    if dtype is None and not isinstance(value, (jax.Array, np.ndarray, np.generic)):
+        dtype = default_dtype(value)
+    array = jnp.asarray(value, dtype=dtype)
+    array = jnp.asarray(array, dtype=array.dtype)  # an explicit dtype makes it strong
+    if shape is not None:
+        shape = tuple(shape)
+        array = jnp.broadcast_to(array, shape) if array.size == 1 else jnp.reshape(array, shape)
+    return array
+
+
+def default_dtype(value: Any) -> Any:
+    """The spec's dtype of a Python value (TENSOR-1): int32 (int64 if a value needs it), float32,
+    bool; not JAX's x64 defaults (int64, float64)."""
+    inferred = jnp.asarray(value).dtype
+    if inferred == jnp.float64:
+        return jnp.float32
+    if inferred == jnp.int64 and np.all(np.abs(np.asarray(value)) < 2**31):
+        return jnp.int32
+    return inferred
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None) -> jax.Array:
+    """``tf.convert_to_tensor``: arrays as they are, other values as ``constant`` makes them."""
+    if isinstance(value, jax.Array) and dtype is None:
+        return value
+    return constant(value, dtype if dtype is not None else dtype_hint)
+
+
+def zeros(shape: Any, dtype: Any = jnp.float32) -> jax.Array:
+    """``tf.zeros`` (float32 unless told)."""
+    return jnp.zeros(shape, dtype)
+
+
+def ones(shape: Any, dtype: Any = jnp.float32) -> jax.Array:
+    """``tf.ones`` (float32 unless told)."""
+    return jnp.ones(shape, dtype)
+
+
+def fill(dims: Any, value: Any) -> jax.Array:
+    """``tf.fill``: ``value``'s dtype as ``constant`` gives it."""
+    return jnp.full(dims, value, dtype=constant(value).dtype)
+
+
+def arange(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None) -> jax.Array:
+    """``tf.range``: the dtype of its arguments as ``constant`` gives it."""
+    if dtype is None:
+        dtype = constant(start if limit is None else [start, limit, delta]).dtype
+    return jnp.arange(start, limit, delta, dtype=dtype)
+
+
+def cast(x: Any, dtype: Any) -> jax.Array:
+    """``tf.cast``."""
+    return jnp.asarray(x).astype(dtype)
+
+
+def gather(params: Any, indices: Any, axis: int = 0) -> jax.Array:
+    """``tf.gather``: ``jnp.take`` (its default mode fills invalid indices)."""
+    return jnp.take(params, jnp.asarray(indices), axis=axis)
+
+
+_SYMBOLIC = jax_export.symbolic_shape(", ".join(f"d{i}" for i in range(8)))
+
+
+class TensorSpec:
+    """``tf.TensorSpec`` as a JAX abstract value; a ``None`` dimension is symbolic."""
+
+    def __init__(self, shape: Any, dtype: Any = jnp.float32, name: str | None = None):
+        if shape is None:
+            raise TypeError("JAX cannot trace for an unknown rank: give TensorSpec a shape")
+        self.shape = tuple(shape)
+        self.dtype = jnp.dtype(dtype)
+        self.name = name
+
+    def abstract(self, symbols: Iterator[Any]) -> jax.ShapeDtypeStruct:
+        """The ``jax.ShapeDtypeStruct``; the k-th ``None`` of one trace is always ``d<k>``."""
+        return jax.ShapeDtypeStruct(tuple(next(symbols) if d is None else d for d in self.shape),
+                                    self.dtype)
+
+    def __repr__(self) -> str:
+        return f"TensorSpec(shape={self.shape}, dtype={self.dtype.name}, name={self.name!r})"
+
+
+# -- functions ---------------------------------------------------------------------------------
+
+class Function:
+    """``ts.function`` on ``jax.jit``, counting the traces that succeed."""
+
+    def __init__(self, python_function: Callable[..., Any], autograph: bool = True,
+                 reduce_retracing: bool = False, input_signature: Any = None):
+        if reduce_retracing or input_signature is not None:
+            raise NotImplementedError("jax.jit has no input_signature or reduce_retracing: "
+                                      "JAX traces every new argument shape")
+        self.python_function = python_function
+        self._count = 0
+        self._explicit = False  # the next body run is get_concrete_function's trace
+        functools.update_wrapper(self, python_function)
+
+        def body(*args: Any, **kwargs: Any) -> Any:
+            # Under jax_disable_jit a jitted call inside a trace is inlined: not a trace of it.
+            explicit, self._explicit = self._explicit, False
+            outputs = python_function(*args, **kwargs)
+            if _tracing() and (explicit or not jax.config.jax_disable_jit) and _valid(outputs):
+                self._count += 1
+            return outputs
+
+        self._jitted = jax.jit(functools.wraps(python_function)(body))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self._jitted(*args, **kwargs)
+        finally:
+            if not _tracing():
+                jax.effects_barrier()  # deliver this call's callbacks before the next event
+
+    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
+        symbols = iter(_SYMBOLIC)
+
+        def abstract(value: Any) -> Any:
+            return value.abstract(symbols) if isinstance(value, TensorSpec) else value
+
+        self._explicit = True
+        try:
+            traced = self._jitted.trace(*map(abstract, args),
+                                        **{k: abstract(v) for k, v in kwargs.items()})
+        finally:
+            self._explicit = False
+        return ConcreteFunction(traced)
+
+    def experimental_get_tracing_count(self) -> int:
+        return self._count
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        return self if instance is None else functools.partial(self, instance)
+
+
+class ConcreteFunction:
+    """``jitted.trace(...)``: calling it evaluates the traced program (``jax.stages.Traced``)."""
+
+    def __init__(self, traced: Any):
+        self.traced = traced
+
+    def __call__(self, *args: Any) -> Any:
+        try:
+            return self.traced(*args)
+        finally:
+            jax.effects_barrier()
+
+
+def function(func: Callable[..., Any] | None = None, **options: Any) -> Any:
+    """``ts.function``, as a decorator with or without options."""
+    if func is None:
+        return lambda f: Function(f, **options)
+    return Function(func, **options)
+
+
+def _valid(outputs: Any) -> bool:
+    """Whether jit accepts ``outputs`` (strings and objects make the trace fail after the body)."""
+    leaves = (jax.Array, np.ndarray, np.generic, bool, int, float, complex)
+    for leaf in jax.tree_util.tree_leaves(outputs):
+        if not isinstance(leaf, leaves):
+            return False
+        if type(leaf) is int and not -(2**63) <= leaf < 2**63:
+            return False
+    return True
+
+
+# -- the namespace -----------------------------------------------------------------------------
+
+# Vocabulary name -> the JAX expression it is (the reproducers print these spellings; the
+# namespace holds the dtypes as ``jnp.dtype`` objects, which JAX takes wherever ``jnp.float32`` goes).
+NAMES: dict[str, str] = {
+    **{name: f"jnp.{name}" for name in (
+        "abs", "add", "subtract", "multiply", "maximum", "minimum", "negative", "square", "sqrt",
+        "exp", "log", "matmul", "equal", "not_equal", "greater", "greater_equal", "less",
+        "less_equal", "logical_and", "logical_or", "logical_not", "where", "reshape", "stack")},
+    "divide": "jnp.true_divide", "floordiv": "jnp.floor_divide", "mod": "jnp.remainder",
+    "pow": "jnp.power", "concat": "jnp.concatenate",
+    "reduce_sum": "jnp.sum", "reduce_mean": "jnp.mean", "reduce_max": "jnp.max",
+    "reduce_min": "jnp.min", "identity": "jnp.asarray",
+    **{name: name for name in ("constant", "convert_to_tensor", "zeros", "ones", "fill", "cast",
+                               "gather", "TensorSpec")},
+    "range": "arange",
+    "function": "function", "print": "host_print", "py_function": "py_function",
+    **{name: f"jnp.{name}" for name in ("float32", "float64", "int32", "int64", "bool")},
+    "DType": "np.dtype", "as_dtype": "jnp.dtype", "Tensor": "jax.Array",
+    "EagerTensor": "jax.Array", "SymbolicTensor": "jax.core.Tracer",
+    "is_tensor": "is_tensor", "executing_eagerly": "executing_eagerly",
+}
+_DTYPES = ("float32", "float64", "int32", "int64", "bool")
+
+
+def is_tensor(value: Any) -> bool:
+    """``tf.is_tensor``: a JAX array, concrete or traced."""
+    return isinstance(value, jax.Array)
+
+
+def executing_eagerly() -> bool:
+    """``tf.executing_eagerly``: not inside a trace."""
+    return not _tracing()
+
+
+def _numpy(value: Any) -> np.ndarray:
+    """``Tensor.numpy()``: the host value (on a tracer: ``TracerArrayConversionError``)."""
+    return np.asarray(value)
+
+
+def _spec_repr(value: Any) -> str:
+    """TENSOR-3's form of an array (JAX's own is ``Array(1., dtype=float32)``), for the docs."""
+    if isinstance(value, jax.core.Tracer):  # JAX names no graph nodes
+        return f"<ts.Tensor shape={tuple(value.shape)} dtype={value.dtype.name}>"
+    return repr(reference.constant(np.asarray(value)))
+
+
+class _Ref:
+    """``Tensor.ref()``: a hashable handle on an array that compares by identity."""
+
+    def __init__(self, tensor: Any):
+        self._tensor = tensor
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Ref) and other._tensor is self._tensor
+
+    def __hash__(self) -> int:
+        return id(self._tensor)
+
+    def deref(self) -> Any:
+        return self._tensor
+
+
+def _spec_str(value: Any) -> str:
+    """TENSOR-3's ``str`` of an array (JAX's own is NumPy's), for the docs."""
+    if isinstance(value, jax.core.Tracer):
+        return f"Tensor(shape={tuple(value.shape)}, dtype={value.dtype.name})"
+    return str(reference.constant(np.asarray(value)))
+
+
+# -- reproducers: the same mapping, as a script that needs only JAX -------------------------------
+
+def _source(function: Callable[..., Any]) -> str:
+    """A function's source without annotations (the script imports no ``typing``)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg):
+            node.annotation = None
+        elif isinstance(node, ast.FunctionDef):
+            node.returns = None
+    return ast.unparse(tree)
+
+
+_REPRODUCER_FUNCTION = '''\
+def function(python_function=None, **options):
+    """ts.function: jax.jit, counting the traces that succeed (the options are ignored)."""
+    if python_function is None:
+        return lambda f: function(f, **options)
+
+    @functools.wraps(python_function)
+    def body(*args, **kwargs):
+        outputs = python_function(*args, **kwargs)
+        if not executing_eagerly() and not jax.config.jax_disable_jit:
+            traces[python_function.__name__] += 1
+        return outputs
+
+    return jax.jit(body)'''
+
+_REPRODUCER_EXECUTING_EAGERLY = '''\
+def executing_eagerly():
+    """ts.executing_eagerly: not inside a trace."""
+    return not isinstance(jnp.zeros(()) + 0, jax.core.Tracer)'''
+
+_REPRODUCER_TENSOR_SPEC = '''\
+SYMBOLS = jax.export.symbolic_shape("d0, d1, d2, d3")
+
+
+def TensorSpec(shape, dtype=jnp.float32):
+    """ts.TensorSpec: an abstract value; each None is a symbolic dimension."""
+    symbols = iter(SYMBOLS)
+    return jax.ShapeDtypeStruct(tuple(next(symbols) if d is None else d for d in shape), dtype)'''
+
+_REPRODUCER_PRINT = '''\
+def host_print(*values):
+    """ts.print: prints on every execution, in program order (an ordered io_callback)."""
+    arrays = [v for v in values if isinstance(v, jax.Array)]
+
+    def write(*host):
+        host = iter(host)
+        print(*(np.asarray(next(host)) if isinstance(v, jax.Array) else v for v in values))
+
+    io_callback(write, None, *arrays, ordered=True)'''
+
+_REPRODUCER_PY_FUNCTION = '''\
+def py_function(func, inp, Tout):
+    """ts.py_function: calls func on every execution (an ordered io_callback); the result has
+    the shape of the first input."""
+    result = jax.ShapeDtypeStruct(jnp.shape(inp[0]), Tout)
+    return io_callback(lambda *v: np.asarray(func(*v), Tout), result, *inp, ordered=True)'''
+
+SPELLING = Spelling(
+    prelude="""\
+import collections
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.experimental import io_callback
+
+jax.config.update("jax_enable_x64", True)
+jax.config.update("jax_numpy_dtype_promotion", "strict")""",
+    names={**NAMES, "errors.InvalidArgumentError": "jax.errors.JaxRuntimeError",
+           "errors.OperatorNotAllowedInGraphError": "jax.errors.TracerBoolConversionError"},
+    set_eager='jax.config.update("jax_disable_jit", {flag})',
+    tracing_count="traces[{function!r}]",
+    definitions={
+        "traces": "traces = collections.Counter()  # successful traces by function: the tracing count",
+        "function": _REPRODUCER_FUNCTION, "executing_eagerly": _REPRODUCER_EXECUTING_EAGERLY,
+        "TensorSpec": _REPRODUCER_TENSOR_SPEC, "host_print": _REPRODUCER_PRINT,
+        "py_function": _REPRODUCER_PY_FUNCTION,
+        **{f.__name__: _source(f) for f in (default_dtype, constant, convert_to_tensor, zeros, ones,
+                                            fill, arange, cast, gather, is_tensor)},
+    },
+    methods={"numpy": "np.asarray({self})", "get_concrete_function": "{self}.trace({args})"},
+    notes=("The definitions below are how tracespec's JAX adapter maps the vocabulary (here",
+           "ts.print prints with numpy's formatting; the spec formats as tf.print). JAX's",
+           "TracerArrayConversionError is the spec's AttributeError (a host value inside a",
+           "trace), TracerBoolConversionError its OperatorNotAllowedInGraphError."),
+)
+
+class JaxAdapter(Adapter):
+    """JAX with ``jax.jit`` and ``jax_disable_jit``; see the module docstring."""
+
+    name = "jax"
+    policies = Policies(symbolic_bool="error", variables="unsupported")
+    capabilities = CAPABILITIES - {"input_signature", "reduce_retracing"}
+    tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {
+        "numpy": _numpy, "ref": _Ref, "__repr__": _spec_repr, "__str__": _spec_str}
+    spelling = SPELLING
+    expected_failures = EXPECTED_FAILURES
+    message_patterns: ClassVar[Mapping[str, str]] = {
+        "symbolic-numpy": r"__array__\(\) was called on traced array",
+        "symbolic-bool": r"Attempted boolean conversion of traced array",
+        "return-type": r"which is not a valid JAX type",
+        "out-of-scope": r"Encountered an unexpected tracer",
+    }
+
+    def version(self) -> str:
+        return f"{jax.__version__} (x64, strict promotion)"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Also: 64-bit types and strict promotion for the scenario."""
+        with jax.enable_x64(True), jax.numpy_dtype_promotion("strict"), super().session():
+            yield
+
+    def namespace(self, on_print: Callable[[str], None]) -> Any:
+        stream = LinePrinter(on_print)
+
+        def host_print(*inputs: Any, output_stream: Any = None, sep: str = " ", end: str = "\n") -> None:
+            """``tf.print``: Python values formatted now, arrays on every execution."""
+            target = stream if output_stream is None else output_stream
+            parts: list[Any] = []  # text, or the index of an array in `arrays`
+            arrays: list[jax.Array] = []
+            for value in inputs:
+                if isinstance(value, jax.Array):
+                    parts.append(len(arrays))
+                    arrays.append(value)
+                else:
+                    parts.append(value if isinstance(value, str) else pprint.pformat(value))
+
+            def write(*values: Any) -> None:
+                pieces = [format_value(np.asarray(values[p])) if isinstance(p, int) else p
+                          for p in parts]
+                target.write(sep.join(pieces) + end)
+
+            io_callback(write, None, *arrays, ordered=True)
+
+        def py_function(func: Callable[..., Any], inp: Any, Tout: Any, name: Any = None) -> Any:
+            """``tf.py_function``: ``func`` runs on the host on every execution."""
+            single = not isinstance(Tout, (list, tuple))
+            dtypes = [Tout] if single else list(Tout)
+            inputs = [jnp.asarray(v) for v in (inp if isinstance(inp, (list, tuple)) else [inp])]
+            shapes = _result_shapes(func, inputs, len(dtypes))
+            specs = tuple(jax.ShapeDtypeStruct(s, jnp.dtype(d)) for s, d in zip(shapes, dtypes))
+
+            def call(*values: Any) -> Any:
+                result = func(*values)
+                results = result if isinstance(result, (list, tuple)) else [result]
+                return tuple(np.asarray(r, dtype=s.dtype) for r, s in zip(results, specs))
+
+            results = io_callback(call, specs, *inputs, ordered=True)
+            return results[0] if single else list(results)
+
+        scope = {**globals(), "host_print": host_print, "py_function": py_function}
+        vocabulary = {name: eval(spelled, scope) for name, spelled in NAMES.items()}
+        vocabulary.update({dtype: jnp.dtype(dtype) for dtype in _DTYPES})
+        return types.SimpleNamespace(
+            **vocabulary, Function=Function, ConcreteFunction=ConcreteFunction,
+            errors=types.SimpleNamespace(
+                OpError=jax.errors.JaxRuntimeError, InvalidArgumentError=jax.errors.JaxRuntimeError,
+                OperatorNotAllowedInGraphError=jax.errors.TracerBoolConversionError,
+                InaccessibleTensorError=jax.errors.UnexpectedTracerError),
+            config=types.SimpleNamespace(run_functions_eagerly=self.set_run_eagerly,
+                                         functions_run_eagerly=self.run_eagerly),
+        )
+
+    def set_run_eagerly(self, flag: bool) -> None:
+        if not isinstance(flag, bool):  # JAX accepts anything truthy
+            raise TypeError(f"run_functions_eagerly expects a bool, got {flag!r}")
+        jax.config.update("jax_disable_jit", flag)
+
+    def run_eagerly(self) -> bool:
+        return bool(jax.config.jax_disable_jit)
+
+    def tracing_count(self, function: Any) -> int:
+        return function.experimental_get_tracing_count()
+
+    def error_category(self, error: BaseException, phase: str = "executing") -> str:
+        """JAX's classes as the spec names them (the table in docs/adapters.md, "JAX")."""
+        for cls, category in _CATEGORIES:
+            if isinstance(error, cls):
+                return category
+        text = str(error)
+        if isinstance(error, (TypeError, ValueError)) and _SHAPE.search(text):
+            return "ValueError"
+        if isinstance(error, IndexError) and _JAX_INDEX.search(text):
+            return "ValueError"
+        return super().error_category(error, phase)
+
+    def to_numpy(self, value: Any) -> np.ndarray | None:
+        if isinstance(value, jax.Array) and not isinstance(value, jax.core.Tracer):
+            return np.asarray(value)
+        return None
+
+    def flush_effects(self) -> None:
+        jax.effects_barrier()
+
+    def spelled_as_spec(self, text: str) -> str:
+        """Dtypes as ``ts.float32``; the classes ``error_category`` maps by their spec names."""
+        text = re.sub(r"dtype\('(\w+)'\)", r"ts.\1", text)
+        for cls, category in _CATEGORIES:
+            text = re.sub(rf"\b(?:jax\.errors\.)?{cls.__name__}\b", category, text)
+        return text
+
+
+def _result_shapes(func: Any, inputs: list[Any], count: int) -> list[tuple[int, ...]]:
+    """The shapes ``func`` returns: its ``output_spec`` if it has one (the suite's callables do),
+    else the first input's."""
+    output_spec = getattr(func, "output_spec", None)
+    if output_spec is not None:
+        return [tuple(shape) for shape, _ in output_spec(*inputs)]
+    return [tuple(inputs[0].shape) if inputs else ()] * count
+
+
+_CATEGORIES = (
+    (jax.errors.TracerBoolConversionError, "OperatorNotAllowedInGraphError"),
+    (jax.errors.TracerArrayConversionError, "AttributeError"),
+    (jax.errors.UnexpectedTracerError, "TypeError"),
+    (jax.errors.JaxRuntimeError, "InvalidArgumentError"),
+    (jax.dtypes.TypePromotionError, "TypeError"),
+)
+_SHAPE = re.compile(r"incompatible shapes for broadcasting|Incompatible shapes for broadcasting|"
+                    r"dot_general requires contracting|cannot reshape array|Cannot concatenate arrays|"
+                    r"must have the same shape")
+_JAX_INDEX = re.compile(r"out of bounds for axis|non-empty jnp\.take|Too many indices")
+
+adapter = JaxAdapter()
