@@ -1,0 +1,136 @@
+"""The conversion itself: a function's source, rewritten, compiled under its own file and lines.
+
+``converted(f)`` reads ``f``'s source (``inspect``, so anything ``linecache`` knows works),
+rewrites its definition in three passes, one module each:
+
+1. ``jumps.py``: loop options taken out, then ``break``/``continue``/``return`` lowered into
+   control variables;
+2. ``expressions.py``: ``and``/``or``/``not``, conditional expressions, calls by name;
+3. ``statements.py``: ``if``/``while``/``for`` into calls of ``operators.py`` with explicit state;
+
+and compiles it with the user's file name and line numbers (AG-14), so that tracebacks show
+the user's own lines and source. The new function has ``f``'s globals, defaults and closure
+cells (so ``global``, ``nonlocal`` and free variables behave as before), plus the cell
+``ag__``. Conversions are cached by code object; ``to_code`` returns the rewritten source
+(AG-13). A function whose source cannot be read, a lambda or a generator runs unconverted.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import sys
+import textwrap
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import policies
+from ..verbose import note
+from . import expressions, jumps, scopes, syntax
+from .statements import Statements
+
+_NOT_USER_CODE = set(sys.stdlib_module_names) | {"numpy", "tracespec", "tensorflow", "jax", "hypothesis",
+                                                  "pytest", "_pytest"}
+
+
+@dataclass(frozen=True)
+class Conversion:
+    code: types.CodeType  # the converted function's code object
+    source: str  # its text
+
+
+def converted(function: Callable[..., Any], recursive: bool = False) -> Callable[..., Any]:
+    """``function`` as AutoGraph converts it (unchanged if it cannot be converted).
+
+    ``recursive``: a function the converted code calls; library functions stay as they are.
+    Under the ``symbolic_bool="error"`` policy nothing is converted (AG-3).
+    """
+    if policies.current().symbolic_bool != "autograph":
+        note("AG-3", "symbolic_bool=%s: Python control flow is not converted",
+             policies.current().symbolic_bool)
+        return function
+    if isinstance(function, types.MethodType):
+        inner = converted(function.__func__, recursive)
+        return function if inner is function.__func__ else types.MethodType(inner, function.__self__)
+    if not isinstance(function, types.FunctionType):
+        return function
+    if recursive and (function.__module__ or "").split(".")[0] in _NOT_USER_CODE:
+        return function
+    conversion = _convert(function.__code__)
+    if conversion is None:
+        return function
+    if recursive:
+        note("AG-15", "the called function %s is converted too", function.__qualname__)
+    note("AG-14", "%s runs as converted code, under its own file and line numbers", function.__qualname__)
+    return _instantiate(conversion, function)
+
+
+def to_code(function: Callable[..., Any]) -> str:
+    """The Python source AutoGraph makes of ``function`` (or of a ``ts.function``'s Python function)."""
+    target = getattr(function, "python_function", function)
+    target = getattr(target, "__func__", target)
+    conversion = _convert(target.__code__) if isinstance(target, types.FunctionType) else None
+    if conversion is None:
+        raise ValueError(f"Cannot convert {function!r}: AutoGraph needs the source code of a Python "
+                         "function defined with def.")
+    note("AG-13", "to_code shows the converted source of %s", target.__qualname__)
+    return conversion.source
+
+
+@functools.lru_cache(maxsize=1024)
+def _convert(code: types.CodeType) -> Conversion | None:
+    try:
+        lines, first_line = inspect.getsourcelines(code)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.FunctionDef) or node.name != code.co_name:
+        return None
+    if any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await)) for n in ast.walk(node)):
+        return None
+    ast.increment_lineno(tree, first_line - 1)
+    node.decorator_list = []
+    node.args.defaults, node.args.kw_defaults = [], [None] * len(node.args.kwonlyargs)
+    convert_function(node)
+    source = ast.unparse(node)
+    factory = syntax.function("__autograph_factory", [syntax.AG, *code.co_freevars],
+                              [node, ast.Return(value=syntax.name(node.name))])
+    syntax.located(factory, node)
+    module = ast.fix_missing_locations(ast.Module(body=[factory], type_ignores=[]))
+    compiled = compile(module, code.co_filename, "exec")
+    factory_code = _code_named(compiled, "__autograph_factory")
+    return Conversion(_code_named(factory_code, code.co_name), source)
+
+
+def convert_function(node: ast.FunctionDef) -> None:
+    """Rewrite one function definition in place (nested definitions are converted as they come)."""
+    namer = syntax.Namer(node)
+    jumps.lower(node, namer)
+    node.body = expressions.convert(node.body)
+    declared = {"global": scopes.declared(node.body, ast.Global),
+                "nonlocal": scopes.declared(node.body, ast.Nonlocal)}
+    node.body = Statements(namer, declared, convert_function).block(
+        node.body, set(), scopes.parameters(node.args))
+
+
+def _code_named(code: types.CodeType, name: str) -> types.CodeType:
+    return next(c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == name)
+
+
+def _instantiate(conversion: Conversion, function: types.FunctionType) -> types.FunctionType:
+    """The converted function with ``function``'s globals, defaults and closure cells."""
+    from . import operators
+
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    closure = tuple(types.CellType(operators) if name == syntax.AG else cells[name]
+                    for name in conversion.code.co_freevars)
+    new = types.FunctionType(conversion.code, function.__globals__, function.__name__,
+                             function.__defaults__, closure)
+    new.__kwdefaults__ = function.__kwdefaults__
+    new.__qualname__, new.__module__ = function.__qualname__, function.__module__
+    new.__doc__ = function.__doc__
+    return new
