@@ -35,7 +35,7 @@ def specs(draw, dtypes=DTYPES, max_rank: int = 2) -> Spec:
     shape = tuple(draw(st.integers(1, 3)) for _ in range(rank))
     if empty:
         position = draw(st.integers(0, rank - 1))
-        shape = shape[:position] + (0,) + shape[position + 1:]
+        shape = (*shape[:position], 0, *shape[position + 1:])
     return dtype, shape
 
 

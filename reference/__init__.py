@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import types as _types
 
-from . import autograph, data, errors
+from . import autograph, data, errors, operators  # noqa: F401  (operators installs them on Tensor)
 from . import eager_switch as _eager_switch
-from . import operators as _operators  # noqa: F401  (installs the Python operators on Tensor)
 from .concrete_function import ConcreteFunction
 from .context import executing_eagerly
 from .control_flow import cond, while_loop

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
-from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor, operands
+from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
 from . import checks

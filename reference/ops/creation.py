@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import dtypes, errors
-from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor
+from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note

@@ -16,8 +16,8 @@ from typing import Any, TextIO
 import numpy as np
 
 from .. import context, dtypes, errors
-from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor
+from ..primitive import Primitive, bind
 from ..tensor import EagerTensor, Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import errors
-from ..primitive import Primitive, bind
 from ..conversion import convert_to_tensor, operands
+from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import Shape, TensorSpec
 from ..verbose import note
