@@ -216,7 +216,7 @@ class Dataset:
     def from_tensor_slices(tensors: Any) -> Dataset:
         """The rows of ``tensors`` (a tensor, or a tuple or dict of tensors with one leading size)."""
         note("DATA-1", "Dataset.from_tensor_slices")
-        structure = nest.map_structure(convert_to_tensor, _tuples(tensors))
+        structure = _as_tensors(tensors)
         components = nest.flatten(structure)
         for tensor in components:
             if tensor.shape == ():
@@ -331,6 +331,16 @@ class Dataset:
 
     def __repr__(self) -> str:
         return f"<{self._kind} element_spec={self._element_spec!r}>"
+
+
+def _as_tensors(structure: Any) -> Any:
+    """A source's structure: tuples and dicts of tensors (a list is data for one tensor)."""
+    if isinstance(structure, tuple):
+        return type(structure)(*map(_as_tensors, structure)) if nest.is_namedtuple(structure) \
+            else tuple(map(_as_tensors, structure))
+    if isinstance(structure, dict):
+        return {k: _as_tensors(v) for k, v in structure.items()}
+    return convert_to_tensor(structure)
 
 
 def _tuples(structure: Any) -> Any:

@@ -7,7 +7,8 @@ TensorFlow's does (CF-10):
 
 * **Eagerly** it is a mutable Python list of eager tensors. ``write`` changes it in place
   (and returns it), and by default ``read`` clears the element it reads
-  (``clear_after_read``): reading it again is an error, and ``stack`` shows zeros there.
+  (``clear_after_read``): reading it again is an error, and ``stack`` shows zeros there
+  (after which reading it gives those zeros).
 * **Traced** it is a value: a variant tensor holding an immutable list (a "flow", see
   ``variant.py``) that the ``tensor_list_*`` primitives below make and read. ``write``
   returns a *new* TensorArray and leaves the old one alone, so a loop must reassign it:
@@ -32,8 +33,6 @@ from .tensor_shape import TensorShape
 from .tensor_spec import Shape, TensorSpec, format_shape
 from .verbose import note
 
-_CLEARED = object()  # an eager element that a read has cleared
-
 
 class TensorArray:
     """``ts.TensorArray(dtype, size, dynamic_size=False, clear_after_read=True, element_shape=None)``."""
@@ -51,11 +50,12 @@ class TensorArray:
         if graph is None:
             note("CF-10", "eagerly, a TensorArray is a mutable Python list")
             self._items: list = [None] * int(size)
+            self._read: set[int] = set()  # indices cleared by a read (clear_after_read)
             self.flow: Tensor | None = None
             self._size: int | None = None
         else:
             note("CF-10", "traced, a TensorArray is a value in a variant tensor")
-            self._items = []
+            self._items, self._read = [], set()
             length = convert_to_tensor(size, dtype=dtypes.int32)
             self._size = int(size) if isinstance(size, int) and not self._dynamic_size else None
             self.flow = bind(tensor_list_reserve_p, length, dynamic_size=self._dynamic_size)
@@ -139,20 +139,25 @@ class TensorArray:
         if index >= len(self._items):
             raise errors.OutOfRangeError(
                 f"Tried to read from index {index} but array size is: {len(self._items)}")
-        item = self._items[index]
-        if item is _CLEARED:
+        if self._items[index] is None and index in self._read:
             raise errors.InvalidArgumentError(
                 f"Could not read index {index} twice because it was cleared after a previous read "
                 "(perhaps try setting clear_after_read = false?)")
+        item = self._zero_if_unwritten(index)
         if self._clear_after_read:
-            self._items[index] = _CLEARED
-        return self._zeros() if item is None else item
+            self._items[index] = None
+            self._read.add(index)
+        return item
 
-    def _zeros(self) -> EagerTensor:
-        if self._element_shape is None or None in self._element_shape:
-            raise ValueError(f"Cannot convert a partially known TensorShape "
-                             f"{format_shape(self._element_shape)} to a Tensor.")
-        return EagerTensor(np.zeros(self._element_shape, self._dtype.numpy_dtype), self._dtype)
+    def _zero_if_unwritten(self, index: int) -> EagerTensor:
+        """Eagerly, an unwritten element becomes zeros when it is first read or stacked."""
+        if self._items[index] is None:
+            shape = self._element_shape
+            if shape is None or None in shape:
+                raise ValueError(
+                    f"Cannot convert a partially known TensorShape {format_shape(shape)} to a Tensor.")
+            self._items[index] = EagerTensor(np.zeros(shape, self._dtype.numpy_dtype), self._dtype)
+        return self._items[index]
 
     # -- stack, size, unstack ----------------------------------------------------------------
     def stack(self) -> Tensor:
@@ -164,8 +169,7 @@ class TensorArray:
         if not self._items:
             return EagerTensor(np.zeros((0, *(self._element_shape or ())), self._dtype.numpy_dtype),
                                self._dtype)
-        return stack_op([self._zeros() if item is None or item is _CLEARED else item
-                         for item in self._items])
+        return stack_op([self._zero_if_unwritten(i) for i in range(len(self._items))])
 
     def size(self) -> Tensor:
         """The number of elements, an ``int32`` scalar."""

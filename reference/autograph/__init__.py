@@ -11,7 +11,7 @@ Python value keeps plain Python semantics, decided while tracing (AG-1, AG-2).
   ``scopes.py``: names and liveness; ``syntax.py``: building the new code.
 * ``operators.py``: what converted code calls, as ``ag__``: the dispatch and its checks.
 
-``ts.autograph.to_code(f)`` shows the converted source of ``f`` (AG-13).
+``ts.autograph.to_code(f)`` shows the converted source of ``f`` (AG-12).
 ``ts.autograph.experimental.set_loop_options(...)``, the first statement of a loop, gives
 the graph loop made of it shape invariants or a maximum number of iterations (AG-9).
 """

@@ -2,11 +2,11 @@
 
 ``a and b`` must not evaluate ``b`` unless needed, so both sides become lambdas:
 ``ag__.and_(lambda: a, lambda: b)``; for a tensor ``a`` that is ``ts.cond(a, b, lambda: a)``
-(AG-12). ``not a`` is ``ag__.not_(a)``; ``a if c else b`` is
+(AG-11). ``not a`` is ``ag__.not_(a)``; ``a if c else b`` is
 ``ag__.if_exp(c, lambda: a, lambda: b, 'c')`` (the condition's text names it in errors).
 
 A call of a plain name, ``f(x)``, becomes ``ag__.call(f, x)``: ``range`` and ``len`` of
-tensors become ops, and a plain Python function is converted before it runs (AG-15). Other
+tensors become ops, and a plain Python function is converted before it runs (AG-14). Other
 builtins (``print``...), attribute calls (``ts.add``, ``xs.append``) and nested scopes'
 bodies are left alone (nested functions are converted as functions of their own).
 """

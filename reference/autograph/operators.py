@@ -105,6 +105,7 @@ def if_stmt(cond: Any, body: Block, orelse: Block, state: State, names: tuple[st
 
 def _graph_if(cond: Tensor, body: Block, orelse: Block, state: State, names: tuple[str, ...]) -> State:
     pred = condition(cond, "if statement")
+    _note_python_state(state, names, "conditional")
     outputs: dict[str, State] = {}
 
     def branch(block: Block, label: str) -> Callable[[], State]:
@@ -161,6 +162,13 @@ def _as_tensor(value: Any) -> Tensor | None:
     if isinstance(value, (bool, int, float, str, np.ndarray)):
         return convert_to_tensor(value)
     return None
+
+
+def _note_python_state(state: State, names: Sequence[str], kind: str) -> None:
+    """AG-10: a Python value among the state of graph control flow comes out as a tensor."""
+    for name, value in zip(names, state):
+        if isinstance(value, (bool, int, float, str)):
+            note("AG-10", "the Python value of %r becomes a tensor output of the graph %s", name, kind)
 
 
 def condition(value: Any, tag: str) -> Tensor:
@@ -289,8 +297,10 @@ def _tensor_loop(iterable: Tensor, extra_test, body, state, names, opts) -> Stat
 
 
 def _and_extra_test(going: Tensor, extra_test, values: State) -> Tensor:
+    """AG-5: ``break`` (or ``return``) stops a graph loop through an extra loop test."""
     if extra_test is None:
         return going
+    note("AG-5", "a graph loop with break or return: an extra loop test")
     return control_flow.cond(going, lambda: extra_test(*values), lambda: False)
 
 
@@ -304,7 +314,10 @@ def _dataset_loop(dataset, extra_test, body, state, names) -> State:
         check_loop_vars(initial, values, new, names, None, check_shapes=False)
         return new
 
-    test = None if extra_test is None else (lambda *values: condition(extra_test(*values), "for loop"))
+    test = None
+    if extra_test is not None:
+        note("AG-5", "a dataset loop with break or return: an extra loop test")
+        test = lambda *values: condition(extra_test(*values), "for loop")  # noqa: E731
     return dataset.for_loop(checked_body, state, test)
 
 
@@ -315,6 +328,7 @@ def graph_loop(test: Callable[..., Any], body: Block, state: State, names: Seque
                opts: dict[str, Any]) -> State:
     """A ``ts.while_loop`` over the state, with AutoGraph's checks by variable name."""
     invariants = _shape_invariants(opts, state)
+    _note_python_state(state, names, "loop")
     state, invariants, must_iterate = _define_undefineds(body, state, names, invariants)
     check_defined_before(state, names)
     initial = state
@@ -471,9 +485,9 @@ def _check_loop_var(name: str, check_shapes: bool, initial: Any, entry: Any, exi
 def if_exp(cond: Any, if_true: Callable[[], Any], if_false: Callable[[], Any], text: str) -> Any:
     """``a if cond else b``: ``ts.cond`` for a tensor condition (both sides traced)."""
     if not isinstance(cond, Tensor):
-        note("AG-12", "a conditional expression on a Python value stays Python")
+        note("AG-11", "a conditional expression on a Python value stays Python")
         return if_true() if cond else if_false()
-    note("AG-12", "a conditional expression on a tensor becomes ts.cond")
+    note("AG-11", "a conditional expression on a tensor becomes ts.cond")
     outputs: dict[str, Any] = {}
 
     def branch(side: Callable[[], Any], label: str) -> Callable[[], Any]:
@@ -493,7 +507,7 @@ def and_(a: Callable[[], Any], b: Callable[[], Any]) -> Any:
     """``a and b``: lazily, as ``ts.cond(a, b, lambda: a)`` when ``a`` is a tensor."""
     value = a()
     if isinstance(value, Tensor):
-        note("AG-12", "`and` on a tensor becomes ts.cond")
+        note("AG-11", "`and` on a tensor becomes ts.cond")
         return control_flow.cond(value, b, lambda: value)
     return value and b()
 
@@ -502,7 +516,7 @@ def or_(a: Callable[[], Any], b: Callable[[], Any]) -> Any:
     """``a or b``: lazily, as ``ts.cond(a, lambda: a, b)`` when ``a`` is a tensor."""
     value = a()
     if isinstance(value, Tensor):
-        note("AG-12", "`or` on a tensor becomes ts.cond")
+        note("AG-11", "`or` on a tensor becomes ts.cond")
         return control_flow.cond(value, lambda: value, b)
     return value or b()
 
@@ -510,7 +524,7 @@ def or_(a: Callable[[], Any], b: Callable[[], Any]) -> Any:
 def not_(a: Any) -> Any:
     """``not a``: ``ts.logical_not`` for a tensor."""
     if isinstance(a, Tensor):
-        note("AG-12", "`not` on a tensor becomes ts.logical_not")
+        note("AG-11", "`not` on a tensor becomes ts.logical_not")
         return logical_not(a)
     return not a
 

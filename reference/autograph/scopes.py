@@ -143,7 +143,8 @@ def loop_head(loop: ast.While | ast.For, after: set[str]) -> set[str]:
     """The names live at the top of each iteration: read by the test, the body or after the loop."""
     exit_live = live_in(loop.orelse, after)
     targets = assigned([loop.target]) if isinstance(loop, ast.For) else set()
-    test = read([loop.test]) if isinstance(loop, ast.While) else set()
+    extra = getattr(loop, "extra_test", None)  # a for loop's test from break/return (jumps.py)
+    test = read([loop.test]) if isinstance(loop, ast.While) else read([extra]) if extra else set()
     head = exit_live | test
     while True:
         new = exit_live | test | (live_in(loop.body, head) - targets)

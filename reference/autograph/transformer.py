@@ -8,11 +8,11 @@ rewrites its definition in three passes, one module each:
 2. ``expressions.py``: ``and``/``or``/``not``, conditional expressions, calls by name;
 3. ``statements.py``: ``if``/``while``/``for`` into calls of ``operators.py`` with explicit state;
 
-and compiles it with the user's file name and line numbers (AG-14), so that tracebacks show
+and compiles it with the user's file name and line numbers (AG-13), so that tracebacks show
 the user's own lines and source. The new function has ``f``'s globals, defaults and closure
 cells (so ``global``, ``nonlocal`` and free variables behave as before), plus the cell
 ``ag__``. Conversions are cached by code object; ``to_code`` returns the rewritten source
-(AG-13). A function whose source cannot be read, a lambda or a generator runs unconverted.
+(AG-12). A function whose source cannot be read, a lambda or a generator runs unconverted.
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ def converted(function: Callable[..., Any], recursive: bool = False) -> Callable
     if conversion is None:
         return function
     if recursive:
-        note("AG-15", "the called function %s is converted too", function.__qualname__)
-    note("AG-14", "%s runs as converted code, under its own file and line numbers", function.__qualname__)
+        note("AG-14", "the called function %s is converted too", function.__qualname__)
+    note("AG-13", "%s runs as converted code, under its own file and line numbers", function.__qualname__)
     return _instantiate(conversion, function)
 
 
@@ -76,7 +76,7 @@ def to_code(function: Callable[..., Any]) -> str:
     if conversion is None:
         raise ValueError(f"Cannot convert {function!r}: AutoGraph needs the source code of a Python "
                          "function defined with def.")
-    note("AG-13", "to_code shows the converted source of %s", target.__qualname__)
+    note("AG-12", "to_code shows the converted source of %s", target.__qualname__)
     return conversion.source
 
 
@@ -97,8 +97,11 @@ def _convert(code: types.CodeType) -> Conversion | None:
     node.args.defaults, node.args.kw_defaults = [], [None] * len(node.args.kwonlyargs)
     convert_function(node)
     source = ast.unparse(node)
+    # The factory is never run: it only makes ``ag__`` and the free variables closure cells.
+    # ``global`` keeps the function's own name (a recursive call) a global, as it was.
+    scope = [] if node.name in code.co_freevars else [ast.Global(names=[node.name])]
     factory = syntax.function("__autograph_factory", [syntax.AG, *code.co_freevars],
-                              [node, ast.Return(value=syntax.name(node.name))])
+                              [*scope, node, ast.Return(value=syntax.name(node.name))])
     syntax.located(factory, node)
     module = ast.fix_missing_locations(ast.Module(body=[factory], type_ignores=[]))
     compiled = compile(module, code.co_filename, "exec")
