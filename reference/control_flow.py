@@ -271,7 +271,7 @@ def traced_while(cond, body, loop_vars, shape_invariants=None, maximum_iteration
     limit = [] if maximum_iterations is None else [convert_to_tensor(maximum_iterations, dtype=dtypes.int32)]
     outputs = bind(while_p, *initial, *captures(cond_graph, body_graph), *limit, cond_graph=cond_graph,
                    body_graph=body_graph, bounded=bool(limit), must_iterate=must_iterate)
-    return type(loop_vars)(repack(list(loop_vars), outputs))
+    return type(loop_vars)(repack(list(result), outputs))  # the body's TensorArrays know more
 
 
 def _invariant_shapes(loop_vars, initial: list[Tensor], shape_invariants) -> list[Shape]:

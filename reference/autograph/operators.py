@@ -328,6 +328,11 @@ def graph_loop(test: Callable[..., Any], body: Block, state: State, names: Seque
                opts: dict[str, Any]) -> State:
     """A ``ts.while_loop`` over the state, with AutoGraph's checks by variable name."""
     invariants = _shape_invariants(opts, state)
+    for name, value, invariant in zip(names, state, invariants):
+        start = _as_tensor(value)
+        if invariant is not None and start is not None and not shape_is_compatible(start.shape, invariant):
+            raise ValueError(f"'{name}' has shape {format_shape(start.shape)} before the loop, which does "
+                             f"not conform with the shape invariant {format_shape(invariant)}.")
     _note_python_state(state, names, "loop")
     state, invariants, must_iterate = _define_undefineds(body, state, names, invariants)
     check_defined_before(state, names)

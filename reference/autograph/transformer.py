@@ -12,7 +12,8 @@ and compiles it with the user's file name and line numbers (AG-13), so that trac
 the user's own lines and source. The new function has ``f``'s globals, defaults and closure
 cells (so ``global``, ``nonlocal`` and free variables behave as before), plus the cell
 ``ag__``. Conversions are cached by code object; ``to_code`` returns the rewritten source
-(AG-12). A function whose source cannot be read, a lambda or a generator runs unconverted.
+(AG-12). A lambda's expression is converted too. A function whose source cannot be read,
+a lambda that its source lines do not single out, or a generator runs unconverted.
 """
 
 from __future__ import annotations
@@ -87,26 +88,48 @@ def _convert(code: types.CodeType) -> Conversion | None:
         tree = ast.parse(textwrap.dedent("".join(lines)))
     except (OSError, TypeError, SyntaxError, IndentationError):
         return None
-    node = tree.body[0] if tree.body else None
-    if not isinstance(node, ast.FunctionDef) or node.name != code.co_name:
-        return None
-    if any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await)) for n in ast.walk(node)):
-        return None
     ast.increment_lineno(tree, first_line - 1)
-    node.decorator_list = []
-    node.args.defaults, node.args.kw_defaults = [], [None] * len(node.args.kwonlyargs)
-    convert_function(node)
-    source = ast.unparse(node)
+    node = _lambda_of(tree, code) if code.co_name == "<lambda>" else _function_of(tree, code)
+    if node is None or any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await)) for n in ast.walk(node)):
+        return None
+    if isinstance(node, ast.Lambda):
+        node.body = expressions.convert([ast.Expr(value=node.body)])[0].value
+        result: ast.expr = node
+        source = ast.unparse(node)
+    else:
+        node.decorator_list = []
+        node.args.defaults, node.args.kw_defaults = [], [None] * len(node.args.kwonlyargs)
+        convert_function(node)
+        result, source = syntax.name(node.name), ast.unparse(node)
     # The factory is never run: it only makes ``ag__`` and the free variables closure cells.
-    # ``global`` keeps the function's own name (a recursive call) a global, as it was.
-    scope = [] if node.name in code.co_freevars else [ast.Global(names=[node.name])]
+    # ``global`` keeps a function's own name (a recursive call) a global, as it was.
+    own = [] if isinstance(node, ast.Lambda) else [node]
+    scope = [] if not own or node.name in code.co_freevars else [ast.Global(names=[node.name])]
     factory = syntax.function("__autograph_factory", [syntax.AG, *code.co_freevars],
-                              [*scope, node, ast.Return(value=syntax.name(node.name))])
+                              [*scope, *own, ast.Return(value=result)])
     syntax.located(factory, node)
     module = ast.fix_missing_locations(ast.Module(body=[factory], type_ignores=[]))
     compiled = compile(module, code.co_filename, "exec")
     factory_code = _code_named(compiled, "__autograph_factory")
     return Conversion(_code_named(factory_code, code.co_name), source)
+
+
+def _function_of(tree: ast.Module, code: types.CodeType) -> ast.FunctionDef | None:
+    node = tree.body[0] if tree.body else None
+    return node if isinstance(node, ast.FunctionDef) and node.name == code.co_name else None
+
+
+def _lambda_of(tree: ast.Module, code: types.CodeType) -> ast.Lambda | None:
+    """The one lambda of these source lines that ``code`` was compiled from, if it is clear which."""
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)
+             and tuple(a.arg for a in (*n.args.posonlyargs, *n.args.args, *n.args.kwonlyargs)) == names]
+    if len(found) > 1 and hasattr(code, "co_positions"):  # Python 3.11+: columns tell them apart
+        spots = {(line, column) for line, _, column, _ in code.co_positions() if line is not None}
+        found = [n for n in found if any(
+            (n.body.lineno, n.body.col_offset) <= spot <= (n.body.end_lineno, n.body.end_col_offset)
+            for spot in spots if spot[1] is not None)]
+    return found[0] if len(found) == 1 else None
 
 
 def convert_function(node: ast.FunctionDef) -> None:
