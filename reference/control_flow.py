@@ -101,15 +101,29 @@ def all_leaves(structure: Any) -> list[Any]:
     return [structure]
 
 
-def same_structure(a: Any, b: Any) -> bool:
-    """Whether ``a`` and ``b`` nest the same containers the same way (``None`` is a leaf here)."""
+def same_structure(a: Any, b: Any, check_types: bool = True) -> bool:
+    """Whether ``a`` and ``b`` nest the same containers the same way (``None`` is a leaf here).
+
+    Without ``check_types`` a list and a tuple of the same items count as the same.
+    """
+    return structure_error(a, b, check_types) is None
+
+
+def structure_error(a: Any, b: Any, check_types: bool = True) -> Exception | None:
+    """TensorFlow's error for two structures that differ: ``TypeError`` for another kind of
+    sequence, ``ValueError`` for anything else; ``None`` if they agree."""
+    mismatch = "The two structures don't have the same nested structure."
     if isinstance(a, Mapping) or isinstance(b, Mapping):
-        return (isinstance(a, Mapping) and isinstance(b, Mapping) and a.keys() == b.keys()
-                and all(same_structure(a[k], b[k]) for k in a))
+        if not (isinstance(a, Mapping) and isinstance(b, Mapping)) or a.keys() != b.keys():
+            return ValueError(mismatch)
+        return next((e for k in a if (e := structure_error(a[k], b[k], check_types))), None)
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-        return (type(a) is type(b) and len(a) == len(b)
-                and all(same_structure(x, y) for x, y in zip(a, b)))
-    return True
+        if not (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))) or len(a) != len(b):
+            return ValueError(mismatch)
+        if check_types and type(a) is not type(b):
+            return TypeError(mismatch)
+        return next((e for x, y in zip(a, b) if (e := structure_error(x, y, check_types))), None)
+    return None
 
 
 class ControlFlowPrimitive(Primitive):
@@ -231,14 +245,17 @@ def _eager_while(cond, body, loop_vars, maximum_iterations) -> Any:
     note("CF-5", "eagerly, ts.while_loop is a Python loop")
     values, count = loop_vars, 0
     limit = None if maximum_iterations is None else int(maximum_iterations)
+    if limit is not None:
+        note("CF-7", "maximum_iterations bounds the eager loop at %d", limit)
     while True:
         go = cond(*values)
         if (limit is not None and count >= limit) or not go:
             return values
         values = body(*values)
         count += 1
-        if not same_structure(list(loop_vars), list(values)):
-            raise ValueError("The two structures don't have the same nested structure.")
+        error = structure_error(list(loop_vars), list(values))
+        if error is not None:
+            raise error
 
 
 def traced_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None,
@@ -279,8 +296,9 @@ def _invariant_shapes(loop_vars, initial: list[Tensor], shape_invariants) -> lis
     if shape_invariants is None:
         return [t.shape for t in initial]
     note("CF-6", "shape invariants relax the loop variables' shapes")
-    if not same_structure(list(loop_vars), list(shape_invariants)):
-        raise ValueError("The two structures don't have the same nested structure.")
+    error = structure_error(loop_vars, shape_invariants)
+    if error is not None:
+        raise error
     shapes = []
     for t, invariant in zip(initial, all_leaves(list(shape_invariants))):
         if invariant is None:
@@ -298,7 +316,7 @@ def _invariant_shapes(loop_vars, initial: list[Tensor], shape_invariants) -> lis
 def _check_iteration(loop_vars, initial: list[Tensor], specs: list[TensorSpec], result: Any) -> None:
     """CF-6: after one iteration every loop variable keeps its structure, dtype and shape."""
     note("CF-6", "loop variables keep their structure, dtype and shape")
-    if not same_structure(list(loop_vars), list(result)):
+    if not same_structure(list(loop_vars), list(result), check_types=False):
         raise ValueError("The two structures don't have the same nested structure.")
     for start, spec, leaf in zip(initial, specs, nest.flatten(list(result))):
         after = leaf_tensor(leaf)
@@ -327,6 +345,8 @@ def _while_kernel(*values: np.ndarray, cond_graph: Graph, body_graph: Graph, bou
     cond_captured = rest[:len(cond_graph.captures)]
     body_captured = rest[len(cond_graph.captures):len(cond_graph.captures) + len(body_graph.captures)]
     limit = int(rest[-1]) if bounded else None
+    if limit is not None:
+        note("CF-7", "maximum_iterations bounds the graph loop at %d", limit)
     iterations = 0
     while True:
         (go,) = execute(cond_graph, state, cond_captured)

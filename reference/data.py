@@ -354,6 +354,16 @@ def _tuples(structure: Any) -> Any:
     return structure
 
 
+def _fits(spec: Any, general: Any) -> bool:
+    if isinstance(spec, TensorSpec) and isinstance(general, TensorSpec):
+        return spec.is_compatible_with(general)
+    if isinstance(spec, dict) and isinstance(general, dict):
+        return spec.keys() == general.keys() and all(_fits(spec[k], general[k]) for k in spec)
+    if isinstance(spec, tuple) and isinstance(general, tuple):
+        return len(spec) == len(general) and all(_fits(a, b) for a, b in zip(spec, general))
+    return False
+
+
 def _hashable(spec: Any) -> Any:
     if isinstance(spec, dict):
         return ("dict", tuple((k, _hashable(v)) for k, v in spec.items()))
@@ -375,6 +385,10 @@ class DatasetType(trace_type.TraceType):
 
     def __hash__(self) -> int:
         return hash(self.key)
+
+    def is_subtype_of(self, other: trace_type.TraceType) -> bool:
+        """Batches of 2 fit a trace for batches of any size: a spec fits a more general one."""
+        return isinstance(other, DatasetType) and _fits(self.element_spec, other.element_spec)
 
     def placeholder(self, value: Any, make_placeholder: Callable[[TensorSpec], Tensor]) -> Dataset:
         return Dataset(make_placeholder(variant.SPEC), self.element_spec, self.kind)

@@ -105,7 +105,8 @@ def _convert(code: types.CodeType) -> Conversion | None:
     # ``global`` keeps a function's own name (a recursive call) a global, as it was.
     own = [] if isinstance(node, ast.Lambda) else [node]
     scope = [] if not own or node.name in code.co_freevars else [ast.Global(names=[node.name])]
-    factory = syntax.function("__autograph_factory", [syntax.AG, *code.co_freevars],
+    free = [name for name in code.co_freevars if name != syntax.AG]  # a nested, converted def has it
+    factory = syntax.function("__autograph_factory", [syntax.AG, *free],
                               [*scope, *own, ast.Return(value=result)])
     syntax.located(factory, node)
     module = ast.fix_missing_locations(ast.Module(body=[factory], type_ignores=[]))
