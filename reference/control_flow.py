@@ -241,7 +241,8 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Se
 
 
 def _eager_while(cond, body, loop_vars, maximum_iterations) -> Any:
-    """CF-5: eagerly, a Python loop; nothing is checked but the structure."""
+    """CF-5: eagerly, a Python loop; nothing is checked but the structure. The result's values
+    are tensors, as the loop's would be."""
     note("CF-5", "eagerly, ts.while_loop is a Python loop")
     values, count = loop_vars, 0
     limit = None if maximum_iterations is None else int(maximum_iterations)
@@ -250,12 +251,15 @@ def _eager_while(cond, body, loop_vars, maximum_iterations) -> Any:
     while True:
         go = cond(*values)
         if (limit is not None and count >= limit) or not go:
-            return values
+            break
         values = body(*values)
         count += 1
-        error = structure_error(list(loop_vars), list(values))
+        # TensorFlow compares the list of the variables (with a bound: the variables themselves)
+        error = structure_error(list(loop_vars), list(values)) if limit is None else \
+            structure_error(loop_vars, values)
         if error is not None:
             raise error
+    return nest.map_structure(lambda v: v if isinstance(v, TensorArray) else convert_to_tensor(v), values)
 
 
 def traced_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None,

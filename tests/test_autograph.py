@@ -679,6 +679,23 @@ def test_AG_13_tracebacks_show_the_users_lines_and_file():
     assert ours[-1].lineno == broken.python_function.__code__.co_firstlineno + 3
 
 
+def test_AG_13_identical_functions_in_two_files_keep_their_own_file():
+    # Code objects compare equal whatever their file, so the conversion cache must tell them apart.
+    import linecache
+
+    source = "def g(x):\n    if x > 0:\n        y = x.numpy()\n    else:\n        y = x\n    return y\n"
+    files = []
+    for path in ("<test AG-13 first>", "<test AG-13 second>"):
+        linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+        namespace: dict = {}
+        exec(compile(source, path, "exec"), namespace)
+        with pytest.raises(AttributeError) as caught:
+            ts.function(namespace["g"])(ts.constant(1))
+        frames = traceback.extract_tb(caught.value.__traceback__)
+        files.append({f.filename for f in frames if f.filename.startswith("<test AG-13")})
+    assert files == [{"<test AG-13 first>"}, {"<test AG-13 second>"}]
+
+
 # -- AG-14 -------------------------------------------------------------------------------------
 
 

@@ -261,6 +261,13 @@ def test_CF_5_loop_vars_keep_their_structure_and_python_values_convert():
     assert int(nested[0]["i"]) == 3 and float(nested[0]["acc"][0]) == 8.0
 
 
+def test_CF_5_eager_results_are_tensors_even_after_no_iteration():
+    _, v = ts.while_loop(lambda i, v: i < 0, lambda i, v: (i + 1, v), (ts.constant(0), -1.5))
+    assert (type(v), v.dtype, float(v)) == (ts.EagerTensor, ts.float32, -1.5)  # TF 2.21 converts
+    (j,) = ts.while_loop(lambda i: i < 2, lambda i: (i + 1,), (0,))
+    assert int(j) == 2
+
+
 def test_CF_5_eager_loop_bodies_must_return_the_loop_structure():
     with pytest.raises(TypeError, match="Cannot iterate over a scalar tensor"):
         ts.while_loop(lambda i: i < 2, lambda i: i + 1, [ts.constant(0)])

@@ -81,8 +81,14 @@ def to_code(function: Callable[..., Any]) -> str:
     return conversion.source
 
 
-@functools.lru_cache(maxsize=1024)
 def _convert(code: types.CodeType) -> Conversion | None:
+    # Code objects compare equal across files (the file name is not part of equality), and the
+    # conversion is compiled under the file's name: the cache key needs both.
+    return _convert_from(code, code.co_filename)
+
+
+@functools.lru_cache(maxsize=1024)
+def _convert_from(code: types.CodeType, filename: str) -> Conversion | None:
     try:
         lines, first_line = inspect.getsourcelines(code)
         tree = ast.parse(textwrap.dedent("".join(lines)))
@@ -110,7 +116,7 @@ def _convert(code: types.CodeType) -> Conversion | None:
                               [*scope, *own, ast.Return(value=result)])
     syntax.located(factory, node)
     module = ast.fix_missing_locations(ast.Module(body=[factory], type_ignores=[]))
-    compiled = compile(module, code.co_filename, "exec")
+    compiled = compile(module, filename, "exec")
     factory_code = _code_named(compiled, "__autograph_factory")
     return Conversion(_code_named(factory_code, code.co_name), source)
 
