@@ -348,8 +348,15 @@ class LoopOptions:
     maximum_iterations: int | None = None
 
 
+@dataclass(frozen=True)
+class Lines:
+    """Statements as source text (a fixed pattern), printed at the block's indentation."""
+
+    text: str
+
+
 CONTROL_FLOW_EXPRESSIONS = (Not, BoolOp, IfExp, Lambda, MethodCall, Raw)
-CONTROL_FLOW_STATEMENTS = (While, ForIn, Break, Continue, ExprStmt, LocalDef, LoopOptions)
+CONTROL_FLOW_STATEMENTS = (While, ForIn, Break, Continue, ExprStmt, LocalDef, LoopOptions, Lines)
 
 
 def control_flow_expression(e: Expr) -> str:
@@ -384,6 +391,8 @@ def control_flow_statement(s: Stmt, indent: str) -> list[str]:
     if isinstance(s, LocalDef):
         header = f"{indent}def {s.name}({', '.join(s.params)}):"
         return [header, *(statements(s.body, inner) or [f"{inner}pass"])]
+    if isinstance(s, Lines):
+        return [indent + line if line else "" for line in s.text.splitlines()]
     assert isinstance(s, LoopOptions)
     options = []
     if s.shape_invariants:

@@ -5,10 +5,11 @@ Generated programs are Python control flow over tensor and Python conditions mix
 ``p`` a Python bool): ``if``/``elif``/``else``, ``while`` and ``for`` over tensors, ``ts.range``
 and Python ranges, ``break`` and ``continue``, early returns, conditional expressions and
 ``and``/``or``/``not``, effects everywhere, a helper function AutoGraph converts too, shape
-invariants through ``set_loop_options`` and a ``TensorArray``. Sometimes a second function
-``g`` breaks one of the chapter's rules (a variable undefined or ``None`` in one branch,
-dtypes or shapes that change, a tensor ``break`` in a Python loop, a ``return`` in a graph
-loop, or no AutoGraph at all). A plain ``to_code`` probe checks AG-12.
+invariants through ``set_loop_options`` and a ``TensorArray``. Up to two more functions,
+``g0`` and ``g1``, each break one of the chapter's rules (a variable undefined or ``None`` in
+one branch, dtypes or shapes that change, a tensor ``break`` in a Python loop, a ``return`` in
+a graph loop, ``.numpy()`` after a converted ``if``, or no AutoGraph at all); ``plain`` has
+``autograph=False`` and Python conditions only. A ``to_code`` probe checks AG-12.
 """
 
 from __future__ import annotations
@@ -131,67 +132,89 @@ def _good_function(draw) -> c.FunctionDef:
                   c.Assign("w", c.Op("constant", (c.Literal(0),))), c.Assign("j", c.Literal(0))]
     for index in range(draw(st.integers(1, 3), label="statement count")):
         body.append(draw(_statement(f"s{index}", 0, None)))
-    extra = draw(st.sampled_from(["none", "helper", "array", "invariant", "early return"]), label="extra")
-    if extra == "helper":
-        body.append(c.Assign("s", c.CallFunction("helper", (S,))))
-    elif extra == "array":
-        write = c.Assign("ta", c.MethodCall(c.Name("ta"), "write", (c.Name("i"), S)))
-        body += [c.Assign("ta", c.Raw("ts.TensorArray(ts.float32, size=0, dynamic_size=True)")),
-                 c.ForIn("i", c.Op("range", (N,)), (write, c.Assign("s", c.BinOp("+", S, c.Literal(1.0))))),
-                 c.Assign("s", c.BinOp("+", S, c.Op("reduce_sum", (c.MethodCall(c.Name("ta"), "stack"),))))]
-    elif extra == "invariant":
-        grow = c.Assign("v", c.Op("concat", (c.Structure("list", (c.Name("v"), c.Op("stack", (
-            c.Structure("list", (S,)),)))), c.Literal(0))))
-        body += [c.Assign("v", c.Op("stack", (c.Structure("list", (X,)),))),
-                 c.ForIn("i", c.Op("range", (N,)), (c.LoopOptions((("v", (None,)),)), grow)),
-                 c.Assign("s", c.BinOp("+", S, c.Op("reduce_sum", (c.Name("v"),))))]
-    elif extra == "early return":
-        body.append(c.If(draw(_condition()), (c.Log("early"), c.Return(c.BinOp("*", S, c.Literal(10.0))))))
+    extras = draw(st.lists(st.sampled_from(sorted(EXTRAS)), max_size=3, unique=True), label="extras")
+    for extra in sorted(extras, key=lambda e: e == "early return"):  # an early return goes last
+        text = EXTRAS[extra]
+        if extra == "break":
+            text = text.format(limit=draw(st.sampled_from([0.0, 1.0, 2.0]), label="break limit"))
+        body.append(c.Lines(text))
     to_float = c.Op("cast", (c.Name("k"), c.Raw("ts.float32")))
     body.append(c.Return(c.BinOp("+", c.BinOp("+", S, to_float), c.Name("y"))))
     return c.FunctionDef("f", ("x", "n", "p"), tuple(body))
 
 
-BROKEN = {
-    "undefined in a branch": ((c.If(_gt(X, 0.0), (c.Assign("z", X),)), c.Return(c.Name("z"))), True),
-    "None in a branch": ((c.Assign("z", c.Literal(None)), c.If(_gt(X, 0.0), (c.Assign("z", X),)),
-                          c.Return(c.Name("z"))), True),
-    "missing return": ((c.If(_gt(X, 0.0), (c.Return(X),)),), True),
-    "dtype in branches": ((c.If(_gt(X, 0.0), (c.Assign("z", c.Literal(1)),), (c.Assign("z", c.Literal(1.0)),)),
-                           c.Return(c.Name("z"))), True),
-    "dtype in a loop": ((c.Assign("z", c.Op("constant", (c.Literal(0),))), c.ForIn("i", c.Op("range", (N,)), (
-        c.Assign("z", c.Op("cast", (c.Name("z"), c.Raw("ts.float32")))),)), c.Return(c.Name("z"))), True),
-    "shape in a loop": ((c.Assign("v", c.Op("stack", (c.Structure("list", (X,)),))), c.ForIn(
-        "i", c.Op("range", (N,)), (c.Assign("v", c.Op("concat", (c.Structure("list", (c.Name("v"), c.Name("v"))),
-                                                                  c.Literal(0)))),)), c.Return(c.Name("v"))), True),
-    "tensor break in a Python loop": ((c.Assign("s", X), c.ForIn("i", c.CallFunction("range", (c.Literal(3),)), (
-        c.If(_gt(S, 1.0), (c.Break(),)), c.Assign("s", c.BinOp("+", S, c.Literal(1.0))))), c.Return(S)), True),
-    "while turned into a tensor": ((c.Assign("j", c.Literal(0)), c.While(c.BinOp("<", c.Name("j"), c.Literal(3)), (
-        c.Assign("j", c.Op("constant", (c.Literal(5),))),)), c.Return(c.BinOp("+", X, c.Op("cast", (
-            c.Name("j"), c.Raw("ts.float32")))))), True),
-    "return in a graph loop": ((c.ForIn("i", c.Op("range", (N,)), (c.If(c.BinOp(">", c.Name("i"), c.Literal(1)), (
-        c.Return(X),)),)), c.Return(c.Op("negative", (X,)))), True),
-    "no autograph": ((c.If(_gt(X, 0.0), (c.Return(X),)), c.Return(c.Op("negative", (X,)))), False),
-    "the seed: .numpy() after a converted if": ((c.Assign("z", X), c.If(_gt(X, 0.0), (
-        c.Assign("z", c.BinOp("*", X, c.Literal(2.0))),)), c.Return(c.Numpy(c.Name("z")))), True),
+EXTRAS = {  # fixed patterns added to ``f``
+    "helper": "s = helper(s)",
+    "array": """\
+ta = ts.TensorArray(ts.float32, size=0, dynamic_size=True)
+for i in ts.range(n):
+    ta = ta.write(i, s)
+    s = s + 1.0
+s = s + ts.reduce_sum(ta.stack()) + ts.cast(ta.size(), ts.float32)""",
+    "over a tensor": """\
+for e in ts.stack([x, s, x * 2.0]):
+    s = s + e""",
+    "invariant": """\
+v = ts.stack([x])
+for i in ts.range(n):
+    ts.autograph.experimental.set_loop_options(shape_invariants=[(v, ts.TensorShape([None]))])
+    v = ts.concat([v, ts.stack([s])], 0)
+s = s + ts.reduce_sum(v)""",
+    "break": """\
+for i in ts.range(n):
+    s = s + 1.0
+    if s > {limit}:
+        break""",  # statements before the break would run again if the loop did not stop
+    "early return": """\
+if x > 0.0:
+    log('early')
+    return s * 10.0""",
 }
+
+BROKEN = {  # function bodies that break one of the chapter's rules when traced: (body, autograph)
+    "undefined in a branch": ("if x > 0.0:\n    z = x\nreturn z", True),
+    "None in a branch": ("z = None\nif x > 0.0:\n    z = x\nreturn z", True),
+    "missing return": ("if x > 0.0:\n    return x", True),
+    "dtype in branches": ("if x > 0.0:\n    z = 1\nelse:\n    z = 1.0\nreturn z", True),
+    "dtype in a loop": ("z = ts.constant(0)\nfor i in ts.range(n):\n    z = ts.cast(z, ts.float32)\nreturn z",
+                        True),
+    "shape in a loop": ("v = ts.stack([x])\nfor i in ts.range(n):\n    v = ts.concat([v, v], 0)\nreturn v",
+                        True),
+    "tensor break in a Python loop": ("s = x\nfor i in range(3):\n    if s > 1.0:\n        break\n"
+                                      "    s = s + 1.0\nreturn s", True),
+    "while turned into a tensor": ("j = 0\nwhile j < 3:\n    j = ts.constant(5)\n"
+                                   "return x + ts.cast(j, ts.float32)", True),
+    "return in a graph loop": ("for i in ts.range(n):\n    if i > 1:\n        return x\nreturn -x", True),
+    "no autograph": ("if x > 0.0:\n    return x\nreturn -x", False),
+    "the seed: .numpy() after a converted if": ("z = x\nif x > 0.0:\n    z = x * 2.0\nreturn z.numpy()",
+                                                True),
+}
+
+
+PLAIN = c.FunctionDef("plain", ("x", "n", "p"), (
+    c.Assign("s", X), c.If(P, (c.Assign("s", c.BinOp("*", S, c.Literal(2.0))),)),
+    c.ForIn("i", c.CallFunction("range", (c.Literal(2),)), (c.Assign("s", c.BinOp("+", S, X)),)),
+    c.Return(S)), autograph=False)
 
 
 @st.composite
 def scenarios(draw) -> Scenario:
-    """Mixed tensor and Python control flow in ``f``; sometimes a rule broken in ``g``."""
+    """Mixed tensor and Python control flow in ``f``; up to two rules broken, in ``g0`` and ``g1``."""
     functions = [draw(_good_function())]
-    if draw(st.integers(0, 2), label="error case") == 0:
-        body, autograph = BROKEN[draw(st.sampled_from(sorted(BROKEN)), label="broken rule")]
-        functions.append(c.FunctionDef("g", ("x", "n", "p"), body, autograph=autograph))
+    if draw(st.booleans(), label="without autograph"):  # Python control flow on Python values only
+        functions.append(PLAIN)
+    broken = draw(st.lists(st.sampled_from(sorted(BROKEN)), max_size=2, unique=True), label="broken rules")
+    for index, case in enumerate(broken):
+        body, autograph = BROKEN[case]
+        functions.append(c.FunctionDef(f"g{index}", ("x", "n", "p"), (c.Lines(body),), autograph=autograph))
     steps: list[Step] = []
-    for _ in range(draw(st.integers(2, 4), label="call count")):
+    for index in range(draw(st.integers(len(functions) + 1, len(functions) + 3), label="call count")):
         x = draw(st.sampled_from([-2.0, -0.5, 0.5, 2.0]), label="x")
         count = draw(st.integers(0, 3), label="n")
         n = f"ts.constant({count})" if draw(st.integers(0, 3), label="n kind") else str(count)
         p = draw(st.sampled_from(["True", "False"]), label="p")
-        target = draw(st.sampled_from([f.name for f in functions]), label="called")
-        steps.append(Call(target, arguments(f"ts.constant({x!r})", n, p)))
+        called = index if index < len(functions) else draw(st.integers(0, len(functions) - 1))
+        steps.append(Call(functions[called].name, arguments(f"ts.constant({x!r})", n, p)))
     if draw(st.integers(0, 3), label="to_code probe") == 0:
         steps.append(Call("code_has_if"))
     return scenario("autograph", functions, draw(with_flips(steps)), {"print", "py_function", "numpy"},
@@ -236,6 +259,7 @@ HANDWRITTEN = {
         def f(n):
             s = ts.constant(0)
             for i in ts.range(n):
+                ts.print("at", i)
                 if i > 3:
                     break
                 if i % 2 == 0:

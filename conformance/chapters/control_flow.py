@@ -35,9 +35,10 @@ def _effects(draw, label: str, value: c.Expr, kinds=("log", "print", "py_functio
     return effects
 
 
-GOOD_CONDS = ["tensor", "tensor", "tensor", "python values"]
+GOOD_CONDS = ["tensor", "tensor", "tensor", "python values", "constant predicate"]
 BAD_CONDS = ["dtype mismatch", "structure mismatch", "python predicate"]
-GOOD_LOOPS = ["plain", "bounded", "nested cond", "tensor array", "tensor array", "grow with invariant"]
+GOOD_LOOPS = ["plain", "bounded", "nested cond", "tensor array", "tensor array", "grow with invariant",
+              "array outside a loop"]
 BAD_LOOPS = ["grow", "dtype change", "leak"]
 
 
@@ -52,11 +53,14 @@ def _cond(draw, index: int, variants: list[str]) -> list:
         "dtype mismatch": (S, c.Op("cast", (S, c.Raw("ts.int32")))),
         "structure mismatch": (c.Structure("list", (S,)), c.Structure("tuple", (S,))),
         "python predicate": (S, c.Op("negative", (S,))),
+        "constant predicate": (c.BinOp("-", S, c.Literal(1.0)), c.BinOp("+", S, c.Literal(3.0))),
     }[variant]
     true_fn, false_fn = f"yes{index}", f"no{index}"
     defs = [c.LocalDef(name, (), (*_effects(draw, f"{name}", S), c.Return(value)))
             for name, value in zip((true_fn, false_fn), returns)]
-    predicate = c.Literal(True) if variant == "python predicate" else c.BinOp(">", S, c.Literal(threshold))
+    predicate = {"python predicate": c.Literal(True),  # known while tracing, but traced anyway:
+                 "constant predicate": c.BinOp(">", c.Op("constant", (c.Literal(threshold),)), c.Literal(0.0))
+                 }.get(variant, c.BinOp(">", S, c.Literal(threshold)))
     call = c.Op("cond", (predicate, c.Name(true_fn), c.Name(false_fn)))
     if variant in ("dtype mismatch", "structure mismatch"):
         return [*defs, c.Assign("_", call)]
@@ -104,6 +108,12 @@ def _while(draw, index: int, variants: list[str]) -> list:
         definition = c.LocalDef(body, ("i", "v"), (*effects, c.Return(c.Structure("tuple", (step, changed)))))
         loop = c.Op("while_loop", (cond, c.Name(body), c.Structure("tuple", (start, X))))
         return [definition, c.Assign("_", loop)]
+    if variant == "array outside a loop":  # the first write's result is dropped: lost when traced
+        return [c.Assign(f"ta{index}", c.Raw("ts.TensorArray(ts.float32, size=2)")),
+                c.ExprStmt(c.MethodCall(c.Name(f"ta{index}"), "write", (c.Literal(0), S))),
+                c.Assign(f"ta{index}", c.MethodCall(c.Name(f"ta{index}"), "write", (
+                    c.Literal(1), c.BinOp("*", S, c.Literal(2.0))))),
+                c.Lines(f"s = s + ts.reduce_sum(ta{index}.stack())")]
     if variant == "tensor array":
         size = draw(st.sampled_from([N, c.Literal(3)]), label="array size")
         definition = c.LocalDef(body, ("i", "v", "ta"), (*effects, c.Return(c.Structure("tuple", (

@@ -9,7 +9,10 @@ datasets key the cache. The call script flips the run-eagerly switch both ways.
 
 A map function's runtime effects are generated only in pipelines whose consumer has neither
 effects nor a ``break``: iterated eagerly, TensorFlow may compute elements ahead of the
-consumer, so their interleaving (and elements past a ``break``) are not specified.
+consumer, so their interleaving (and elements past a ``break``) are not specified. For the
+same reason a pipeline has one map function with runtime effects at most: TensorFlow runs a
+stateless map between two stateful ones in parallel, behind a prefetch buffer, so the two
+stateful ones may run in either order for different elements.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ E, S, X, N = c.Name("e"), c.Name("s"), c.Name("x"), c.Name("n")
 
 
 @st.composite
-def _map_function(draw, name: str, quiet: bool) -> c.LocalDef:
-    """A function for ``map``: Python effects, runtime effects unless ``quiet``, AutoGraph."""
+def _map_function(draw, name: str, quiet: bool) -> tuple[c.LocalDef, bool]:
+    """A function for ``map`` (Python effects, runtime effects unless ``quiet``, AutoGraph), and
+    whether it has runtime effects."""
     body: list = []
+    effect = "none"
     if draw(st.booleans(), label="map logs"):
         body.append(c.Log(f"tracing {name}"))
     if not quiet:
@@ -42,7 +47,7 @@ def _map_function(draw, name: str, quiet: bool) -> c.LocalDef:
         body.append(c.Return(E))
     else:
         body.append(c.Return(c.BinOp("*" if result == "double" else "+", E, c.Name("two"))))
-    return c.LocalDef(name, ("e",), tuple(body))
+    return c.LocalDef(name, ("e",), tuple(body)), effect != "none"
 
 
 @st.composite
@@ -54,24 +59,26 @@ def _pipeline(draw, quiet: bool) -> tuple[list, c.Expr, bool]:
                             c.Assign("two", c.Raw("ts.constant(2, ts.int64)")),
                             c.Assign("limit", c.Raw("ts.constant(1, ts.int64)"))]
     else:
-        statements = [c.Assign("ds", c.Raw("ts.data.Dataset.from_tensor_slices(ts.stack([x, x * 2.0, x - 1.0]))")),
+        statements = [c.Lines("ds = ts.data.Dataset.from_tensor_slices(ts.stack([x, x * 2.0, x - 1.0]))"),
                       c.Assign("two", c.Literal(2.0)), c.Assign("limit", c.Literal(0.0))]
     batched = False
     for index in range(draw(st.integers(1, 3), label="transformation count")):
         kind = draw(st.sampled_from(["map", "map", "filter", "take"] + ([] if batched else ["batch"])),
                     label="transformation")
         if kind == "map" and not batched:
-            statements += [draw(_map_function(f"m{index}", quiet)),
+            function, effects = draw(_map_function(f"m{index}", quiet))
+            quiet = quiet or effects  # one map with runtime effects at most: see the docstring
+            statements += [function,
                            c.Assign("ds", c.MethodCall(c.Name("ds"), "map", (c.Name(f"m{index}"),)))]
         elif kind == "filter" and not batched:
             predicate = c.LocalDef(f"keep{index}", ("e",), (
                 c.Log(f"tracing keep{index}"), c.Return(c.BinOp(">", E, c.Name("limit")))))
-            statements += [predicate, c.Assign("ds", c.MethodCall(c.Name("ds"), "filter", (c.Name(f"keep{index}"),)))]
+            statements += [predicate, c.Lines(f"ds = ds.filter(keep{index})")]
         elif kind == "batch":
             batched = True
             statements.append(c.Assign("ds", c.MethodCall(c.Name("ds"), "batch", (c.Literal(2),))))
         else:
-            statements.append(c.Assign("ds", c.MethodCall(c.Name("ds"), "take", (c.Literal(draw(st.integers(1, 3))),))))
+            statements.append(c.Lines(f"ds = ds.take({draw(st.integers(1, 3), label='take')})"))
     return statements, source, batched
 
 
@@ -94,19 +101,21 @@ def scenarios(draw) -> Scenario:
     statements, _, _ = draw(_pipeline(quiet))
     f = c.FunctionDef("f", ("x", "n"), (c.Assign("s", c.Literal(0.0)), *statements, *draw(_consumer(quiet)),
                                         c.Return(S)))
-    h = c.FunctionDef("h", ("ds",), (c.Log("tracing h"), c.Assign("s", c.Literal(0.0)), *draw(_consumer(True)),
-                                     c.Return(S)))
+    h = c.FunctionDef("h", ("ds",), (c.Log("tracing h"), c.Assign("s", c.Literal(0.0)),
+                                     *draw(_consumer(True)), c.Return(S)))
     datasets = ["ts.data.Dataset.range({k})", "ts.data.Dataset.range({k}).batch(2)",
                 "ts.data.Dataset.from_tensor_slices([1.0, 2.0, 3.0]).take({k})",
                 "ts.data.Dataset.range({k}).batch(2, drop_remainder=True)"]
     steps: list[Step] = []
     for _ in range(draw(st.integers(2, 4), label="call count")):
         if draw(st.integers(0, 2), label="call h") == 0:
-            argument = draw(st.sampled_from(datasets), label="dataset argument").format(k=draw(st.integers(0, 4)))
+            argument = draw(st.sampled_from(datasets), label="dataset argument")
+            argument = argument.format(k=draw(st.integers(0, 4), label="dataset size"))
             steps.append(Call("h", argument))
         else:
             x = draw(st.sampled_from([-1.0, 0.5, 2.0]), label="x")
-            steps.append(Call("f", arguments(f"ts.constant({x!r})", f"ts.constant({draw(st.integers(0, 4))}, ts.int64)")))
+            n = draw(st.integers(0, 4), label="n")
+            steps.append(Call("f", arguments(f"ts.constant({x!r})", f"ts.constant({n}, ts.int64)")))
     return scenario("data-pipelines", [f, h], draw(with_flips(steps)), {"print", "py_function"})
 
 
