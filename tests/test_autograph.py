@@ -696,6 +696,21 @@ def test_AG_13_identical_functions_in_two_files_keep_their_own_file():
     assert files == [{"<test AG-13 first>"}, {"<test AG-13 second>"}]
 
 
+def test_the_conversion_cache_does_not_keep_a_programs_code_alive():
+    import gc
+    import linecache
+    import weakref
+
+    source = "def g(x):\n    if x > 0:\n        return x\n    return -x\n"
+    linecache.cache["<test cache>"] = (len(source), None, source.splitlines(True), "<test cache>")
+    namespace: dict = {}
+    exec(compile(source, "<test cache>", "exec"), namespace)
+    assert int(ts.function(namespace["g"])(ts.constant(-2))) == 2
+    code = weakref.ref(namespace.pop("g").__code__)
+    gc.collect()
+    assert code() is None
+
+
 # -- AG-14 -------------------------------------------------------------------------------------
 
 

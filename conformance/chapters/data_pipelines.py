@@ -12,7 +12,8 @@ effects nor a ``break``: iterated eagerly, TensorFlow may compute elements ahead
 consumer, so their interleaving (and elements past a ``break``) are not specified. For the
 same reason a pipeline has one map function with runtime effects at most: TensorFlow runs a
 stateless map between two stateful ones in parallel, behind a prefetch buffer, so the two
-stateful ones may run in either order for different elements.
+stateful ones may run in either order for different elements; and a ``take`` after a map with
+runtime effects would leave unspecified whether the elements it drops were mapped.
 """
 
 from __future__ import annotations
@@ -61,16 +62,19 @@ def _pipeline(draw, quiet: bool) -> tuple[list, c.Expr, bool]:
     else:
         statements = [c.Lines("ds = ts.data.Dataset.from_tensor_slices(ts.stack([x, x * 2.0, x - 1.0]))"),
                       c.Assign("two", c.Literal(2.0)), c.Assign("limit", c.Literal(0.0))]
-    batched = False
+    batched = effects = False  # effects: a map function with runtime effects is drawn
     for index in range(draw(st.integers(1, 3), label="transformation count")):
-        kind = draw(st.sampled_from(["map", "map", "filter", "take"] + ([] if batched else ["batch"])),
-                    label="transformation")
-        if kind == "map" and not batched:
-            function, effects = draw(_map_function(f"m{index}", quiet))
-            quiet = quiet or effects  # one map with runtime effects at most: see the docstring
+        cuts = [] if effects else ["take"]  # elements a take drops may have been mapped: see above
+        kinds = [*cuts] if batched else ["map", "map", "filter", *cuts, "batch"]
+        if not kinds:
+            break
+        kind = draw(st.sampled_from(kinds), label="transformation")
+        if kind == "map":
+            function, drawn = draw(_map_function(f"m{index}", quiet or effects))
+            effects = effects or drawn
             statements += [function,
                            c.Assign("ds", c.MethodCall(c.Name("ds"), "map", (c.Name(f"m{index}"),)))]
-        elif kind == "filter" and not batched:
+        elif kind == "filter":
             predicate = c.LocalDef(f"keep{index}", ("e",), (
                 c.Log(f"tracing keep{index}"), c.Return(c.BinOp(">", E, c.Name("limit")))))
             statements += [predicate, c.Lines(f"ds = ds.filter(keep{index})")]

@@ -19,11 +19,12 @@ a lambda that its source lines do not single out, or a generator runs unconverte
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import sys
 import textwrap
+import threading
 import types
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -81,13 +82,23 @@ def to_code(function: Callable[..., Any]) -> str:
     return conversion.source
 
 
+# Conversions by code object, then by file name: code objects compare equal across files, and a
+# conversion is compiled under its file's name. The keys are weak, so that the cache does not keep
+# a program's code alive (detectors keyed by code, such as the retracing warning's, would outlive
+# the program, and a later program with equal code would share them).
+_conversions: weakref.WeakKeyDictionary[types.CodeType, dict[str, Conversion | None]] = (
+    weakref.WeakKeyDictionary())
+_conversions_lock = threading.RLock()
+
+
 def _convert(code: types.CodeType) -> Conversion | None:
-    # Code objects compare equal across files (the file name is not part of equality), and the
-    # conversion is compiled under the file's name: the cache key needs both.
-    return _convert_from(code, code.co_filename)
+    with _conversions_lock:
+        by_file = _conversions.setdefault(code, {})
+        if code.co_filename not in by_file:
+            by_file[code.co_filename] = _convert_from(code, code.co_filename)
+        return by_file[code.co_filename]
 
 
-@functools.lru_cache(maxsize=1024)
 def _convert_from(code: types.CodeType, filename: str) -> Conversion | None:
     try:
         lines, first_line = inspect.getsourcelines(code)
