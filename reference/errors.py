@@ -22,6 +22,10 @@ class InvalidArgumentError(OpError):
     """A kernel rejected its inputs at run time (eagerly or while executing a graph)."""
 
 
+class OutOfRangeError(OpError):
+    """An index past the end (an eager ``TensorArray`` read or write, TensorFlow's class)."""
+
+
 class OperatorNotAllowedInGraphError(TypeError):
     """A symbolic tensor was used as a Python ``bool`` or iterated while tracing."""
 
@@ -35,4 +39,5 @@ __all__ = [
     "InvalidArgumentError",
     "OpError",
     "OperatorNotAllowedInGraphError",
+    "OutOfRangeError",
 ]

@@ -9,7 +9,8 @@ Execution is TensorFlow's non-strict execution:
    Unmarked stateless nodes are pruned: their runtime errors never happen
    (EFFECT-5).
 3. A kernel's ``InvalidArgumentError`` is re-raised as a graph execution error
-   that names the node (ERROR-2).
+   that names the node (ERROR-2); one raised in a sub-graph (a branch, a loop
+   body) names the node there.
 
 The reference does not model graph rewrites (Grappler, XLA): a graph computes
 exactly what eager execution of the same ops computes, bit for bit.
@@ -64,6 +65,8 @@ def execute(
         try:
             results = run_kernel(node.primitive, inputs, node.attrs)
         except errors.InvalidArgumentError as error:  # step 3
+            if error.message.startswith("Graph execution error"):  # from a sub-graph: named there
+                raise
             raise errors.InvalidArgumentError(
                 f"Graph execution error:\n\nDetected at node '{node.name}' in graph "
                 f"'{graph.name}':\n{error.message}"

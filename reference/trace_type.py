@@ -235,6 +235,9 @@ def from_value(value: Any) -> TraceType:
     if isinstance(value, Mapping):
         note("TRACE-5", "a mapping is keyed by its keys and their values' types")
         return MappingType(frozenset((k, from_value(v)) for k, v in value.items()))
+    own = getattr(type(value), "__ts_trace_type__", None)
+    if own is not None:  # a type that says how it is keyed (a dataset: DATA-6)
+        return own(value)
     if isinstance(value, weakref.ref):
         raise TypeError(f"weakref input {value!r} not supported for ts.function.")
     note("TRACE-6", "a %s is keyed by identity or equality", type(value).__name__)
