@@ -61,6 +61,9 @@ from .conversion import constant, convert_to_tensor
 from .polymorphic_function import Function, function
 from .tensor import EagerTensor, SymbolicTensor, Tensor, is_tensor
 from .tensor_spec import TensorSpec
+from .module import Module
+from .tape import GradientTape, stop_gradient
+from .variables import Variable
 
 config = _types.SimpleNamespace(
     run_functions_eagerly=_eager_switch.run_functions_eagerly,
@@ -79,3 +82,4 @@ __all__ = [
     "reduce_mean", "reduce_min", "reduce_sum", "reshape", "sqrt", "square", "stack", "string",
     "subtract", "where", "zeros",
 ]
+__all__ += ["GradientTape", "Module", "Variable", "stop_gradient"]  # chapters 10 and 11

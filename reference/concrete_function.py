@@ -4,24 +4,31 @@ Calling a concrete function binds ``call``: eagerly that executes its graph;
 inside another trace it records a ``call`` node, so a nested function is
 traced once into the outer graph (NEST-1). A ``call`` node is stateful when the
 graph it calls has a stateful node, so it is never pruned.
+
+Under a gradient tape a call is one op whose rule is the gradient of the graph (GRAD-7):
+the call then runs ``with_intermediates()``, the same graph also returning every value it
+computes, and the rule walks the graph backwards with those values.
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from . import context, nest, trace_type
+from . import context, gradients, nest, tape, trace_type
 from .conversion import convert_to_tensor
-from .graph import Graph
-from .interpreter import execute
+from .graph import Graph, placeholder
+from .interpreter import execute, nodes_to_run
+from .ops.adjoints import zeros_like
 from .primitive import Primitive, bind
-from .tensor import SymbolicTensor, Tensor
+from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec
 from .trace_type import FunctionType
+from .variables import is_handle
 from .verbose import note
 
 
@@ -33,6 +40,8 @@ class ConcreteFunction:
         self.graph = graph
         self.function_type = function_type
         self.structured_outputs = outputs  # nested structure with SymbolicTensor leaves
+        self.primal_count = len(graph.outputs)  # outputs before any intermediates (GRAD-7)
+        self._with_intermediates: ConcreteFunction | None = None
 
     @property
     def stateful(self) -> bool:
@@ -84,12 +93,31 @@ class ConcreteFunction:
         captured = [outer for outer, _ in self.graph.captures]
         if context.current_graph() is not None:
             note("NEST-1", "%s is called inside a trace: a call node", self.name)
-        results = bind(call_p, *arguments, *captured, function=self)
+        function = self
+        for recording in context.tapes():
+            for variable in self.graph.variables + [t._value[()] for t in arguments if _is_handle(t)]:
+                recording.variable_accessed(variable)  # GRAD-3: the variables the call uses
+            if recording.would_record([*arguments, *captured]):
+                note("GRAD-7", "a tape records the call of %s as one op", self.name)
+                function = self.with_intermediates()
+        results = bind(call_p, *arguments, *captured, function=function)
         flat = iter(results)
         return nest.map_structure(
             lambda leaf: next(flat) if isinstance(leaf, SymbolicTensor) else leaf,
             self.structured_outputs,
         )
+
+    def with_intermediates(self) -> ConcreteFunction:
+        """GRAD-7: this function, also returning the value of every node that runs."""
+        if self._with_intermediates is None:
+            graph = copy.copy(self.graph)
+            graph.outputs = self.graph.outputs + [
+                t for node in nodes_to_run(self.graph) if node.primitive is not placeholder
+                for t in node.outputs]
+            forward = ConcreteFunction(self.name, graph, self.function_type, self.structured_outputs)
+            forward.primal_count = self.primal_count
+            self._with_intermediates = forward
+        return self._with_intermediates
 
     def pretty_printed_signature(self) -> str:
         outputs = nest.map_structure(
@@ -97,7 +125,7 @@ class ConcreteFunction:
         )
         return (
             f"Input Parameters:\n{self.function_type}\nOutput Type:\n  {outputs!r}\n"
-            "Captures:\n  " + (", ".join(o.name for o, _ in self.graph.captures) or "None")
+            "Captures:\n  " + ("\n  ".join(_capture_text(o) for o, _ in self.graph.captures) or "None")
         )
 
     def __str__(self) -> str:
@@ -130,6 +158,36 @@ class _CallPrimitive(Primitive):
 
 
 call_p = _CallPrimitive("call", _call_rule, _call_kernel, multiple_results=True)
+
+
+@gradients.defvjp(call_p)
+def _call_vjp(cotangents, *inputs, out, function):
+    """GRAD-7: the gradient of a call is its graph's gradient, walked with the call's values.
+
+    An output without a cotangent counts as zero when another output has one (TensorFlow
+    differentiates a function as a whole). Each input gets its list of contributions, not
+    their sum, so that the caller adds them up exactly as eager execution would.
+    """
+    graph = function.graph
+    parameters = graph.placeholders + [inner for _, inner in graph.captures]
+    value = {id(t): v for t, v in zip([*parameters, *graph.outputs], [*inputs, *out])}
+    partials: tape.Partials = {}
+    given = cotangents[: function.primal_count]
+    for inner, outer, cotangent in zip(graph.outputs, out, given):
+        if cotangent is None and len(given) > 1 and tape.differentiable(outer):
+            cotangent = zeros_like(outer)
+        if cotangent is not None:
+            partials.setdefault(id(inner), []).append(cotangent)
+    tape.backpropagate(nodes_to_run(graph), partials, lambda t: value[id(t)])
+    return tuple(partials.get(id(t)) for t in parameters)
+
+
+def _is_handle(tensor: Tensor) -> bool:
+    return isinstance(tensor, EagerTensor) and is_handle(tensor)
+
+
+def _capture_text(outer: Tensor) -> str:
+    return f"{id(outer)}: {outer.spec!r}" if isinstance(outer, EagerTensor) else outer.name
 
 
 def binding_error(error: Exception, args, kwargs, signature) -> TypeError:

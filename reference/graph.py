@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from . import gradients
 from .primitive import Primitive
 from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec, format_shape
+from .variables import is_handle, variable_of
 from .verbose import note, op_event
 
 
@@ -37,6 +39,7 @@ def _constant_rule(*, value: np.ndarray, dtype) -> TensorSpec:
 
 
 constant_primitive = Primitive("constant", _constant_rule, lambda *, value, dtype: value)
+gradients.not_differentiable(placeholder, constant_primitive)
 
 
 @dataclass(eq=False)
@@ -93,17 +96,27 @@ class Graph:
 
     def own(self, tensor: Tensor) -> SymbolicTensor:
         """``tensor`` as a tensor of this graph: its own, captured, or an eager value baked in."""
-        if isinstance(tensor, EagerTensor):
+        if isinstance(tensor, EagerTensor) and not is_handle(tensor):
             note("EFFECT-7", "an eager value is baked into graph %s as a constant", self.name)
             (const,) = self._record(constant_primitive, (), {"value": tensor._value,
                                                               "dtype": tensor.dtype}, "Const")
             return const
-        assert isinstance(tensor, SymbolicTensor)
-        if tensor.graph is self:
+        if isinstance(tensor, SymbolicTensor) and tensor.graph is self:
             return tensor
-        # A tensor of another graph is captured. If that graph is not an enclosing trace (a
-        # leaked tensor), calling this graph fails: the capture has no value (RETURN-3).
+        # A variable's handle is captured, never its value (VAR-2). A tensor of another graph
+        # is captured too. If that graph is not an enclosing trace (a leaked tensor), calling
+        # this graph fails: the capture has no value (RETURN-3).
         return self._capture(tensor)
+
+    def use_handle(self, handle: EagerTensor, inner: SymbolicTensor) -> None:
+        """VAR-8: in this graph, the variable of ``handle`` is the argument ``inner``."""
+        self._captured[id(handle)] = inner
+
+    @property
+    def variables(self) -> list:
+        """The variables this graph captures (nested functions' ones included)."""
+        return [variable_of(outer._value) for outer, _ in self.captures
+                if isinstance(outer, EagerTensor) and is_handle(outer)]
 
     def _capture(self, outer: SymbolicTensor) -> SymbolicTensor:
         if id(outer) not in self._captured:
@@ -125,7 +138,8 @@ class Graph:
         params = ", ".join(f"{t.name}: {_spec_text(t)}" for t in self.placeholders)
         lines = [f"graph {self.name}({params}) {{"]
         for outer, inner in self.captures:
-            lines.append(f"  {inner.name} = capture {outer.name}  # {_spec_text(inner)}")
+            source = outer.name if isinstance(outer, SymbolicTensor) else variable_of(outer._value).name
+            lines.append(f"  {inner.name} = capture {source}  # {_spec_text(inner)}")
         for node in self.nodes:
             if node.primitive is placeholder:
                 continue

@@ -19,6 +19,7 @@ Verbose mode (``verbose.py``) reports every node as it runs.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,6 +27,7 @@ import numpy as np
 from . import errors
 from .graph import Graph, Node, placeholder
 from .primitive import run_kernel
+from .tensor import EagerTensor, SymbolicTensor
 from .verbose import note, op_event
 
 
@@ -72,3 +74,35 @@ def execute(
         for tensor, value in zip(node.outputs, results, strict=True):
             values[id(tensor)] = np.asarray(value, dtype=tensor.dtype.numpy_dtype)
     return [values[id(t)] for t in graph.outputs]
+
+
+def _ancestors(graph: Graph, tensors: Sequence[SymbolicTensor]) -> set[int]:
+    needed: set[int] = set()
+    pending = [t.node for t in tensors]
+    while pending:
+        node = pending.pop()
+        if id(node) not in needed:
+            needed.add(id(node))
+            pending.extend(t.node for t in node.inputs)
+    return needed
+
+
+def liftable(graph: Graph, tensor: SymbolicTensor) -> bool:
+    """VAR-4: whether ``tensor`` can be computed without running the graph: it depends on no
+    argument and on no tensor of an enclosing trace, only on values captured from eager code."""
+    eager = {id(inner) for outer, inner in graph.captures if isinstance(outer, EagerTensor)}
+    return all(
+        node.primitive is not placeholder or id(node.outputs[0]) in eager
+        for node in graph.nodes if id(node) in _ancestors(graph, [tensor])
+    )
+
+
+def evaluate(graph: Graph, tensors: Sequence[SymbolicTensor]) -> list[np.ndarray]:
+    """VAR-4: the values of liftable ``tensors`` now, running only the nodes they depend on."""
+    needed = _ancestors(graph, tensors)
+    part = copy.copy(graph)
+    part.nodes = [n for n in graph.nodes if id(n) in needed]
+    part.placeholders = []
+    part.captures = [(outer, inner) for outer, inner in graph.captures if id(inner.node) in needed]
+    part.outputs = list(tensors)
+    return execute(part, [], [outer._value for outer, _ in part.captures])

@@ -11,6 +11,9 @@ A ``Function`` wraps a Python function. Each call (``Function.__call__``):
    first under ``reduce_retracing``, TRACE-11); a failed trace caches nothing (TRACE-12).
 4. Call the concrete function: eagerly that executes its graph; inside
    another trace it records a ``call`` node (NEST-1).
+   Steps 3 and 4 follow the variable-creation rules (VAR-3 to VAR-6): the first
+   call may trace twice, and a later trace must not create variables
+   (``_call_with_variable_rules``).
 5. For calls from eager context, feed the retracing-warning detector (TRACE-15).
 
 Tracing (``Function._trace``) runs the Python body once with symbolic
@@ -30,10 +33,21 @@ from typing import Any
 
 import numpy as np
 
-from . import autograph, context, eager_switch, nest, policies, retracing_warning, trace_type
+from . import (
+    autograph,
+    context,
+    eager_switch,
+    interpreter,
+    nest,
+    policies,
+    retracing_warning,
+    trace_type,
+    variables,
+)
 from .concrete_function import ConcreteFunction, binding_error
 from .conversion import convert_to_tensor
 from .graph import Graph
+from .primitive import run_kernel
 from .tensor import SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec
 from .trace_type import FunctionType
@@ -63,6 +77,7 @@ class Function:
         self._exact: dict[FunctionType, ConcreteFunction] = {}
         self._tracing = 0  # traces of this function in progress (NEST-3: recursion)
         self._bound: weakref.WeakKeyDictionary[object, Function] = weakref.WeakKeyDictionary()
+        self._created_variables: list[variables.Variable] | None = None  # None: not called yet
         functools.update_wrapper(self, python_function, updated=())
 
     def __get__(self, instance: object, owner: type | None = None) -> Function:
@@ -85,8 +100,7 @@ class Function:
             note("NEST-2", "%s is called inside a trace; it keeps its own cache", self.name)
         function_type, arguments = self._bind(args, kwargs)  # step 2
         tracing_count = len(self._cache)
-        concrete = self._lookup_or_trace(function_type, arguments)  # step 3
-        result = concrete.call_flat(self._flat_tensors(concrete, arguments))  # step 4
+        result = self._call_with_variable_rules(function_type, arguments)  # steps 3 and 4
         if from_eager:  # step 5
             traced = len(self._cache) != tracing_count
             retracing_warning.record_call(self._stats_key(), traced, repr(self.python_function))
@@ -114,7 +128,14 @@ class Function:
         if self.input_signature is not None and not args and not kwargs:
             args = self.input_signature
         function_type, arguments = self._bind(args, kwargs)
-        return self._lookup_or_trace(function_type, arguments)
+        if self._created_variables is None:
+            self._first_trace(function_type, arguments)
+        if self._created_variables:
+            return self._scoped(function_type, arguments, None)
+        concrete = self._scoped(function_type, arguments, self._created_variables)
+        if self._created_variables:
+            raise _late_creation_error()
+        return concrete
 
     def experimental_get_tracing_count(self) -> int:
         """TRACE-9: how many concrete functions the cache holds."""
@@ -137,7 +158,8 @@ class Function:
             raise binding_error(error, args, kwargs, self._signature) from None
         bound.apply_defaults()
         arguments = dict(bound.arguments)
-        parameters = tuple((n, trace_type.from_value(v)) for n, v in arguments.items())
+        aliases: dict[int, int] = {}  # VAR-8: which variable arguments are the same variable
+        parameters = tuple((n, trace_type.from_value(v, aliases)) for n, v in arguments.items())
         return FunctionType(parameters), arguments
 
     def _bind_to_input_signature(self, args, kwargs) -> tuple[FunctionType, dict[str, Any]]:
@@ -197,6 +219,47 @@ class Function:
         self._cache.append((function_type, concrete))
         self._exact[function_type] = concrete
         return concrete
+
+    # -- steps 3 and 4 under the variable-creation rules (VAR-3 to VAR-6) -------------------
+    # TensorFlow's ``Function._call``: the first call traces with variable creation allowed;
+    # if that trace created variables, it traces again with creation forbidden, and every
+    # later call traces that way. The two ways key the cache apart (``FunctionType.scope``).
+
+    def _call_with_variable_rules(self, function_type: FunctionType, arguments: dict) -> Any:
+        if self._created_variables is None:
+            return self._call(self._first_trace(function_type, arguments), arguments)
+        if self._created_variables:
+            note("VAR-5", "%s created variables on its first call: no later trace may", self.name)
+            return self._call(self._scoped(function_type, arguments, None), arguments)
+        result = self._call(self._scoped(function_type, arguments, self._created_variables), arguments)
+        if self._created_variables:
+            raise _late_creation_error()
+        return result
+
+    def _first_trace(self, function_type: FunctionType, arguments: dict) -> ConcreteFunction:
+        """VAR-3, VAR-4: trace the first call; returns the concrete function it executes."""
+        self._created_variables = []
+        first = self._scoped(function_type, arguments, self._created_variables)
+        if not self._created_variables:
+            return first
+        note("VAR-3", "the first trace of %s created variables: it traces again, creating none",
+             self.name)
+        lifted = _lift_initial_values(first.graph)
+        second = self._scoped(function_type, arguments, None)
+        if lifted:
+            return second
+        note("VAR-4", "initial values depend on the arguments: this call runs the first trace")
+        return first
+
+    def _scoped(self, function_type: FunctionType, arguments: dict,
+                created: list[variables.Variable] | None) -> ConcreteFunction:
+        """Look up or trace with variable creation allowed (into ``created``) or forbidden (None)."""
+        scope = "no variable creation" if created is None else "variable creation"
+        with variables.creation_scope(created):
+            return self._lookup_or_trace(function_type.within(scope), arguments)
+
+    def _call(self, concrete: ConcreteFunction, arguments: dict) -> Any:
+        return concrete.call_flat(self._flat_tensors(concrete, arguments))
 
     def _trace(self, function_type: FunctionType, arguments: dict[str, Any]) -> ConcreteFunction:
         """TRACE-1, EFFECT-1: run the Python body on placeholders and record its graph."""
@@ -289,11 +352,37 @@ def _split_arguments(signature: inspect.Signature, arguments: dict[str, Any]):
     return bound.args, bound.kwargs
 
 
+def _late_creation_error() -> ValueError:
+    note("VAR-6", "a trace after a first call that created no variables created one")
+    return ValueError("Creating variables on a non-first call to a function decorated with ts.function.")
+
+
+def _lift_initial_values(graph: Graph) -> bool:
+    """VAR-4: give the variables the first trace created their initial values now, eagerly.
+
+    Possible when no initial value depends on the call's arguments (``interpreter.evaluate``);
+    otherwise nothing is lifted and the first call runs the first trace, which initialises them.
+    """
+    initializers = [n for n in graph.nodes if n.primitive is variables.initialize_variable_p]
+    if any(not interpreter.liftable(graph, node.inputs[1]) for node in initializers):
+        return False
+    handles = {id(inner): outer for outer, inner in graph.captures}
+    for node in initializers:
+        note("VAR-4", "an initial value is lifted out of the trace and computed now")
+        (value,) = interpreter.evaluate(graph, [node.inputs[1]])
+        run_kernel(node.primitive, [handles[id(node.inputs[0])]._value, value], node.attrs)
+    return True
+
+
 def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:
     """RETURN-1: a returned value as a tensor of the graph (Python values as the policy says)."""
     if value is None:
         return None
     note("RETURN-1", "%s returns %s", function.name, type(value).__name__)
+    if isinstance(value, variables.Variable):
+        note("VAR-11", "%s returns a variable: it is read at the output, after every write",
+             function.name)
+        value = value.read_value()
     if isinstance(value, Tensor):
         return graph.own(value)
     if isinstance(value, (bool, int, float, str, bytes)):

@@ -56,13 +56,25 @@ PRIMITIVES: dict[str, Primitive] = {}
 
 
 def bind(primitive: Primitive, *inputs: Tensor, **attrs: Any):
-    """Apply ``primitive`` to tensors in the current context; returns tensor(s)."""
+    """Apply ``primitive`` to tensors in the current context; returns tensor(s).
+
+    An input that is a variable is read first, right here (VAR-2). Every gradient tape
+    recording in this context then sees the op (GRAD-1).
+    """
+    inputs = tuple(_read_variable(t) for t in inputs)
     graph = context.current_graph()
     if graph is None:
         outputs = execute_eagerly(primitive, inputs, attrs)
     else:
         outputs = graph.add_node(primitive, inputs, attrs)
+    for tape in context.tapes():
+        tape.record(primitive, inputs, outputs, attrs)
     return tuple(outputs) if primitive.multiple_results else outputs[0]
+
+
+def _read_variable(tensor: Tensor) -> Tensor:
+    """A variable (``variables.py``) used as an op's input is read where the op is."""
+    return tensor if isinstance(tensor, (EagerTensor, SymbolicTensor)) else tensor.read_value()
 
 
 def execute_eagerly(

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..primitive import Primitive, bind
+from .. import dtypes, errors, gradients
 from ..conversion import convert_to_tensor, operands
+from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note
 from . import checks
+from .adjoints import scalar, sign, sum_to, transpose
+from .comparison import equal, greater, greater_equal, less_equal, where
 
 
 def _binary_rule(name: str, allowed, result_dtype=None):
@@ -81,6 +83,60 @@ maximum_p = Primitive("maximum", _binary_rule("maximum", checks.NUMERIC), _eleme
 minimum_p = Primitive("minimum", _binary_rule("minimum", checks.NUMERIC), _elementwise(np.minimum))
 
 
+# Gradient rules (GRAD-5). A broadcast operand gets its cotangent summed back to its shape.
+@gradients.defvjp(add_p)
+def _add_vjp(ct, x, y, **_):
+    return sum_to(ct, x), sum_to(ct, y)
+
+
+@gradients.defvjp(subtract_p)
+def _subtract_vjp(ct, x, y, **_):
+    return sum_to(ct, x), sum_to(-ct, y)
+
+
+@gradients.defvjp(multiply_p)
+def _multiply_vjp(ct, x, y, **_):
+    return sum_to(ct * y, x), sum_to(x * ct, y)
+
+
+@gradients.defvjp(divide_p)
+def _divide_vjp(ct, x, y, **_):
+    return sum_to(ct / y, x), sum_to(ct * (-x / y / y), y)
+
+
+gradients.not_differentiable(floordiv_p)
+
+
+@gradients.defvjp(mod_p)
+def _mod_vjp(ct, x, y, **_):
+    return sum_to(ct, x), sum_to(ct * -floordiv(x, y), y)
+
+
+@gradients.defvjp(pow_p)
+def _pow_vjp(ct, x, y, *, out):
+    """d/dy is masked to 0 where x <= 0, where the real logarithm does not exist."""
+    positive = greater(x, 0)
+    log_x = where(positive, log(where(positive, x, 1)), 0)
+    return sum_to(ct * y * x ** (y - 1), x), sum_to(ct * out * log_x, y)
+
+
+def _select(x_wins, ct, x, y):
+    zero = scalar(0, ct)
+    return sum_to(where(x_wins, ct, zero), x), sum_to(where(x_wins, zero, ct), y)
+
+
+@gradients.defvjp(maximum_p)
+def _maximum_vjp(ct, x, y, **_):
+    """A tie goes to the first argument."""
+    return _select(greater_equal(x, y), ct, x, y)
+
+
+@gradients.defvjp(minimum_p)
+def _minimum_vjp(ct, x, y, **_):
+    """A tie goes to the first argument."""
+    return _select(less_equal(x, y), ct, x, y)
+
+
 def _binary_op(primitive: Primitive):
     def op(x: object, y: object) -> Tensor:
         return bind(primitive, *operands(x, y))
@@ -125,6 +181,37 @@ exp_p = Primitive("exp", _unary_rule("exp", checks.FLOATING), _quiet(np.exp))
 log_p = Primitive("log", _unary_rule("log", checks.FLOATING), _quiet(np.log))
 
 
+@gradients.defvjp(negative_p)
+def _negative_vjp(ct, x, **_):
+    return -ct
+
+
+@gradients.defvjp(abs_p)
+def _abs_vjp(ct, x, **_):
+    return ct * sign(x)  # 0 at 0
+
+
+@gradients.defvjp(square_p)
+def _square_vjp(ct, x, **_):
+    return ct * (x * 2)
+
+
+@gradients.defvjp(sqrt_p)
+def _sqrt_vjp(ct, x, *, out):
+    """A zero cotangent gives zero, even where sqrt' is infinite (TensorFlow's SqrtGrad)."""
+    return where(equal(ct, 0), scalar(0, ct), ct * 0.5 / out)
+
+
+@gradients.defvjp(exp_p)
+def _exp_vjp(ct, x, *, out):
+    return ct * out
+
+
+@gradients.defvjp(log_p)
+def _log_vjp(ct, x, **_):
+    return ct * (scalar(1, x) / x)
+
+
 def _unary_op(primitive: Primitive):
     def op(x: object) -> Tensor:
         return bind(primitive, convert_to_tensor(x))
@@ -154,6 +241,12 @@ def _cast_kernel(x: np.ndarray, *, dtype: dtypes.DType) -> np.ndarray:
 
 
 cast_p = Primitive("cast", _cast_rule, _cast_kernel)
+
+
+@gradients.defvjp(cast_p)
+def _cast_vjp(ct, x, *, dtype, **_):
+    """Only a cast between floating dtypes passes the gradient (in the source dtype)."""
+    return cast(ct, x.dtype) if x.dtype.is_floating and dtype.is_floating else None
 
 
 def cast(x: object, dtype: object) -> Tensor:
@@ -189,6 +282,11 @@ def _matmul_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 matmul_p = Primitive("matmul", _matmul_rule, _matmul_kernel)
+
+
+@gradients.defvjp(matmul_p)
+def _matmul_vjp(ct, a, b, **_):
+    return matmul(ct, transpose(b)), matmul(transpose(a), ct)
 
 
 def matmul(a: object, b: object) -> Tensor:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
-from ..primitive import Primitive, bind
+from .. import dtypes, gradients
 from ..conversion import convert_to_tensor, operands
+from ..primitive import PRIMITIVES, Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
 from . import checks
+from .adjoints import scalar, sum_to
 
 _ANY = (*checks.NUMERIC, dtypes.bool_, dtypes.string)
 _BOOL = (dtypes.bool_,)
@@ -71,6 +72,9 @@ greater = _compare_op("greater", checks.NUMERIC, np.greater)
 greater_equal = _compare_op("greater_equal", checks.NUMERIC, np.greater_equal)
 logical_and = _compare_op("logical_and", _BOOL, np.logical_and)
 logical_or = _compare_op("logical_or", _BOOL, np.logical_or)
+gradients.not_differentiable(*(PRIMITIVES[name] for name in (
+    "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
+    "logical_or")))
 
 
 def _not_rule(x: TensorSpec) -> TensorSpec:
@@ -79,6 +83,7 @@ def _not_rule(x: TensorSpec) -> TensorSpec:
 
 
 logical_not_p = Primitive("logical_not", _not_rule, np.logical_not)
+gradients.not_differentiable(logical_not_p)
 
 
 def logical_not(x: object) -> Tensor:
@@ -98,6 +103,13 @@ def _where_kernel(condition: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.nda
 
 
 where_p = Primitive("where", _where_rule, _where_kernel)
+
+
+@gradients.defvjp(where_p)
+def _where_vjp(ct, condition, x, y, **_):
+    """Each branch gets the cotangent where it was chosen, zero elsewhere (GRAD-5)."""
+    zero = scalar(0, ct)
+    return None, sum_to(where(condition, ct, zero), x), sum_to(where(condition, zero, ct), y)
 
 
 def where(condition: object, x: object, y: object) -> Tensor:

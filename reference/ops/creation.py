@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..primitive import Primitive, bind
+from .. import dtypes, errors, gradients
 from ..conversion import convert_to_tensor
+from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note
 from . import checks
+from .reduction import reduce_sum
 
 
 def _fill_rule(value: TensorSpec, *, shape: tuple[int, ...]) -> TensorSpec:
@@ -23,6 +24,12 @@ def _fill_rule(value: TensorSpec, *, shape: tuple[int, ...]) -> TensorSpec:
 
 
 fill_p = Primitive("fill", _fill_rule, lambda value, *, shape: np.full(shape, value))
+
+
+@gradients.defvjp(fill_p)
+def _fill_vjp(ct, value, **_):
+    """Every element is the value: its cotangent is the sum (GRAD-5)."""
+    return reduce_sum(ct)
 
 
 def _shape_argument(shape: object) -> tuple[int, ...]:
@@ -61,6 +68,7 @@ def _range_kernel(start: np.ndarray, limit: np.ndarray, delta: np.ndarray, *, le
 
 
 range_p = Primitive("range", _range_rule, _range_kernel)
+gradients.not_differentiable(range_p)
 
 
 def range(start: object, limit: object = None, delta: object = 1, dtype: object = None) -> Tensor:

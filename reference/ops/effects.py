@@ -15,9 +15,9 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from .. import context, dtypes, errors
-from ..primitive import Primitive, bind
+from .. import context, dtypes, errors, gradients
 from ..conversion import convert_to_tensor
+from ..primitive import Primitive, bind
 from ..tensor import EagerTensor, Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note
@@ -78,6 +78,7 @@ def _print_kernel(*values: np.ndarray, parts, sep: str, end: str, stream) -> tup
 
 
 print_p = Primitive("print", _print_rule, _print_kernel, stateful=True, multiple_results=True)
+gradients.not_differentiable(print_p)
 
 
 def print(
@@ -124,6 +125,7 @@ def _py_function_kernel(*values: np.ndarray, func, Tout) -> tuple[np.ndarray, ..
 py_function_p = Primitive(
     "py_function", _py_function_rule, _py_function_kernel, stateful=True, multiple_results=True
 )
+gradients.not_differentiable(py_function_p)  # TensorFlow differentiates its callable: not yet
 
 
 def py_function(func: Callable[..., Any], inp: Sequence[object], Tout: object):

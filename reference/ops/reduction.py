@@ -7,16 +7,21 @@ the dtype's lowest/highest value (``-inf``/``inf`` for floats).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from ..primitive import Primitive, bind
+from .. import gradients
 from ..conversion import convert_to_tensor
+from ..primitive import PRIMITIVES, Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note
 from . import checks
+from .adjoints import broadcast_like, ones_like, scalar
+from .arithmetic import cast
+from .comparison import equal
 
 
 def _axes(axis: int | Sequence[int] | None) -> tuple[int, ...] | None:
@@ -89,3 +94,44 @@ reduce_sum = _reduction("reduce_sum", _sum)
 reduce_mean = _reduction("reduce_mean", _mean)
 reduce_max = _reduction("reduce_max", _extreme(np.max, -np.inf, "min"))
 reduce_min = _reduction("reduce_min", _extreme(np.min, np.inf, "max"))
+
+
+# Gradient rules (GRAD-5): the cotangent is broadcast back over the reduced axes.
+def _removed_axes(x, axis, keepdims) -> tuple[int, ...]:
+    """The reduced axes the output lacks (none with ``keepdims``, or when everything is reduced)."""
+    if keepdims or axis is None:
+        return ()
+    rank = None if x.shape is None else len(x.shape)
+    if rank is None and any(a < 0 for a in axis):
+        raise NotImplementedError("the gradient of a reduction over a negative axis of a tensor of "
+                                  "unknown rank: not yet; give the axis as a non-negative number.")
+    return tuple(sorted(a if rank is None else a % rank for a in axis))
+
+
+@gradients.defvjp(PRIMITIVES["reduce_sum"])
+def _sum_vjp(ct, x, *, axis, keepdims, **_):
+    return broadcast_like(ct, x, _removed_axes(x, axis, keepdims))
+
+
+def _count(x, out):
+    """How many elements of ``x`` each element of the mean ``out`` averages."""
+    if x.shape is not None and out.shape is not None and None not in (*x.shape, *out.shape):
+        return scalar(math.prod(x.shape) // max(math.prod(out.shape), 1), x)
+    return reduce_sum(ones_like(x)) / reduce_sum(ones_like(out))
+
+
+@gradients.defvjp(PRIMITIVES["reduce_mean"])
+def _mean_vjp(ct, x, *, axis, keepdims, out):
+    return broadcast_like(ct, x, _removed_axes(x, axis, keepdims)) / _count(x, out)
+
+
+def _extreme_vjp(ct, x, *, axis, keepdims, out):
+    """Elements equal to the extreme share its cotangent equally."""
+    axes = _removed_axes(x, axis, keepdims)
+    chosen = cast(equal(x, broadcast_like(out, x, axes)), x.dtype)
+    count = broadcast_like(reduce_sum(chosen, axis, keepdims), x, axes)
+    return chosen / count * broadcast_like(ct, x, axes)
+
+
+gradients.defvjp(PRIMITIVES["reduce_max"])(_extreme_vjp)
+gradients.defvjp(PRIMITIVES["reduce_min"])(_extreme_vjp)

@@ -7,15 +7,30 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import errors
-from ..primitive import Primitive, bind
+from .. import errors, gradients
 from ..conversion import convert_to_tensor, operands
+from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import Shape, TensorSpec
 from ..verbose import note
 from . import checks
+from .adjoints import (
+    concat_part,
+    concat_part_p,
+    gather_grad,
+    gather_grad_p,
+    reshape_like,
+    strided_slice_grad,
+    strided_slice_grad_p,
+    zeros_like,
+)
 
 identity_p = Primitive("identity", lambda x: x, lambda x: x.copy())
+
+
+@gradients.defvjp(identity_p)
+def _identity_vjp(ct, x, **_):
+    return ct
 
 
 def identity(x: object) -> Tensor:
@@ -60,6 +75,11 @@ def _reshape_kernel(x: np.ndarray, *, shape: tuple[int, ...]) -> np.ndarray:
 
 
 reshape_p = Primitive("reshape", _reshape_rule, _reshape_kernel)
+
+
+@gradients.defvjp(reshape_p)
+def _reshape_vjp(ct, x, **_):
+    return reshape_like(ct, x)
 
 
 def reshape(x: object, shape: Sequence[int]) -> Tensor:
@@ -113,6 +133,24 @@ concat_p = Primitive("concat", _join_rule("concat", False), _join_kernel(np.conc
 stack_p = Primitive("stack", _join_rule("stack", True), _join_kernel(np.stack, "stack"))
 
 
+@gradients.defvjp(concat_p)
+def _concat_vjp(ct, *parts, axis, **_):
+    return tuple(concat_part(ct, list(parts), axis, index) for index in range(len(parts)))
+
+
+@gradients.defvjp(concat_part_p)
+def _concat_part_vjp(ct, cotangent, *parts, axis, index, **_):
+    pieces = [ct if i == index else zeros_like(part) for i, part in enumerate(parts)]
+    return (concat(pieces, axis), *(None for _ in parts))
+
+
+@gradients.defvjp(stack_p)
+def _stack_vjp(ct, *parts, axis, **_):
+    rank = None if ct.shape is None else len(ct.shape)
+    where = axis if rank is None else axis % rank
+    return tuple(ct[(slice(None),) * where + (index,)] for index in range(len(parts)))
+
+
 def concat(values: Sequence[object], axis: int) -> Tensor:
     """Join tensors of one dtype along an existing axis."""
     return bind(concat_p, *operands(*values), axis=int(axis))
@@ -145,6 +183,17 @@ def _gather_kernel(params: np.ndarray, indices: np.ndarray, *, axis: int) -> np.
 
 
 gather_p = Primitive("gather", _gather_rule, _gather_kernel)
+
+
+@gradients.defvjp(gather_p)
+def _gather_vjp(ct, params, indices, *, axis, **_):
+    """Dense: a repeated index adds up its cotangents (TensorFlow gives ``IndexedSlices``)."""
+    return gather_grad(ct, indices, params, axis), None
+
+
+@gradients.defvjp(gather_grad_p)
+def _gather_grad_vjp(ct, cotangent, indices, like, *, axis, **_):
+    return gather(ct, indices, axis), None, None
 
 
 def gather(params: object, indices: object, axis: int = 0) -> Tensor:
@@ -206,6 +255,16 @@ def _slice_kernel(x: np.ndarray, *, index: Index) -> np.ndarray:
 
 
 strided_slice_p = Primitive("strided_slice", _slice_rule, _slice_kernel)
+
+
+@gradients.defvjp(strided_slice_p)
+def _strided_slice_vjp(ct, x, *, index, **_):
+    return strided_slice_grad(ct, x, index)
+
+
+@gradients.defvjp(strided_slice_grad_p)
+def _strided_slice_grad_vjp(ct, cotangent, like, *, index, **_):
+    return strided_slice(ct, index), None
 
 
 def strided_slice(x: Tensor, index: object) -> Tensor:
