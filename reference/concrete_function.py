@@ -21,7 +21,7 @@ import numpy as np
 
 from . import context, gradients, nest, tape, trace_type
 from .conversion import convert_to_tensor
-from .graph import Graph, placeholder
+from .graph import Graph, Node, placeholder
 from .interpreter import execute, nodes_to_run
 from .ops.adjoints import zeros_like
 from .primitive import Primitive, bind
@@ -108,12 +108,26 @@ class ConcreteFunction:
         )
 
     def with_intermediates(self) -> ConcreteFunction:
-        """GRAD-7: this function, also returning the value of every node that runs."""
+        """GRAD-7: this function, also returning the value of every node that runs.
+
+        Its nested calls return theirs too, so that the gradient can walk into them.
+        """
         if self._with_intermediates is None:
             graph = copy.copy(self.graph)
-            graph.outputs = self.graph.outputs + [
-                t for node in nodes_to_run(self.graph) if node.primitive is not placeholder
-                for t in node.outputs]
+            graph.nodes, renamed = [], {}
+            for node in self.graph.nodes:
+                inputs = tuple(renamed.get(id(t), t) for t in node.inputs)
+                if node.primitive is call_p:
+                    inner = node.attrs["function"].with_intermediates()
+                    specs = [t.spec for t in inner.graph.outputs]
+                    node = _copy_node(graph, node, inputs, {"function": inner}, specs, renamed)
+                elif any(new is not old for new, old in zip(inputs, node.inputs)):
+                    node = _copy_node(graph, node, inputs, node.attrs, [t.spec for t in node.outputs],
+                                      renamed)
+                graph.nodes.append(node)
+            graph.outputs = [renamed.get(id(t), t) for t in self.graph.outputs]
+            graph.outputs += [t for node in nodes_to_run(graph) if node.primitive is not placeholder
+                              for t in node.outputs]
             forward = ConcreteFunction(self.name, graph, self.function_type, self.structured_outputs)
             forward.primal_count = self.primal_count
             self._with_intermediates = forward
@@ -180,6 +194,14 @@ def _call_vjp(cotangents, *inputs, out, function):
             partials.setdefault(id(inner), []).append(cotangent)
     tape.backpropagate(nodes_to_run(graph), partials, lambda t: value[id(t)])
     return tuple(partials.get(id(t)) for t in parameters)
+
+
+def _copy_node(graph: Graph, node: Node, inputs: tuple, attrs: dict, specs: list, renamed: dict) -> Node:
+    """``node`` in ``graph`` with new inputs and attributes; its outputs are renamed to the copy's."""
+    copied = Node(graph, node.name, node.primitive, inputs, attrs)
+    copied.outputs = [SymbolicTensor(copied, i, spec) for i, spec in enumerate(specs)]
+    renamed.update((id(old), new) for old, new in zip(node.outputs, copied.outputs))
+    return copied
 
 
 def _is_handle(tensor: Tensor) -> bool:
