@@ -178,6 +178,7 @@ class GradientTape:
                             "Variables or CompositeTensors to be differentiated, but received None.")
         if str(unconnected_gradients).lower() not in ("none", "zero"):
             raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}")
+        _check_source(sources)
         flat_sources = nest.flatten(sources)
         for source in flat_sources:
             _check_source(source)
@@ -211,7 +212,7 @@ def _check_source(value: Any, what: str = "source") -> None:
     if value is None:
         raise TypeError(f"Cannot differentiate with respect to None: the {what} must be a ts.Tensor "
                         "or a ts.Variable.")
-    if not isinstance(value, Tensor):
+    if not isinstance(value, (Tensor, list, tuple, dict)):
         raise AttributeError(f"'{type(value).__name__}' object has no attribute '_id'")
 
 

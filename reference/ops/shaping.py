@@ -15,14 +15,15 @@ from ..tensor_spec import Shape, TensorSpec
 from ..verbose import note
 from . import checks
 from .adjoints import (
+    broadcast_like,
     concat_part,
     concat_part_p,
     gather_grad,
     gather_grad_p,
     reshape_like,
+    scalar,
     strided_slice_grad,
     strided_slice_grad_p,
-    zeros_like,
 )
 
 identity_p = Primitive("identity", lambda x: x, lambda x: x.copy())
@@ -140,7 +141,7 @@ def _concat_vjp(ct, *parts, axis, **_):
 
 @gradients.defvjp(concat_part_p)
 def _concat_part_vjp(ct, cotangent, *parts, axis, index, **_):
-    pieces = [ct if i == index else zeros_like(part) for i, part in enumerate(parts)]
+    pieces = [ct if i == index else broadcast_like(scalar(0, ct), part) for i, part in enumerate(parts)]
     return (concat(pieces, axis), *(None for _ in parts))
 
 
