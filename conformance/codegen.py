@@ -176,6 +176,8 @@ def expression(e: Expr) -> str:
         if e.kind == "tuple":
             return f"({inner}{',' if len(e.items) == 1 else ''})"
         return f"[{inner}]"
+    if hasattr(e, "source"):  # a node that prints itself (appended below)
+        return e.source()
     raise AssertionError(f"unknown expression {e!r}")
 
 
@@ -214,6 +216,8 @@ def statements(body: tuple[Stmt, ...], indent: str) -> list[str]:
         elif isinstance(s, Return):
             value = "" if s.value is None else " " + expression(s.value)
             lines.append(f"{indent}return{value}")
+        elif hasattr(s, "lines"):  # a statement that prints itself (appended below)
+            lines += s.lines(indent)
         else:
             raise AssertionError(f"unknown statement {s!r}")
     return lines
@@ -242,3 +246,75 @@ def function(f: FunctionDef) -> str:
 def program(functions: tuple[FunctionDef, ...]) -> str:
     """Python source for a whole program (helpers first, then the functions that call them)."""
     return "\n\n\n".join(function(f) for f in functions) + "\n"
+
+
+# -- nodes that print themselves: variables and gradients (chapters 10 and 11) -------------
+
+
+@dataclass(frozen=True)
+class Method:
+    """``value.name(*args, **kwargs)``: ``v.assign(x)``, ``tape.gradient(y, x)``, ``H.append(v)``."""
+
+    value: Expr
+    name: str
+    args: tuple[Expr, ...] = ()
+    kwargs: tuple[tuple[str, Any], ...] = ()
+
+    def source(self) -> str:
+        args = [expression(a) for a in self.args] + [f"{k}={_keyword(v)}" for k, v in self.kwargs]
+        return f"{expression(self.value)}.{self.name}({', '.join(args)})"
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """``value.name``: ``model.trainable_variables``."""
+
+    value: Expr
+    name: str
+
+    def source(self) -> str:
+        return f"{expression(self.value)}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Not:
+    value: Expr
+
+    def source(self) -> str:
+        return f"(not {expression(self.value)})"
+
+
+@dataclass(frozen=True)
+class Do:
+    """An expression on its own line, for its effect: ``v.assign_add(x)``."""
+
+    value: Expr
+
+    def lines(self, indent: str) -> list[str]:
+        return [f"{indent}{expression(self.value)}"]
+
+
+@dataclass(frozen=True)
+class With:
+    """``with <context> as <target>:`` (a ``ts.GradientTape``)."""
+
+    context: Expr
+    target: str
+    body: tuple[Stmt, ...]
+
+    def lines(self, indent: str) -> list[str]:
+        body = statements(self.body, indent + "    ") or [f"{indent}    pass"]
+        return [f"{indent}with {expression(self.context)} as {self.target}:", *body]
+
+
+@dataclass(frozen=True)
+class Plain:
+    """An undecorated Python function (a driver that calls the program's functions)."""
+
+    name: str
+    params: tuple[str, ...]
+    body: tuple[Stmt, ...]
+
+    def text(self) -> str:
+        body = statements(self.body, "    ") or ["    pass"]
+        return "\n".join([f"def {self.name}({', '.join(self.params)}):", *body])

@@ -33,7 +33,8 @@ from . import spec, vocabulary
 KINDS = ("rule", "name", "op", "step", "argument", "channel")
 COLUMNS = ("eager", "traced", "graph", "handwritten")
 STEPS = ("call", "method call", "concrete", "concrete call", "set eager", "set global")
-ARGUMENTS = ("tensor", "numpy", "literal", "container with tensors", "container", "object", "keyword")
+ARGUMENTS = ("tensor", "numpy", "literal", "container with tensors", "container", "object", "keyword",
+             "variable")
 CHANNELS = ("value", "error category", "error message", "python", "print", "py_function",
             "warning", "tracing count", "container type")
 SOURCE_PREFIX = "<tracespec scenario"  # the file name of every scenario program (runner.py)
@@ -144,6 +145,9 @@ class _Watched:
 _APIS = (
     ("Tensor", vocabulary.TENSOR, (ts.Tensor, ts.EagerTensor, ts.SymbolicTensor)),
     ("Function", vocabulary.FUNCTION, (ts.Function,)),
+    ("Variable", vocabulary.VARIABLE, (ts.Variable,)),
+    ("GradientTape", vocabulary.GRADIENT_TAPE, (ts.GradientTape,)),
+    ("Module", vocabulary.MODULE, (ts.Module,)),
 )
 
 

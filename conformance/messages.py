@@ -49,6 +49,25 @@ MESSAGES: tuple[Message, ...] = (
     Message("out-of-scope", "TypeError", r"is out of scope and cannot be used here"),
     Message("graph-execution", "InvalidArgumentError", r"Graph execution error", wraps=True),
     Message("unhashable", "TypeError", r"Could not generate a generic TraceType for"),
+    # chapters 10 and 11: variables and gradients
+    Message("singleton-variables", "ValueError",
+            r"only supports singleton \w+\.Variables created on the first call"),
+    Message("late-variables", "ValueError",
+            r"Creating variables on a non-first call to a function decorated with \w+\.function"),
+    Message("variable-numpy", "NotImplementedError", r"numpy\(\) is only available when eager execution"),
+    Message("assign-shape", "ValueError", r"Cannot assign value to variable '.*': Shape mismatch"),
+    Message("update-rank", "ValueError", r"Shapes must be equal rank, but are \d+ and \d+"),
+    Message("update-dimension", "ValueError",
+            r"Dimension \d+ in both shapes must be equal, but are \d+ and \d+"),
+    Message("update-shape", "InvalidArgumentError", r"Cannot update variable with shape \[[\d,]*\] using a "
+            r"Tensor with shape \[[\d,]*\], shapes must be equal"),
+    Message("assign-run-time-shape", "InvalidArgumentError",
+            r"Trying to assign to variable with tensor with wrong shape"),
+    Message("broken-first-trace", "TypeError", r"replace\(\) should be called on dataclass instances"),
+    Message("unliftable", "UnliftableError",
+            r"Unable to lift tensor .* because it depends transitively on placeholder"),
+    Message("non-persistent-tape", "RuntimeError",
+            r"A non-persistent GradientTape can only be used to compute one set of gradients"),
 )
 
 _OP_SUFFIX = re.compile(r"\s*\[Op:\w+\].*$")

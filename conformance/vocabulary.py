@@ -2,8 +2,10 @@
 
 ``NAMESPACE`` is ``tracespec.reference.__all__``; ``TENSOR`` are the methods,
 properties and operators of ``ts.Tensor`` that programs may use; ``FUNCTION``
-the members of what ``ts.function`` returns. The coverage account counts each
-of them, and the adapter protocol (docs/adapters.md) lists them.
+the members of what ``ts.function`` returns; ``VARIABLE``, ``GRADIENT_TAPE`` and
+``MODULE`` those of ``ts.Variable``, ``ts.GradientTape`` and ``ts.Module`` (chapters 10
+and 11). The coverage account counts each of them, and the adapter protocol
+(docs/adapters.md) lists them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ FUNCTION: tuple[str, ...] = (
     "get_concrete_function", "experimental_get_tracing_count", "pretty_printed_concrete_signatures",
 )
 
+VARIABLE: tuple[str, ...] = ("assign", "assign_add", "assign_sub", "read_value", "numpy")
+
+GRADIENT_TAPE: tuple[str, ...] = ("watch", "gradient", "watched_variables")
+
+MODULE: tuple[str, ...] = ("variables", "trainable_variables")
+
 ALL: tuple[str, ...] = (
     *NAMESPACE, *(f"Tensor.{n}" for n in TENSOR), *(f"Function.{n}" for n in FUNCTION),
+    *(f"Variable.{n}" for n in VARIABLE), *(f"GradientTape.{n}" for n in GRADIENT_TAPE),
+    *(f"Module.{n}" for n in MODULE),
 )

@@ -78,6 +78,7 @@ class Function:
         self._tracing = 0  # traces of this function in progress (NEST-3: recursion)
         self._bound: weakref.WeakKeyDictionary[object, Function] = weakref.WeakKeyDictionary()
         self._created_variables: list[variables.Variable] | None = None  # None: not called yet
+        self._first_trace_succeeded = False
         functools.update_wrapper(self, python_function, updated=())
 
     def __get__(self, instance: object, owner: type | None = None) -> Function:
@@ -129,7 +130,9 @@ class Function:
             args = self.input_signature
         function_type, arguments = self._bind(args, kwargs)
         if self._created_variables is None:
-            self._first_trace(function_type, arguments)
+            self._first_trace(function_type, arguments, calling=False)
+        if self._created_variables and not self._first_trace_succeeded:
+            raise TypeError(_BROKEN)
         if self._created_variables:
             return self._scoped(function_type, arguments, None)
         concrete = self._scoped(function_type, arguments, self._created_variables)
@@ -228,6 +231,10 @@ class Function:
     def _call_with_variable_rules(self, function_type: FunctionType, arguments: dict) -> Any:
         if self._created_variables is None:
             return self._call(self._first_trace(function_type, arguments), arguments)
+        if self._created_variables and not self._first_trace_succeeded:
+            note("VAR-5", "the first trace of %s created variables and failed: calls return None",
+                 self.name)
+            return None
         if self._created_variables:
             note("VAR-5", "%s created variables on its first call: no later trace may", self.name)
             return self._call(self._scoped(function_type, arguments, None), arguments)
@@ -236,15 +243,17 @@ class Function:
             raise _late_creation_error()
         return result
 
-    def _first_trace(self, function_type: FunctionType, arguments: dict) -> ConcreteFunction:
+    def _first_trace(self, function_type: FunctionType, arguments: dict,
+                     calling: bool = True) -> ConcreteFunction:
         """VAR-3, VAR-4: trace the first call; returns the concrete function it executes."""
         self._created_variables = []
         first = self._scoped(function_type, arguments, self._created_variables)
+        self._first_trace_succeeded = True
         if not self._created_variables:
             return first
         note("VAR-3", "the first trace of %s created variables: it traces again, creating none",
              self.name)
-        lifted = _lift_initial_values(first.graph)
+        lifted = _lift_initial_values(first.graph, calling)
         second = self._scoped(function_type, arguments, None)
         if lifted:
             return second
@@ -357,14 +366,28 @@ def _late_creation_error() -> ValueError:
     return ValueError("Creating variables on a non-first call to a function decorated with ts.function.")
 
 
-def _lift_initial_values(graph: Graph) -> bool:
+_BROKEN = ("replace() should be called on dataclass instances: the first trace created variables, "
+           "then failed, so the function has no trace that forbids creating them (TensorFlow 2.21)")
+
+
+class UnliftableError(Exception):
+    """An initial value that ``get_concrete_function`` cannot compute: it needs the arguments."""
+
+
+def _lift_initial_values(graph: Graph, calling: bool) -> bool:
     """VAR-4: give the variables the first trace created their initial values now, eagerly.
 
     Possible when no initial value depends on the call's arguments (``interpreter.evaluate``);
-    otherwise nothing is lifted and the first call runs the first trace, which initialises them.
+    otherwise nothing is lifted and the first call runs the first trace, which initialises them
+    (``get_concrete_function``, which runs nothing, fails instead).
     """
     initializers = [n for n in graph.nodes if n.primitive is variables.initialize_variable_p]
-    if any(not interpreter.liftable(graph, node.inputs[1]) for node in initializers):
+    unliftable = [n for n in initializers if not interpreter.liftable(graph, n.inputs[1])]
+    if unliftable and not calling:
+        note("VAR-4", "get_concrete_function cannot lift an initial value that needs the arguments")
+        raise UnliftableError(f"Unable to lift tensor {unliftable[0].inputs[1]!r} because it depends "
+                              "transitively on placeholder via at least one path")
+    if unliftable:
         return False
     handles = {id(inner): outer for outer, inner in graph.captures}
     for node in initializers:

@@ -64,6 +64,8 @@ class GradientTape:
     # recording ---------------------------------------------------------------------------
     def __enter__(self) -> GradientTape:
         self._graph = context.current_graph()
+        if self._graph is not None:
+            note("GRAD-6", "a tape opened while tracing %s records the traced ops", self._graph.name)
         self._start()
         return self
 
@@ -198,7 +200,8 @@ class GradientTape:
         backpropagate(self._entries, partials)
         results = []
         for source in flat_sources:
-            total = _total(partials, self._key(source))
+            key = self._key(source)
+            total = _total(partials, key) if id(key) in self._connected else None  # unwatched: None
             if total is None:
                 note("GRAD-1", "no gradient reaches a source")
                 if str(unconnected_gradients).lower() == "zero":

@@ -131,10 +131,9 @@ assign_sub_variable_p = Primitive("assign_sub_variable", _update_rule("assign_su
 
 
 def _initialize_kernel(handle: np.ndarray, value: np.ndarray) -> tuple[()]:
-    """VAR-4: give a variable created while tracing its initial value, unless it has one."""
+    """VAR-1, VAR-4: give a variable its initial value, unless it has one (created while tracing)."""
     variable = variable_of(handle)
     if not variable._initialized:
-        note("VAR-4", "variable %s gets its initial value", variable.name)
         variable._store(value)
     return ()
 

@@ -208,6 +208,24 @@ def test_GRAD_3_watch_accessed_variables_false_and_non_trainable():
     assert grad_values(tape.gradient(y, [a, nt])) == [5.0, 2.0]
 
 
+def test_GRAD_3_an_unwatched_variable_read_by_a_nested_call_gets_none():
+    w = ts.Variable([0.5, 0.5])
+
+    @ts.function
+    def inner(u):
+        return u * w
+
+    @ts.function
+    def outer(x):
+        with ts.GradientTape(watch_accessed_variables=False) as tape:
+            tape.watch(x)
+            y = ts.reduce_sum(inner(x * w))
+        return tape.gradient(y, [x, w])
+
+    gx, gw = outer(ts.constant([1.0, 2.0]))
+    assert gx.numpy().tolist() == [0.25, 0.25] and gw is None
+
+
 def grad_values(gs):
     return [None if g is None else float(g) for g in gs]
 

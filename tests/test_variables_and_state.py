@@ -354,6 +354,26 @@ def test_VAR_5_a_retrace_that_creates_fails(second_call):
     assert list(store) == [1] and f.experimental_get_tracing_count() == 2
 
 
+def test_VAR_5_a_first_trace_that_creates_then_fails_leaves_calls_returning_none():
+    slot, runs = [], []
+
+    @ts.function
+    def f(x):
+        runs.append(1)
+        if not slot:
+            slot.append(ts.Variable(0.5))
+        slot[0].assign_add(x)
+        return slot[0] + x
+
+    with pytest.raises(ValueError, match="Shapes must be equal rank"):
+        f(ts.constant([0.0, 0.0]))
+    assert f(ts.constant(1.0)) is None and f(ts.constant([1.0, 2.0])) is None
+    assert runs == [1] and f.experimental_get_tracing_count() == 0
+    with pytest.raises(TypeError, match=r"replace\(\) should be called on dataclass instances"):
+        f.get_concrete_function(ts.TensorSpec([], ts.float32))
+    assert slot[0].numpy().tolist() == []  # never initialised
+
+
 def test_VAR_6_late_creation_fails_after_the_call_and_then_everything_retraces():
     store, traces = {}, []
 

@@ -1,14 +1,365 @@
-"""Chapter: (docs/spec/variables-and-state)."""
+"""Chapter: Variables and state (docs/spec/variables-and-state).
+
+Generated scenarios, by ``family``:
+
+``lifecycle``
+    a function that creates its variable lazily (on the first call, per Python key, always,
+    or only when asked), from a constant or from its argument, then reads and writes it;
+    calls with new argument types, ``get_concrete_function`` and the run-eagerly switch
+    (VAR-1 to VAR-6, VAR-9);
+``order``
+    reads, writes, prints and nested calls of global variables in random order, results
+    taken before and after later writes, unused writes (VAR-2, VAR-7, VAR-11);
+``arguments``
+    variables passed as arguments, with aliasing, other specs, and tensors (VAR-8);
+``module``
+    a ``ts.Module`` with a ``ts.function`` method that creates a variable on its first call,
+    two instances, and ``trainable_variables`` (VAR-13).
+
+``state()``, defined before the program, returns every variable's value, so a call script
+can look at the variables between calls.
+"""
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ..scenario import Scenario
+from .. import codegen as c
+from ..draws import arguments, literal, scenario
+from ..scenario import Call, Concrete, Scenario, SetEager, Step, handwritten
+
+REQUIRES = {"variables", "print", "get_concrete_function"}
+SHAPES = ((), (2,))
+VALUES = (0.5, 1.0, 2.0, -3.0)
 
 
-def scenarios() -> st.SearchStrategy[Scenario]:
-    return st.nothing()
+def _value(draw, shape: tuple[int, ...]) -> str:
+    items = [draw(st.sampled_from(VALUES)) for _ in range(2)]
+    return literal(items if shape else items[0])
 
 
-HANDWRITTEN: dict[str, Scenario] = {}
+def _x(draw, shape: tuple[int, ...]) -> str:
+    """A float32 argument with ordinary values (special floats are chapter 1's business)."""
+    values = [draw(st.floats(-8, 8, width=32, allow_subnormal=False)) for _ in range(2)]
+    return f"ts.constant({literal(values if shape else values[0])})"
+
+
+v, x = c.Name("v"), c.Name("x")
+
+
+@st.composite
+def _uses(draw, variable: c.Expr, label: str) -> list:
+    """Reads and writes of ``variable`` (and ``x``, of its shape), results named ``r0``, ``r1``..."""
+    body: list = []
+    for index in range(draw(st.integers(1, 4), label=f"{label} uses")):
+        kind = draw(st.sampled_from(["assign_add", "assign_sub", "assign", "assign_sub", "read", "print",
+                                     "alias", "expression"]), label=f"{label} use")
+        if kind in ("assign_add", "assign_sub"):
+            body.append(c.Do(c.Method(variable, kind, (c.BinOp("*", x, c.Literal(0.5)),))))
+        elif kind == "assign":
+            body.append(c.Do(c.Method(variable, "assign", (c.BinOp("+", variable, x),))))
+        elif kind == "read":
+            body.append(c.Assign(f"r{index}", c.Method(variable, "read_value")))
+        elif kind == "print":
+            body.append(c.Print(label, variable))
+        elif kind == "alias":
+            body.append(c.Assign(f"r{index}", c.Method(variable, "assign_add", (x,))))
+        else:
+            body.append(c.Assign(f"r{index}", c.BinOp("*", variable, c.Literal(2.0))))
+    return body
+
+
+def _results(body: list, variable: c.Expr) -> c.Expr:
+    names = [c.Name(s.target) for s in body if isinstance(s, c.Assign) and s.target.startswith("r")]
+    return c.Structure("tuple", (*names, variable))
+
+
+def _script(draw, first: Step, other, last: Step, after_switch: Step | None = None) -> list[Step]:
+    """``first``, other steps around a switch of the flag (or two), and ``last``.
+
+    The switch makes every run see both regimes: a run that starts eager goes on traced, and
+    one that starts traced goes on eagerly, half the time each.
+    """
+    flag = draw(st.booleans(), label="switch the flag to")
+    steps = [first, *(other(draw) for _ in range(draw(st.integers(0, 2), label="steps before")))]
+    steps += [SetEager(flag), *([after_switch] if after_switch else []),
+              *(other(draw) for _ in range(draw(st.integers(1, 2), label="steps after")))]
+    if draw(st.booleans(), label="switch back"):
+        steps += [SetEager(not flag), other(draw)]
+    return [*steps, last]
+
+
+STATE = "def state():\n    return [w.numpy() for w in [*H, *D.values(), *GLOBALS]]\n"
+
+
+@st.composite
+def _lifecycle(draw):
+    shape = draw(st.sampled_from(SHAPES), label="variable shape")
+    creation = draw(st.sampled_from(["late", "lazy", "keyed", "always", "lazy", "late", "none"]),
+                    label="creation")
+    initial = draw(st.sampled_from(["constant", "argument"]), label="initial value")
+    values = [draw(st.sampled_from(VALUES)) for _ in range(2)]
+    start = c.Literal(values if shape else values[0])
+    init = start if initial == "constant" else c.BinOp("*", x, c.Literal(2.0))
+    make = c.Op("Variable", (init,))
+    h, d, k = c.Name("H"), c.Name("D"), c.Name("k")
+    first = c.Subscript(c.BinOp("or", h, c.Structure("list", (c.Name("G0"),))), "0")
+    body: list = [c.Log("trace")]
+    if creation == "lazy":
+        body += [c.If(c.Not(h), (c.Do(c.Method(h, "append", (make,))),)), c.Assign("v", first)]
+    elif creation == "keyed":
+        body += [c.If(c.BinOp("not in", k, d), (c.Assign("D[k]", make),)), c.Assign("v", c.Subscript(d, "k"))]
+    elif creation == "always":
+        body += [c.Do(c.Method(h, "append", (make,))), c.Assign("v", c.Subscript(h, "-1"))]
+    elif creation == "late":
+        body += [c.If(c.BinOp("and", k, c.Not(h)), (c.Do(c.Method(h, "append", (make,))),)),
+                 c.Assign("v", first)]
+    else:
+        body += [c.Assign("v", c.Name("G0"))]
+    uses = draw(_uses(v, "v"))
+    body += uses
+    ending = draw(st.sampled_from(["variable", "tuple", "sum"]), label="returned")
+    result = {"variable": v, "tuple": _results(uses, v), "sum": c.BinOp("+", v, x)}[ending]
+    f = c.FunctionDef("f", ("x", "k"), (*body, c.Return(result)))
+    keys = ["False", "True"] if creation == "late" else ["0", "1", "2"]
+    first_key = keys[0]
+    keys = keys[::-1] if creation == "late" else keys  # later calls mostly ask to create
+
+    def other(draw) -> Step:
+        step = draw(st.sampled_from(["call", "call", "call", "state", "concrete"]), label="step")
+        key = draw(st.sampled_from(keys), label="key")
+        if step == "call":
+            call_shape = draw(st.sampled_from([shape, shape, shape, () if shape else (2,)]))
+            return Call("f", arguments(_x(draw, call_shape), key))
+        if step == "state":
+            return Call("state")
+        spec = "ts.TensorSpec([" + ", ".join(map(str, shape)) + "], ts.float32)"
+        return Concrete("f", arguments(spec, key))
+
+    first_call = Call("f", arguments(_x(draw, shape), first_key))
+    steps = _script(draw, first_call, other, Call("state"), first_call if creation == "late" else None)
+    prelude = (f"H = []\nD = {{}}\nG0 = ts.Variable({_value(draw, shape)})\nGLOBALS = [G0]\n\n{STATE}")
+    return scenario("variables-and-state", [f], steps, REQUIRES, prelude=prelude)
+
+
+@st.composite
+def _order(draw):
+    shape = draw(st.sampled_from(SHAPES), label="variable shape")
+    g0, g1 = c.Name("G0"), c.Name("G1")
+    inner = c.FunctionDef("inner", ("x",), (*draw(_uses(g1, "G1")), c.Return(c.Method(g1, "read_value"))))
+    body: list = []
+    for index in range(draw(st.integers(1, 3), label="blocks")):
+        kind = draw(st.sampled_from(["G0", "G1", "inner", "unused inner"]), label="block")
+        if kind in ("G0", "G1"):
+            uses = draw(_uses(c.Name(kind), kind))
+            body += [c.Assign(f"{s.target}_{index}", s.value) if isinstance(s, c.Assign) else s for s in uses]
+        elif kind == "inner":
+            body.append(c.Assign(f"r_inner_{index}", c.CallFunction("inner", (x,))))
+        else:
+            body.append(c.Do(c.CallFunction("inner", (x,))))
+    names = [c.Name(s.target) for s in body if isinstance(s, c.Assign)]
+    returned = draw(st.sampled_from(["all", "variables", "nothing"]), label="returned")
+    result = {"all": c.Structure("tuple", (*names, g0)), "variables": c.Structure("list", (g0, g1)),
+              "nothing": c.Literal(0)}[returned]
+    f = c.FunctionDef("f", ("x",), (*body, c.Return(result)))
+    def other(draw) -> Step:
+        step = draw(st.sampled_from(["f", "f", "inner", "state"]), label="step")
+        return Call("state") if step == "state" else Call(step, _x(draw, shape))
+
+    steps = _script(draw, Call("f", _x(draw, shape)), other, Call("state"))
+    prelude = (f"H = []\nD = {{}}\nG0 = ts.Variable({_value(draw, shape)})\n"
+               f"G1 = ts.Variable({_value(draw, shape)})\nGLOBALS = [G0, G1]\n\n{STATE}")
+    return scenario("variables-and-state", [inner, f], steps, REQUIRES, prelude=prelude)
+
+
+_ARGUMENTS = ("A", "A", "B", "C", "S", "T")  # C is not trainable, S is a scalar, T a tensor
+
+
+@st.composite
+def _arguments(draw):
+    p, q = c.Name("p"), c.Name("q")
+    body: list = [c.Log("trace")]
+    for index in range(draw(st.integers(1, 3), label="writes")):
+        kind = draw(st.sampled_from(["assign_add", "assign", "read"]), label="write")
+        if kind == "read":
+            body.append(c.Assign(f"r{index}", c.BinOp("+", p, q)))
+        else:
+            value = c.BinOp("*", q, c.Literal(0.5)) if kind == "assign_add" else c.BinOp("-", q, p)
+            body.append(c.Do(c.Method(p, kind, (value,))))
+    names = [c.Name(s.target) for s in body if isinstance(s, c.Assign)]
+    f = c.FunctionDef("f", ("p", "q"), (*body, c.Return(c.Structure("tuple", (*names, p)))))
+    def other(draw) -> Step:
+        if draw(st.integers(0, 3), label="look at the state") == 0:
+            return Call("state")
+        return Call("f", arguments(draw(st.sampled_from(_ARGUMENTS[:5])), draw(st.sampled_from(_ARGUMENTS))))
+
+    steps = _script(draw, other(draw), other, Call("state"))
+    a, b, k, s, t = (_value(draw, shape) for shape in ((2,), (2,), (2,), (), (2,)))
+    prelude = (f"H = []\nD = {{}}\nA = ts.Variable({a})\nB = ts.Variable({b})\n"
+               f"C = ts.Variable({k}, trainable=False)\nS = ts.Variable({s})\n"
+               f"T = ts.constant({t})\nGLOBALS = [A, B, C, S]\n\n{STATE}")
+    return scenario("variables-and-state", [f], steps, REQUIRES, prelude=prelude)
+
+
+MODULE = '''\
+class Model(ts.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = None
+        self.b = ts.Variable({b})
+        self.frozen = ts.Variable(1.0, trainable=False)
+
+    @ts.function
+    def __call__(self, x):
+        log("trace")
+        if self.w is None:
+            self.w = ts.Variable({init})
+        self.w.assign_add(x * 0.5)
+        return self.w * x + self.b
+
+
+def parameters(model):
+    return [v.numpy() for v in model.{which}]
+
+
+m1 = Model()
+m2 = Model()
+H = []
+D = {{}}
+GLOBALS = []
+
+{state}'''
+
+
+@st.composite
+def _module(draw):
+    init = draw(st.sampled_from(["2.0", "x * 2.0", "ts.ones([]) * 3.0"]), label="initial value")
+    which = draw(st.sampled_from(["trainable_variables", "variables"]), label="which variables")
+    def other(draw) -> Step:
+        step = draw(st.sampled_from(["m1", "m1.__call__", "m2", "parameters"]), label="step")
+        if step == "parameters":
+            return Call("parameters", draw(st.sampled_from(["m1", "m2"])))
+        return Call(step, _x(draw, ()))
+
+    steps = _script(draw, Call("m1", _x(draw, ())), other, Call("parameters", "m1"))
+    prelude = MODULE.format(b=_value(draw, ()), init=init, which=which, state=STATE)
+    return scenario("variables-and-state", [], steps, REQUIRES, tracked=("m1.__call__", "m2.__call__"),
+                    prelude=prelude)
+
+
+@st.composite
+def scenarios(draw) -> Scenario:
+    """One of the families of the module docstring."""
+    family = draw(st.sampled_from(["lifecycle", "lifecycle", "order", "arguments", "module"]), label="family")
+    return draw({"lifecycle": _lifecycle(), "order": _order(), "arguments": _arguments(),
+                 "module": _module()}[family])
+
+
+NOT_GENERATED = {
+    "VAR-12": "the reference predicts under the backend's policies; only a backend declaring "
+              "variables='unsupported' reaches it, and then its scenarios are skipped (a test checks it)",
+}
+
+_F = "ts.constant(1.0)"
+
+HANDWRITTEN = {
+    "VAR-2 captured by reference": handwritten("variables-and-state", "VAR-2", """
+        gv = ts.Variable(1.0)
+
+        @ts.function
+        def f():
+            return gv + 1
+        """, Call("f"), Call("gv.assign", "100.0"), Call("f"), SetEager(True), Call("f"),
+        requires=("variables",)),
+    "VAR-3 first call traces twice": handwritten("variables-and-state", "VAR-3 VAR-4", """
+        H = []
+
+        @ts.function
+        def f(x):
+            log("trace")
+            if not H:
+                H.append(ts.Variable(0.0))
+            H[0].assign_add(x)
+            return H[0].read_value()
+        """, Call("f", _F), Call("f", _F), Call("f", "ts.constant([1.0, 2.0])"), requires=("variables",)),
+    "VAR-4 initial value from the argument": handwritten("variables-and-state", "VAR-4", """
+        H = []
+
+        @ts.function
+        def f(x):
+            if not H:
+                H.append(ts.Variable(x * 2))
+                ts.print("initialising")
+            return H[0] + x
+        """, Call("f", "ts.constant(3.0)"), Call("f", "ts.constant(100.0)"), requires=("variables", "print")),
+    "VAR-5 unconditional creation": handwritten("variables-and-state", "VAR-5", """
+        @ts.function
+        def f(x):
+            log("trace")
+            return ts.Variable(1.0) + x
+        """, Call("f", _F), Call("f", _F), SetEager(True), Call("f", _F), requires=("variables",)),
+    "VAR-6 late creation": handwritten("variables-and-state", "VAR-6", """
+        H = []
+
+        @ts.function
+        def f(create):
+            log("trace")
+            if create and not H:
+                H.append(ts.Variable(1.0))
+            return H[0] + 1 if H else ts.constant(0.0)
+        """, Call("f", "False"), Call("f", "True"), Call("f", "True"), Call("f", "False"),
+        requires=("variables",)),
+    "VAR-7 program order": handwritten("variables-and-state", "VAR-7 VAR-11", """
+        v = ts.Variable(0.0)
+
+        @ts.function
+        def f():
+            v.assign(1.0)
+            v.assign_add(10.0)
+            a = v.read_value()
+            ts.print("v", v)
+            v.assign(100.0)
+            return a, v
+        """, Call("f"), Call("v.numpy"), requires=("variables", "print")),
+    "VAR-8 variable arguments": handwritten("variables-and-state", "VAR-8", """
+        a = ts.Variable(1.0)
+        b = ts.Variable(2.0)
+        c = ts.Variable(3.0, trainable=False)
+
+        @ts.function
+        def f(p, q):
+            p.assign_add(q)
+            return p.read_value()
+        """, Call("f", "a, b"), Call("f", "b, a"), Call("f", "a, a"), Call("f", "c, a"),
+        Call("f", "a, ts.constant(1.0)"), requires=("variables",)),
+    "VAR-10 shape checks": handwritten("variables-and-state", "VAR-10", """
+        v = ts.Variable([1.0, 2.0])
+
+        @ts.function
+        def f(x):
+            v.assign(x)
+            return v.read_value()
+
+        @ts.function
+        def g(x):
+            v.assign_add(x)
+            return v.read_value()
+        """, Call("f", "ts.constant([3.0, 4.0])"), Call("f", "ts.constant(5.0)"),
+        Call("g", "ts.constant(1.0)"), SetEager(True), Call("g", "ts.constant(1.0)"),
+        Call("f", "ts.constant([1.0, 2.0, 3.0])"),
+        requires=("variables",)),
+    "VAR-13 module": handwritten("variables-and-state", "VAR-13", """
+        class Dense(ts.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = ts.Variable(1.0, name="w")
+                self.b = ts.Variable(0.0, name="b")
+                self.frozen = ts.Variable(2.0, name="frozen", trainable=False)
+
+        names = lambda: ([v.name for v in Dense().variables], [v.name for v in Dense().trainable_variables])
+
+        @ts.function
+        def f():
+            return 0
+        """, Call("names"), Call("f"), requires=("variables",)),
+}
