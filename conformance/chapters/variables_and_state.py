@@ -321,6 +321,15 @@ HANDWRITTEN = {
             v.assign(100.0)
             return a, v
         """, Call("f"), Call("v.numpy"), requires=("variables", "print")),
+    "VAR-11 assign results": handwritten("variables-and-state", "VAR-11", """
+        v = ts.Variable(0.0)
+
+        @ts.function
+        def f():
+            r = v.assign(3.0)
+            v.assign(7.0)
+            return r, v.assign_add(1.0), v
+        """, Call("f"), SetEager(True), Call("f"), requires=("variables",)),
     "VAR-8 variable arguments": handwritten("variables-and-state", "VAR-8", """
         a = ts.Variable(1.0)
         b = ts.Variable(2.0)
