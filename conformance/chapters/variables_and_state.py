@@ -1,6 +1,6 @@
 """Chapter: Variables and state (docs/spec/variables-and-state).
 
-Generated scenarios, by ``family``:
+A generated scenario has four parts, one per family:
 
 ``lifecycle``
     a function that creates its variable lazily (on the first call, per Python key, always,
@@ -17,10 +17,13 @@ Generated scenarios, by ``family``:
     two instances, and ``trainable_variables`` (VAR-13).
 
 ``state()``, defined before the program, returns every variable's value, so a call script
-can look at the variables between calls.
+can look at the variables between calls; ``parameters(model)`` returns a module's.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
@@ -48,12 +51,12 @@ v, x = c.Name("v"), c.Name("x")
 
 
 @st.composite
-def _uses(draw, variable: c.Expr, label: str) -> list:
+def _uses(draw, variable: c.Expr, label: str, prints: bool = True) -> list:
     """Reads and writes of ``variable`` (and ``x``, of its shape), results named ``r0``, ``r1``..."""
     body: list = []
+    kinds = ["assign_add", "assign_sub", "assign", "assign_sub", "read", "alias", "expression"]
     for index in range(draw(st.integers(1, 4), label=f"{label} uses")):
-        kind = draw(st.sampled_from(["assign_add", "assign_sub", "assign", "assign_sub", "read", "print",
-                                     "alias", "expression"]), label=f"{label} use")
+        kind = draw(st.sampled_from(kinds + ["print"] * prints), label=f"{label} use")
         if kind in ("assign_add", "assign_sub"):
             body.append(c.Do(c.Method(variable, kind, (c.BinOp("*", x, c.Literal(0.5)),))))
         elif kind == "assign":
@@ -74,37 +77,28 @@ def _results(body: list, variable: c.Expr) -> c.Expr:
     return c.Structure("tuple", (*names, variable))
 
 
-def _script(draw, first: Step, other, last: Step, after_switch: Step | None = None) -> list[Step]:
-    """``first``, other steps around a switch of the flag (or two), and ``last``.
+@dataclass(frozen=True)
+class _Part:
+    """One family's share of a scenario: its functions, its source before them, its calls."""
 
-    The switch makes every run see both regimes: a run that starts eager goes on traced, and
-    one that starts traced goes on eagerly, half the time each.
-    """
-    flag = draw(st.booleans(), label="switch the flag to")
-    steps = [first, *(other(draw) for _ in range(draw(st.integers(0, 2), label="steps before")))]
-    steps += [SetEager(flag), *([after_switch] if after_switch else []),
-              *(other(draw) for _ in range(draw(st.integers(1, 2), label="steps after")))]
-    if draw(st.booleans(), label="switch back"):
-        steps += [SetEager(not flag), other(draw)]
-    return [*steps, last]
-
-
-STATE = "def state():\n    return [w.numpy() for w in [*H, *D.values(), *GLOBALS]]\n"
+    functions: tuple[c.FunctionDef, ...]
+    prelude: str
+    call: Callable  # draw -> a step of this part
 
 
 @st.composite
-def _lifecycle(draw):
+def _lifecycle(draw) -> _Part:
     shape = draw(st.sampled_from(SHAPES), label="variable shape")
     creation = draw(st.sampled_from(["late", "lazy", "keyed", "always", "lazy", "late", "none"]),
                     label="creation")
     initial = draw(st.sampled_from(["constant", "argument"]), label="initial value")
     values = [draw(st.sampled_from(VALUES)) for _ in range(2)]
-    start = c.Literal(values if shape else values[0])
-    init = start if initial == "constant" else c.BinOp("*", x, c.Literal(2.0))
+    constant = c.Literal(values if shape else values[0])
+    init = constant if initial == "constant" else c.BinOp("*", x, c.Literal(2.0))
     make = c.Op("Variable", (init,))
     h, d, k = c.Name("H"), c.Name("D"), c.Name("k")
     first = c.Subscript(c.BinOp("or", h, c.Structure("list", (c.Name("G0"),))), "0")
-    body: list = [c.Log("trace")]
+    body: list = [c.Log("trace f")]
     if creation == "lazy":
         body += [c.If(c.Not(h), (c.Do(c.Method(h, "append", (make,))),)), c.Assign("v", first)]
     elif creation == "keyed":
@@ -117,40 +111,40 @@ def _lifecycle(draw):
     else:
         body += [c.Assign("v", c.Name("G0"))]
     uses = draw(_uses(v, "v"))
-    body += uses
     ending = draw(st.sampled_from(["variable", "tuple", "sum"]), label="returned")
     result = {"variable": v, "tuple": _results(uses, v), "sum": c.BinOp("+", v, x)}[ending]
-    f = c.FunctionDef("f", ("x", "k"), (*body, c.Return(result)))
-    keys = ["False", "True"] if creation == "late" else ["0", "1", "2"]
-    first_key = keys[0]
-    keys = keys[::-1] if creation == "late" else keys  # later calls mostly ask to create
+    f = c.FunctionDef("f", ("x", "k"), (*body, *uses, c.Return(result)))
+    # The first call of a "late" function asks for no variable; later calls mostly ask for one.
+    keys = ["True", "False"] if creation == "late" else ["0", "1", "2"]
+    first_call = Call("f", arguments(_x(draw, shape), "False" if creation == "late" else "0"))
+    calls = iter([first_call])
 
-    def other(draw) -> Step:
-        step = draw(st.sampled_from(["call", "call", "call", "state", "concrete"]), label="step")
+    def call(draw) -> Step:
+        made = next(calls, None)
+        if made is not None:
+            return made
+        step = draw(st.sampled_from(["call", "call", "concrete"]), label="f step")
         key = draw(st.sampled_from(keys), label="key")
         if step == "call":
             call_shape = draw(st.sampled_from([shape, shape, shape, () if shape else (2,)]))
             return Call("f", arguments(_x(draw, call_shape), key))
-        if step == "state":
-            return Call("state")
         spec = "ts.TensorSpec([" + ", ".join(map(str, shape)) + "], ts.float32)"
         return Concrete("f", arguments(spec, key))
 
-    first_call = Call("f", arguments(_x(draw, shape), first_key))
-    steps = _script(draw, first_call, other, Call("state"), first_call if creation == "late" else None)
-    prelude = (f"H = []\nD = {{}}\nG0 = ts.Variable({_value(draw, shape)})\nGLOBALS = [G0]\n\n{STATE}")
-    return scenario("variables-and-state", [f], steps, REQUIRES, prelude=prelude)
+    return _Part((f,), f"G0 = ts.Variable({_value(draw, shape)})\nGLOBALS.append(G0)\n", call)
 
 
 @st.composite
-def _order(draw):
+def _order(draw) -> _Part:
     shape = draw(st.sampled_from(SHAPES), label="variable shape")
-    g0, g1 = c.Name("G0"), c.Name("G1")
-    inner = c.FunctionDef("inner", ("x",), (*draw(_uses(g1, "G1")), c.Return(c.Method(g1, "read_value"))))
+    o0, o1 = c.Name("O0"), c.Name("O1")
+    # No ts.print in ``inner``: TensorFlow does not order it with the caller's (VAR-7).
+    inner = c.FunctionDef("inner", ("x",), (*draw(_uses(o1, "O1", prints=False)),
+                                            c.Return(c.Method(o1, "read_value"))))
     body: list = []
     for index in range(draw(st.integers(1, 3), label="blocks")):
-        kind = draw(st.sampled_from(["G0", "G1", "inner", "unused inner"]), label="block")
-        if kind in ("G0", "G1"):
+        kind = draw(st.sampled_from(["O0", "O1", "inner", "unused inner"]), label="block")
+        if kind in ("O0", "O1"):
             uses = draw(_uses(c.Name(kind), kind))
             body += [c.Assign(f"{s.target}_{index}", s.value) if isinstance(s, c.Assign) else s for s in uses]
         elif kind == "inner":
@@ -159,26 +153,22 @@ def _order(draw):
             body.append(c.Do(c.CallFunction("inner", (x,))))
     names = [c.Name(s.target) for s in body if isinstance(s, c.Assign)]
     returned = draw(st.sampled_from(["all", "variables", "nothing"]), label="returned")
-    result = {"all": c.Structure("tuple", (*names, g0)), "variables": c.Structure("list", (g0, g1)),
+    result = {"all": c.Structure("tuple", (*names, o0)), "variables": c.Structure("list", (o0, o1)),
               "nothing": c.Literal(0)}[returned]
-    f = c.FunctionDef("f", ("x",), (*body, c.Return(result)))
-    def other(draw) -> Step:
-        step = draw(st.sampled_from(["f", "f", "inner", "state"]), label="step")
-        return Call("state") if step == "state" else Call(step, _x(draw, shape))
-
-    steps = _script(draw, Call("f", _x(draw, shape)), other, Call("state"))
-    prelude = (f"H = []\nD = {{}}\nG0 = ts.Variable({_value(draw, shape)})\n"
-               f"G1 = ts.Variable({_value(draw, shape)})\nGLOBALS = [G0, G1]\n\n{STATE}")
-    return scenario("variables-and-state", [inner, f], steps, REQUIRES, prelude=prelude)
+    g = c.FunctionDef("g", ("x",), (*body, c.Return(result)))
+    prelude = (f"O0 = ts.Variable({_value(draw, shape)})\nO1 = ts.Variable({_value(draw, shape)})\n"
+               "GLOBALS += [O0, O1]\n")
+    return _Part((inner, g), prelude, lambda draw: Call(draw(st.sampled_from(["g", "g", "inner"])),
+                                                         _x(draw, shape)))
 
 
 _ARGUMENTS = ("A", "A", "B", "C", "S", "T")  # C is not trainable, S is a scalar, T a tensor
 
 
 @st.composite
-def _arguments(draw):
+def _arguments(draw) -> _Part:
     p, q = c.Name("p"), c.Name("q")
-    body: list = [c.Log("trace")]
+    body: list = [c.Log("trace h")]
     for index in range(draw(st.integers(1, 3), label="writes")):
         kind = draw(st.sampled_from(["assign_add", "assign", "read"]), label="write")
         if kind == "read":
@@ -187,18 +177,12 @@ def _arguments(draw):
             value = c.BinOp("*", q, c.Literal(0.5)) if kind == "assign_add" else c.BinOp("-", q, p)
             body.append(c.Do(c.Method(p, kind, (value,))))
     names = [c.Name(s.target) for s in body if isinstance(s, c.Assign)]
-    f = c.FunctionDef("f", ("p", "q"), (*body, c.Return(c.Structure("tuple", (*names, p)))))
-    def other(draw) -> Step:
-        if draw(st.integers(0, 3), label="look at the state") == 0:
-            return Call("state")
-        return Call("f", arguments(draw(st.sampled_from(_ARGUMENTS[:5])), draw(st.sampled_from(_ARGUMENTS))))
-
-    steps = _script(draw, other(draw), other, Call("state"))
+    h = c.FunctionDef("h", ("p", "q"), (*body, c.Return(c.Structure("tuple", (*names, p)))))
     a, b, k, s, t = (_value(draw, shape) for shape in ((2,), (2,), (2,), (), (2,)))
-    prelude = (f"H = []\nD = {{}}\nA = ts.Variable({a})\nB = ts.Variable({b})\n"
-               f"C = ts.Variable({k}, trainable=False)\nS = ts.Variable({s})\n"
-               f"T = ts.constant({t})\nGLOBALS = [A, B, C, S]\n\n{STATE}")
-    return scenario("variables-and-state", [f], steps, REQUIRES, prelude=prelude)
+    prelude = (f"A = ts.Variable({a})\nB = ts.Variable({b})\nC = ts.Variable({k}, trainable=False)\n"
+               f"S = ts.Variable({s})\nT = ts.constant({t})\nGLOBALS += [A, B, C, S]\n")
+    return _Part((h,), prelude, lambda draw: Call("h", arguments(draw(st.sampled_from(_ARGUMENTS[:5])),
+                                                                 draw(st.sampled_from(_ARGUMENTS)))))
 
 
 MODULE = '''\
@@ -211,7 +195,7 @@ class Model(ts.Module):
 
     @ts.function
     def __call__(self, x):
-        log("trace")
+        log("trace model")
         if self.w is None:
             self.w = ts.Variable({init})
         self.w.assign_add(x * 0.5)
@@ -224,35 +208,47 @@ def parameters(model):
 
 m1 = Model()
 m2 = Model()
-H = []
-D = {{}}
-GLOBALS = []
-
-{state}'''
+'''
 
 
 @st.composite
-def _module(draw):
+def _module(draw) -> _Part:
     init = draw(st.sampled_from(["2.0", "x * 2.0", "ts.ones([]) * 3.0"]), label="initial value")
     which = draw(st.sampled_from(["trainable_variables", "variables"]), label="which variables")
-    def other(draw) -> Step:
-        step = draw(st.sampled_from(["m1", "m1.__call__", "m2", "parameters"]), label="step")
+
+    def call(draw) -> Step:
+        step = draw(st.sampled_from(["m1", "m1.__call__", "m2", "parameters"]), label="module step")
         if step == "parameters":
             return Call("parameters", draw(st.sampled_from(["m1", "m2"])))
         return Call(step, _x(draw, ()))
 
-    steps = _script(draw, Call("m1", _x(draw, ())), other, Call("parameters", "m1"))
-    prelude = MODULE.format(b=_value(draw, ()), init=init, which=which, state=STATE)
-    return scenario("variables-and-state", [], steps, REQUIRES, tracked=("m1.__call__", "m2.__call__"),
-                    prelude=prelude)
+    return _Part((), MODULE.format(b=_value(draw, ()), init=init, which=which), call)
+
+
+STATE = "def state():\n    return [w.numpy() for w in [*H, *D.values(), *GLOBALS]]\n"
 
 
 @st.composite
 def scenarios(draw) -> Scenario:
-    """One of the families of the module docstring."""
-    family = draw(st.sampled_from(["lifecycle", "lifecycle", "order", "arguments", "module"]), label="family")
-    return draw({"lifecycle": _lifecycle(), "order": _order(), "arguments": _arguments(),
-                 "module": _module()}[family])
+    """The four families of the module docstring in one program, called around a switch of the flag.
+
+    Each part is called once first, in the starting mode; then the flag is switched (a run that
+    starts eager goes on traced, one that starts traced goes on eagerly, half the time each) and
+    the parts are called in a drawn order; ``state()`` and the modules' parameters come last.
+    """
+    parts = [draw(_lifecycle()), draw(_order()), draw(_arguments()), draw(_module())]
+    steps: list[Step] = [part.call(draw) for part in parts]
+    flag = draw(st.booleans(), label="switch the flag to")
+    steps.append(SetEager(flag))
+    for _ in range(draw(st.integers(1, 6), label="calls after the switch")):
+        if draw(st.integers(0, 5), label="switch back") == 0:
+            steps.append(SetEager(not flag))
+        steps.append(draw(st.sampled_from(parts), label="part").call(draw))
+    steps += [Call("state"), Call("parameters", "m1")]
+    prelude = "H = []\nD = {}\nGLOBALS = []\n" + "".join(part.prelude for part in parts) + "\n" + STATE
+    functions = [f for part in parts for f in part.functions]
+    return scenario("variables-and-state", functions, steps, REQUIRES, prelude=prelude,
+                    tracked=(*(f.name for f in functions), "m1.__call__", "m2.__call__"))
 
 
 NOT_GENERATED = {
