@@ -39,7 +39,7 @@ resource = DType("resource", np.dtype(object))
 
 
 def is_handle(tensor: Tensor) -> bool:
-    return tensor.dtype == resource
+    return tensor.dtype is resource
 
 
 def variable_of(handle: np.ndarray) -> Variable:
