@@ -212,11 +212,12 @@ class Variable(Tensor):
         if callable(initial_value):
             initial_value = initial_value()
         value = _initial_tensor(initial_value, dtype)
-        declared = value.shape if shape is None else as_shape(shape)
-        if not _compatible(value.shape, declared):
+        declared = value.spec.shape if shape is None else as_shape(shape)
+        if not _compatible(value.spec.shape, declared):
             raise ValueError(
-                f"In this `ts.Variable` creation, the initial value's shape ({format_shape(value.shape)}) "
-                f"is not compatible with the explicitly supplied `shape` argument ({shape})."
+                "In this `ts.Variable` creation, the initial value's shape "
+                f"({format_shape(value.spec.shape)}) is not compatible with the explicitly supplied "
+                f"`shape` argument ({shape})."
             )
         self._dtype = value.dtype
         self._shape = declared
@@ -270,11 +271,11 @@ class Variable(Tensor):
     def assign(self, value: Any, read_value: bool = True) -> UnreadVariable | None:
         """Overwrite the value (a stateful ``assign_variable`` op that always runs: VAR-7)."""
         value = self._converted(value)
-        if not _compatible(value.shape, self._shape):
+        if not _compatible(value.spec.shape, self._shape):
             note("VAR-10", "the assigned value has the wrong shape")
             raise ValueError(
                 f"Cannot assign value to variable ' {self.name}': Shape mismatch.The variable shape "
-                f"{format_shape(self._shape)}, and the assigned value shape {format_shape(value.shape)} "
+                f"{format_shape(self._shape)}, and the assigned value shape {format_shape(value.spec.shape)} "
                 "are incompatible."
             )
         return self._write(assign_variable_p, value, read_value)

@@ -101,7 +101,7 @@ def _removed_axes(x, axis, keepdims) -> tuple[int, ...]:
     """The reduced axes the output lacks (none with ``keepdims``, or when everything is reduced)."""
     if keepdims or axis is None:
         return ()
-    rank = None if x.shape is None else len(x.shape)
+    rank = None if x.spec.shape is None else len(x.spec.shape)
     if rank is None and any(a < 0 for a in axis):
         raise NotImplementedError("the gradient of a reduction over a negative axis of a tensor of "
                                   "unknown rank: not yet; give the axis as a non-negative number.")
@@ -115,8 +115,9 @@ def _sum_vjp(ct, x, *, axis, keepdims, **_):
 
 def _count(x, out):
     """How many elements of ``x`` each element of the mean ``out`` averages."""
-    if x.shape is not None and out.shape is not None and None not in (*x.shape, *out.shape):
-        return scalar(math.prod(x.shape) // max(math.prod(out.shape), 1), x)
+    shape, reduced = x.spec.shape, out.spec.shape
+    if shape is not None and reduced is not None and None not in (*shape, *reduced):
+        return scalar(math.prod(shape) // max(math.prod(reduced), 1), x)
     return reduce_sum(ones_like(x)) / reduce_sum(ones_like(out))
 
 

@@ -147,7 +147,7 @@ def _concat_part_vjp(ct, cotangent, *parts, axis, index, **_):
 
 @gradients.defvjp(stack_p)
 def _stack_vjp(ct, *parts, axis, **_):
-    rank = None if ct.shape is None else len(ct.shape)
+    rank = None if ct.spec.shape is None else len(ct.spec.shape)
     where = axis if rank is None else axis % rank
     return tuple(ct[(slice(None),) * where + (index,)] for index in range(len(parts)))
 
