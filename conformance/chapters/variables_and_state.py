@@ -42,8 +42,8 @@ def _value(draw, shape: tuple[int, ...]) -> str:
 
 
 def _x(draw, shape: tuple[int, ...]) -> str:
-    """A float32 argument with ordinary values (special floats are chapter 1's business)."""
-    values = [draw(st.floats(-8, 8, width=32, allow_subnormal=False)) for _ in range(2)]
+    """A float32 argument of tenths (special and tiny floats are chapter 1's business)."""
+    values = [draw(st.integers(-80, 80), label="tenths") / 10 for _ in range(2)]
     return f"ts.constant({literal(values if shape else values[0])})"
 
 
@@ -84,6 +84,7 @@ class _Part:
     functions: tuple[c.FunctionDef, ...]
     prelude: str
     call: Callable  # draw -> a step of this part
+    after_switch: tuple[Step, ...] = ()  # steps right after the flag is switched
 
 
 @st.composite
@@ -131,7 +132,11 @@ def _lifecycle(draw) -> _Part:
         spec = "ts.TensorSpec([" + ", ".join(map(str, shape)) + "], ts.float32)"
         return Concrete("f", arguments(spec, key))
 
-    return _Part((f,), f"G0 = ts.Variable({_value(draw, shape)})\nGLOBALS.append(G0)\n", call)
+    # A "late" function called traced for the first time after the switch: first creating no
+    # variable, then asked to create one (VAR-6).
+    late = (Call("f", arguments(_x(draw, shape), "False")), Call("f", arguments(_x(draw, shape), "True")))
+    return _Part((f,), f"G0 = ts.Variable({_value(draw, shape)})\nGLOBALS.append(G0)\n", call,
+                 late if creation == "late" else ())
 
 
 @st.composite
@@ -239,7 +244,7 @@ def scenarios(draw) -> Scenario:
     parts = [draw(_lifecycle()), draw(_order()), draw(_arguments()), draw(_module())]
     steps: list[Step] = [part.call(draw) for part in parts]
     flag = draw(st.booleans(), label="switch the flag to")
-    steps.append(SetEager(flag))
+    steps += [SetEager(flag), *(step for part in parts for step in part.after_switch)]
     for _ in range(draw(st.integers(1, 6), label="calls after the switch")):
         if draw(st.integers(0, 5), label="switch back") == 0:
             steps.append(SetEager(not flag))
