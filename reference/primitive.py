@@ -79,10 +79,17 @@ def execute_eagerly(
     try:
         specs = _as_tuple(primitive.abstract_eval(*(t.spec for t in inputs), **attrs))
     except (TypeError, ValueError) as error:
+        # OP-4: a dtype rule violation reads as the eager kernel's own check; a shape one as
+        # the kernel reports it (the kernel checks every shape).
         note("OP-4", "%s rejects its inputs eagerly: InvalidArgumentError", primitive.name)
-        raise errors.InvalidArgumentError(f"{_kernel_message(primitive, values, attrs, error)} "
-                                          f"[Op:{primitive.name}]") from None
-    arrays = _as_tuple(run_kernel(primitive, values, attrs))
+        message = getattr(error, "eager_message", None)
+        kind, text = (errors.InvalidArgumentError, message) if message else _kernel_error(
+            primitive, values, attrs, error)
+        raise kind(f"{text} [Op:{primitive.name}]") from None
+    try:
+        arrays = _as_tuple(run_kernel(primitive, values, attrs))
+    except errors.OpError as error:
+        raise type(error)(f"{error.message} [Op:{primitive.name}]") from None
     return [EagerTensor(a, s.dtype) for a, s in zip(arrays, specs)]
 
 
@@ -91,20 +98,20 @@ def run_kernel(primitive: Primitive, values: list[np.ndarray], attrs: dict[str, 
     note("OP-1", "the %s kernel runs", primitive.name)
     try:
         return primitive.kernel(*values, **attrs)
-    except errors.InvalidArgumentError:
+    except errors.OpError:
         note("ERROR-2", "the %s kernel rejects its inputs: a run-time error", primitive.name)
         raise
 
 
-def _kernel_message(primitive: Primitive, values: list, attrs: dict, error: Exception) -> str:
-    """An eager rule violation reads as the kernel reports it, when the kernel checks it."""
+def _kernel_error(primitive: Primitive, values: list, attrs: dict, error: Exception):
+    """The error the kernel itself raises for these inputs (or the rule's, if it raises none)."""
     try:
         primitive.kernel(*values, **attrs)
-    except errors.InvalidArgumentError as kernel_error:
-        return kernel_error.message
+    except errors.OpError as kernel_error:
+        return type(kernel_error), kernel_error.message
     except Exception:  # the kernel does not check this; the rule's message says it
         pass
-    return str(error)
+    return errors.InvalidArgumentError, str(error)
 
 
 def out_of_scope_error(tensor: SymbolicTensor) -> TypeError:
