@@ -290,7 +290,7 @@ def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
     if bad is not _NONE:
         if tracing:
             raise TypeError(f"Expected {dtype.name}, but got {bad} of type '{type(bad).__name__}'.")
-        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.c_name}")
     if dtype == dtypes.string:
         return EagerTensor(_bytes(array), dtype)
     if dtype.is_integer:
@@ -395,7 +395,7 @@ def _numpy_tensor(value: np.ndarray | np.generic, want: dtypes.DType | None,
         strings = EagerTensor(_bytes(array), dtypes.string)
         if want is None or want == dtypes.string:
             return strings
-        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {want.name}")
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {want.c_name}")
     own = dtypes.as_dtype(array.dtype)
     if want is None or want == own:
         return EagerTensor(array, own)

@@ -77,16 +77,16 @@ class EagerTensor(Tensor):
         return np.asarray(self._value, dtype=dtype)
 
     def __bool__(self) -> bool:
-        return _as_python(bool, self._value)
+        return _as_python(bool, self.numpy())
 
     def __int__(self) -> int:
-        return _as_python(int, self._value)
+        return _as_python(int, self.numpy())
 
     def __float__(self) -> float:
-        return _as_python(float, self._value)
+        return _as_python(float, self.numpy())
 
     def __index__(self) -> int:
-        return _as_python(lambda v: v.__index__(), self._value)
+        return _as_python(lambda v: v.__index__(), self.numpy())
 
     def __format__(self, spec: str) -> str:
         return format(self.numpy(), spec)
@@ -116,11 +116,11 @@ class EagerTensor(Tensor):
         return f"ts.Tensor({text}, shape={format_shape(self._shape)}, dtype={self.dtype.name})"
 
 
-def _as_python(convert, value: np.ndarray):
+def _as_python(convert, value: np.ndarray | np.generic):
     """``bool(t)``, ``int(t)``...: NumPy's conversion of the value, with NumPy's errors."""
     try:
         return convert(value)
-    except (TypeError, ValueError) as error:
+    except (AttributeError, TypeError, ValueError) as error:
         raise type(error)(str(error)) from None
 
 
