@@ -29,11 +29,16 @@ from .verbose import note
 class ConcreteFunction:
     """One traced graph with the function type it accepts and its output structure."""
 
-    def __init__(self, name: str, graph: Graph, function_type: FunctionType, outputs: Any):
+    def __init__(self, name: str, graph: Graph, function_type: FunctionType, outputs: Any,
+                 signature: inspect.Signature | None = None):
         self.name = name
         self.graph = graph
         self.function_type = function_type
         self.structured_outputs = outputs  # nested structure with SymbolicTensor leaves
+        names = [name for name, _ in function_type.parameters]
+        # The structured call's signature: the Python parameters' kinds, no defaults.
+        self.signature = signature or inspect.Signature(
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])
 
     @property
     def stateful(self) -> bool:
@@ -62,13 +67,9 @@ class ConcreteFunction:
         return self.call_flat(flat)
 
     def _structured_arguments(self, args: tuple, kwargs: dict) -> list[Tensor]:
-        names = [name for name, _ in self.function_type.parameters]
-        signature = inspect.Signature(
-            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
-        )
         shown = self._signature_text()
         try:
-            bound = signature.bind(*args, **kwargs)
+            bound = self.signature.bind(*args, **kwargs)
         except TypeError as error:
             raise binding_error(error, args, kwargs, shown) from None
         flat: list[Tensor] = []

@@ -234,12 +234,12 @@ def _holds_tensor(value: object) -> bool:
 
 def _pack(value: list | tuple, want: dtypes.DType | None) -> Tensor:
     """A list holding tensors: its items converted to the first tensor's dtype, then stacked."""
-    from .ops.shaping import stack  # the one op conversion uses; ops import this module
+    from .ops.shaping import pack  # the one op conversion uses; ops import this module
 
     dtype = want or _first_tensor_dtype(value)
     items = [_pack(v, dtype) if isinstance(v, (list, tuple)) else convert_to_tensor(v, dtype)
              for v in value]
-    return stack(items)
+    return pack(items)
 
 
 def _first_tensor_dtype(value: object) -> dtypes.DType | None:
@@ -270,13 +270,7 @@ def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
         raise ValueError("None values not supported." if tracing else
                          "Attempt to convert a value (None) with an unsupported type "
                          "(<class 'NoneType'>) to a Tensor.")
-    try:
-        np.array(value)
-    except ValueError as error:  # a ragged nest of lists
-        raise ValueError(str(error) if tracing else
-                         "Can't convert non-rectangular Python sequence to Tensor.") from None
-    array = np.array(value, dtype=object)
-    leaves = list(array.flat) if array.ndim else [array[()]]
+    leaves = list(_flat(value))
     if not all(_is_scalar(v) for v in leaves):
         if isinstance(value, (list, tuple)) and not tracing:
             raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
@@ -285,12 +279,19 @@ def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
         raise ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
                          f"({type(value)!r}) to a Tensor.")
     kinds = {_kind_of(v) for v in leaves}
+    if not tracing:  # eagerly the sequence itself is checked first
+        _check_sequence(value, leaves, kinds, want)
     dtype = want or _default_dtype(value, leaves, kinds, tracing)
     bad = next((v for v in leaves if not _converts(v, dtype)), _NONE)
     if bad is not _NONE:
         if tracing:
             raise TypeError(f"Expected {dtype.name}, but got {bad} of type '{type(bad).__name__}'.")
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.c_name}")
+    try:
+        np.array(value)
+    except ValueError as error:  # a ragged nest of lists (NumPy's words while tracing)
+        raise ValueError(str(error)) from None
+    array = np.array(value, dtype=object)
     if dtype == dtypes.string:
         return EagerTensor(_bytes(array), dtype)
     if dtype.is_integer:
@@ -302,6 +303,27 @@ def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
 
 
 _NONE = object()
+
+
+def _flat(value: object):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flat(item)
+    else:
+        yield value
+
+
+def _check_sequence(value: object, leaves: list, kinds: set[str], want: dtypes.DType | None) -> None:
+    """What TensorFlow's eager conversion rejects before it looks at the dtype."""
+    try:
+        np.array(value)
+    except ValueError:
+        raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
+    if len(kinds) > 1 and ("string" in kinds or ("bool" in kinds and (want is None or want.is_bool))):
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+    if (want is None or not want.is_floating) and any(
+            _kind_of(v) == "int" and not -(2**63) <= int(v) < 2**63 for v in leaves):
+        raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
 
 
 def _is_scalar(value: object) -> bool:
@@ -367,7 +389,7 @@ def _wrapped(array: np.ndarray, dtype: dtypes.DType, tracing: bool) -> np.ndarra
     if any(not -(2**63) <= v < 2**63 for v in ints):
         if not tracing:
             raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
-        if dtype != dtypes.int64 or any(not -(2**63) <= v < 2**64 for v in ints):
+        if any(not -(2**63) <= v < 2**64 for v in ints):
             raise OverflowError("Python int too large to convert to C long")
     bits = 32 if dtype == dtypes.int32 else 64
     wrapped = [((v + 2 ** (bits - 1)) % 2**bits) - 2 ** (bits - 1) for v in ints]
@@ -392,10 +414,12 @@ def _numpy_tensor(value: np.ndarray | np.generic, want: dtypes.DType | None,
                 raise TypeError(f"Expected binary or unicode string, got {item!r}")
             raise ValueError("Failed to convert a NumPy array to a Tensor (Unsupported object "
                              f"type {type(item).__name__}).")
-        strings = EagerTensor(_bytes(array), dtypes.string)
         if want is None or want == dtypes.string:
-            return strings
-        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {want.c_name}")
+            return EagerTensor(_bytes(array), dtypes.string)
+        try:  # NumPy parses the text, as TensorFlow lets it
+            return EagerTensor(array.astype(want.numpy_dtype), want)
+        except ValueError as error:
+            raise ValueError(str(error)) from None
     own = dtypes.as_dtype(array.dtype)
     if want is None or want == own:
         return EagerTensor(array, own)

@@ -5,10 +5,13 @@ Execution is TensorFlow's non-strict execution:
 1. Mark the nodes that must run: every stateful node (``print``,
    ``py_function``, calls of functions that contain them), and every node an
    output or a marked node depends on (EFFECT-4).
-2. Run the marked nodes in program order, so stateful nodes keep their order.
+2. Build the kernels of the marked nodes. A kernel that cannot exist for its
+   input dtypes (``cast`` between strings and numbers) fails the call before
+   anything runs, so no ``ts.print`` of the graph prints (ERROR-2).
+3. Run the marked nodes in program order, so stateful nodes keep their order.
    Unmarked stateless nodes are pruned: their runtime errors never happen
    (EFFECT-5).
-3. A node whose kernel fails (ERROR-2) stops only what depends on it: the
+4. A node whose kernel fails (ERROR-2) stops only what depends on it: the
    nodes that use its outputs and, since each stateful node runs after the
    one before it (TensorFlow's automatic control dependencies), every later
    stateful node if it is stateful or skipped. The other nodes still run, so a
@@ -62,10 +65,18 @@ def execute(
         values[id(tensor)] = value
     for (_, inner), value in zip(graph.captures, captured, strict=True):
         values[id(inner)] = value
+    run = nodes_to_run(graph)
+    for node in run:  # step 2: every kernel is built before any runs
+        if node.primitive.instantiate is not None:
+            try:
+                node.primitive.instantiate(*(t.spec for t in node.inputs), **node.attrs)
+            except errors.OpError as error:
+                note("ERROR-2", "the kernel of %s cannot be built: nothing runs", node.name)
+                raise _graph_execution_error(graph, [(node, error)]) from None
     stopped: set[int] = set()  # nodes that failed, or depend on one that did
     failures: list[tuple[Node, errors.OpError]] = []
     previous_stateful: Node | None = None
-    for node in nodes_to_run(graph):  # step 2
+    for node in run:  # step 3
         if node.primitive is placeholder:
             continue
         after = previous_stateful if node.stateful else None
@@ -79,7 +90,7 @@ def execute(
         op_event("run", node.primitive.name, node)
         try:
             results = run_kernel(node.primitive, inputs, node.attrs)
-        except errors.OpError as error:  # step 3
+        except errors.OpError as error:  # step 4
             stopped.add(id(node))
             failures.append((node, error))
             continue

@@ -69,6 +69,30 @@ def _forward(op: Callable[..., Tensor]) -> Callable[..., Tensor]:
     return lambda self, other: op(self, other)
 
 
+def _binary(name: str, op: Callable[..., Tensor]) -> Callable[..., Any]:
+    """``self <op> other``; if the op refuses, an operand with its own reflected operator
+    (NumPy data) gets a chance, as TensorFlow's operator wrapper gives it."""
+    def forward(self: Tensor, other: Any) -> Any:
+        try:
+            return op(self, other)
+        except (TypeError, ValueError) as error:
+            if not hasattr(type(other), f"__r{name}__"):
+                raise
+            reflected = getattr(other, f"__r{name}__", None)
+            if reflected is None:  # `type` has `__ror__` (for `int | str`), its instances do not
+                raise AttributeError(f"'{type(other).__name__}' object has no attribute "
+                                     f"'__r{name}__'") from None
+            try:
+                result = reflected(self)
+            except (TypeError, ValueError):
+                raise error from None
+            if result is NotImplemented:
+                raise
+            return result
+
+    return forward
+
+
 def _reflected(op: Callable[..., Tensor]) -> Callable[..., Tensor]:
     """``other <op> self``: ``other`` must convert to ``self``'s dtype (``TypeError`` otherwise)."""
     def reflected(self: Tensor, other: Any) -> Tensor:
@@ -89,7 +113,7 @@ def _equality(op: Callable[..., Tensor], if_none: bool) -> Callable[..., Any]:
 
 
 TABLE: dict[str, Callable[..., Any]] = {
-    **{f"__{name}__": _forward(op) for name, op in BINARY.items()},
+    **{f"__{name}__": _binary(name, op) for name, op in BINARY.items()},
     **{f"__r{name}__": _reflected(op) for name, op in BINARY.items()},
     "__neg__": arithmetic.negative,
     "__abs__": arithmetic.abs,

@@ -163,6 +163,9 @@ class Function:
                 if value is not defaults[name] and not literal_matches(value, defaults[name]):
                     cast = TypeError(f"Can not cast {value!r} to {kind!r}")
                     raise binding_error(cast, args, kwargs, shown)
+                if isinstance(value, Tensor):  # equal, but a tensor is no literal
+                    raise TypeError(f"Parameter `{name}` was expected to be of type {kind!r} but "
+                                    f"is {value.spec!r}")
                 arguments[name] = defaults[name]
                 continue
             specs = kind.items if isinstance(kind, trace_type.SequenceType) else (kind,)
@@ -254,7 +257,7 @@ class Function:
             )
         graph.outputs = [t for t in nest.flatten(outputs) if isinstance(t, SymbolicTensor)]
         return ConcreteFunction(f"__inference_{self.name}_{next(_concrete_functions)}", graph,
-                                function_type, outputs)
+                                function_type, outputs, _structured_signature(self, function_type))
 
     def _flat_tensors(self, concrete: ConcreteFunction, arguments: dict) -> list[Tensor]:
         return [
@@ -289,6 +292,16 @@ def function(
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+def _structured_signature(function: Function, function_type: FunctionType) -> inspect.Signature:
+    """TRACE-13: a concrete function's parameters keep their Python kinds, without defaults."""
+    python = function._signature.parameters
+    return inspect.Signature([
+        inspect.Parameter(name, python[name].kind if name in python else
+                          inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for name, _ in function_type.parameters
+    ])
+
 
 def _pinned_signature(signature: inspect.Signature, specs: Sequence[TensorSpec]):
     """TRACE-10: the signature an ``input_signature`` gives: specs for the leading parameters

@@ -39,6 +39,10 @@ class Primitive:
     kernel: Kernel
     stateful: bool = False
     multiple_results: bool = False
+    # ERROR-2: the check a graph makes when it builds this kernel, before any node runs
+    # (TensorFlow builds every kernel of a graph first): raises the OpError of a kernel
+    # that cannot exist for these input dtypes.
+    instantiate: Callable[..., None] | None = None
 
     def is_stateful(self, attrs: dict[str, Any]) -> bool:
         """Stateful nodes always run, in program order, even if nothing uses them."""

@@ -11,6 +11,8 @@ TensorFlow's CPU kernels do (OP-1).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import dtypes, errors
@@ -55,14 +57,19 @@ def _elementwise(kernel, *checks_after_broadcast):
     return run
 
 
+def _computes(x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether the result has elements: a check of the divisor only sees those it divides."""
+    return math.prod(np.broadcast_shapes(x.shape, y.shape)) > 0
+
+
 def _no_integer_zero_division(x: np.ndarray, y: np.ndarray) -> None:
     note("OP-3", "integer division and modulo round toward negative infinity")
-    if y.dtype.kind == "i" and np.any(y == 0):
+    if y.dtype.kind == "i" and _computes(x, y) and np.any(y == 0):
         raise errors.InvalidArgumentError("Integer division by zero")
 
 
 def _no_negative_integer_power(x: np.ndarray, y: np.ndarray) -> None:
-    if y.dtype.kind == "i" and np.any(y < 0):
+    if y.dtype.kind == "i" and _computes(x, y) and np.any(y < 0):
         raise errors.InvalidArgumentError("Integers to negative integer powers are not allowed")
 
 
@@ -85,8 +92,16 @@ multiply_p = Primitive("multiply", _binary_rule("multiply", checks.NUMERIC), _el
 divide_p = Primitive("divide", _binary_rule("divide", checks.FLOATING), _elementwise(np.true_divide))
 floordiv_p = Primitive("floordiv", _binary_rule("floordiv", checks.NUMERIC),
                        _elementwise(_floor_divide, _no_integer_zero_division))
+def _floor_mod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Floor modulo: of integers, Python's ``%``; of floats, TensorFlow's sign-corrected fmod."""
+    if x.dtype.kind == "i":
+        return np.mod(x, y)
+    rest = np.fmod(x, y)
+    return np.where((rest != 0) & ((y < 0) != (rest < 0)), rest + y, rest)
+
+
 mod_p = Primitive("mod", _binary_rule("mod", checks.NUMERIC),
-                  _elementwise(np.mod, _no_integer_zero_division))
+                  _elementwise(_floor_mod, _no_integer_zero_division))
 pow_p = Primitive("pow", _binary_rule("pow", checks.NUMERIC),
                   _elementwise(np.power, _no_negative_integer_power))
 maximum_p = Primitive("maximum", _binary_rule("maximum", checks.NUMERIC), _elementwise(np.maximum))
@@ -129,7 +144,7 @@ def divide(x: object, y: object) -> Tensor:
     """True division; a Python ``x`` takes the dtype of a tensor ``y`` (TENSOR-2)."""
     if not isinstance(x, Tensor):
         x = convert_to_tensor(x, dtype=y.dtype if isinstance(y, Tensor) else None)
-    return truediv(x, y)
+    return x / y  # the operator, as TensorFlow's divide
 
 
 def truediv(x: object, y: object) -> Tensor:
@@ -193,17 +208,21 @@ def _cast_rule(x: TensorSpec, *, dtype: dtypes.DType) -> TensorSpec:
     return TensorSpec(x.shape, dtype)
 
 
+def _cast_supported(x: TensorSpec, *, dtype: dtypes.DType) -> None:
+    """ERROR-2: strings do not cast to or from numbers: the kernel cannot be built (run time)."""
+    if dtypes.string in (x.dtype, dtype) and x.dtype != dtype:
+        note("ERROR-2", "cast from %s to %s fails when it runs", x.dtype.name, dtype.name)
+        raise errors.UnimplementedError(f"Cast {x.dtype.c_name} to {dtype.c_name} is not supported")
+
+
 def _cast_kernel(x: np.ndarray, *, dtype: dtypes.DType) -> np.ndarray:
-    """OP-6: floats to integers truncate toward zero. Strings do not cast: a run-time error."""
-    own = dtypes.as_dtype(x.dtype)
-    if dtypes.string in (own, dtype) and own != dtype:
-        note("ERROR-2", "cast from %s to %s fails when it runs", own.name, dtype.name)
-        raise errors.UnimplementedError(f"Cast {own.c_name} to {dtype.c_name} is not supported")
+    """OP-6: floats to integers truncate toward zero."""
+    _cast_supported(TensorSpec(x.shape, dtypes.as_dtype(x.dtype)), dtype=dtype)
     with np.errstate(all="ignore"):
         return flush_subnormals(x.astype(dtype.numpy_dtype))
 
 
-cast_p = Primitive("cast", _cast_rule, _cast_kernel)
+cast_p = Primitive("cast", _cast_rule, _cast_kernel, instantiate=_cast_supported)
 
 
 def cast(x: object, dtype: object) -> Tensor:

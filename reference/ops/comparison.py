@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..conversion import matching_inputs, op_input
+from .. import context, dtypes, errors
+from ..conversion import convert_to_tensor, matching_inputs, op_input
 from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
@@ -89,19 +89,29 @@ logical_or_p = Primitive("logical_or", _logical_rule("logical_or"), _logical_ker
 logical_not_p = Primitive("logical_not", _logical_rule("logical_not"), np.logical_not)
 
 
+def _bool_inputs(op: str, values: tuple) -> list[Tensor]:
+    """Operands of a logical op: ``bool``. Eagerly TensorFlow's fast path converts Python
+    numbers and lists itself; a string or a NumPy scalar sends it to its fallback, which
+    converts every operand to ``bool``, so a tensor of another dtype is refused
+    (``ValueError``) rather than left to the kernel."""
+    if context.executing_eagerly() and any(isinstance(v, (str, bytes, np.generic)) for v in values):
+        return [convert_to_tensor(v, dtypes.bool_) for v in values]
+    return [op_input(op, p, v, dtypes.bool_) for p, v in zip(_XY, values)]
+
+
 def logical_and(x: object, y: object) -> Tensor:
     """Elementwise ``and`` of ``bool`` tensors (Python values must be ``bool``)."""
-    return bind(logical_and_p, *(op_input("logical_and", p, v, dtypes.bool_) for p, v in zip(_XY, (x, y))))
+    return bind(logical_and_p, *_bool_inputs("logical_and", (x, y)))
 
 
 def logical_or(x: object, y: object) -> Tensor:
     """Elementwise ``or`` of ``bool`` tensors (Python values must be ``bool``)."""
-    return bind(logical_or_p, *(op_input("logical_or", p, v, dtypes.bool_) for p, v in zip(_XY, (x, y))))
+    return bind(logical_or_p, *_bool_inputs("logical_or", (x, y)))
 
 
 def logical_not(x: object) -> Tensor:
     """Elementwise negation of a ``bool`` tensor."""
-    return bind(logical_not_p, op_input("logical_not", "x", x, dtypes.bool_))
+    return bind(logical_not_p, *_bool_inputs("logical_not", (x,)))
 
 
 def logical_xor(x: object, y: object) -> Tensor:

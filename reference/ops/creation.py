@@ -56,17 +56,30 @@ def fill(dims: object, value: object) -> Tensor:
 
     Eagerly ``dims`` may be a single int; a trace checks that it is a vector.
     """
+    scalar = op_input("fill", "value", value)  # converted first, as TensorFlow's fill does
     shape, rank = shape_argument("fill", "dims", dims, "index_type")
     rank = 1 if context.executing_eagerly() else rank
-    return bind(fill_p, op_input("fill", "value", value), shape=shape, dims_rank=rank)
+    return bind(fill_p, scalar, shape=shape, dims_rank=rank)
 
 
 def _filled(shape: object, dtype: object, value: object) -> Tensor:
     target = dtypes.as_dtype(dtype)
+    if not context.executing_eagerly() and not isinstance(shape, Tensor):
+        small = _small_shape(shape)  # a trace makes a small one a constant, as TensorFlow does
+        if small is not None:
+            return constant(value, dtype=target, shape=small)
     if not isinstance(shape, Tensor):
         shape = convert_to_tensor(shape, dtype=dtypes.int32)  # as TensorFlow's zeros and ones do
     dims, _ = shape_argument("fill", "dims", shape, "index_type")
     return bind(fill_p, constant(value, dtype=target), shape=dims)
+
+
+def _small_shape(shape: object) -> tuple[int, ...] | None:
+    try:
+        dims = tuple(int(d) for d in shape)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    return dims if all(d >= 0 for d in dims) and math.prod(dims) < 1000 else None
 
 
 def zeros(shape: object, dtype: object = dtypes.float32) -> Tensor:
@@ -155,7 +168,7 @@ def range(start: object, limit: object = None, delta: object = 1, dtype: object 
             if tensor.dtype not in _RANGE_ORDER:
                 raise TypeError(f"ts.range needs numbers, got a {tensor.dtype.name} {name}.")
         want = max((t.dtype for t in tensors), key=_RANGE_ORDER.index)
-    tensors = [cast(t, want) for t in tensors]
-    known = [constant_value(t) for t in tensors]
-    values = None if any(v is None or np.ndim(v) for v in known) else tuple(v[()] for v in known)
-    return bind(range_p, *tensors, values=values)
+    known = [constant_value(t) for t in tensors]  # a trace knows constants, cast or not
+    values = None if any(v is None or np.ndim(v) for v in known) else tuple(
+        v[()].astype(want.numpy_dtype) for v in known)
+    return bind(range_p, *(cast(t, want) for t in tensors), values=values)

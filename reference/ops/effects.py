@@ -36,10 +36,14 @@ def format_value(value: np.ndarray) -> str:
     back exactly (subnormals as 0, as TensorFlow's CPU reads them), and each
     dimension longer than 6 as its first 3 and last 3 entries around ``...``.
     Sub-arrays of rank ``r`` are separated by ``r - 1`` line breaks, as NumPy does.
+    An empty tensor prints ``[]``, or ``[`` line breaks `` ...]`` when only an
+    inner dimension is 0, and nothing at all when it is ``bool``.
     """
     value = flush_subnormals(value)
     if value.ndim == 0:
         return _scalar(value[()], value.dtype)
+    if value.size == 0 and value.dtype == np.bool_:
+        return ""  # TensorFlow prints empty bool tensors as nothing at all
     if value.size == 0 and value.shape[0]:
         return "[" + "\n" * (value.ndim - 1) + " ...]"
     return _nested(value, depth=1)

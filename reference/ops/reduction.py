@@ -2,8 +2,8 @@
 
 ``axis=None`` reduces everything (a scalar, even when the rank is unknown).
 Every axis must lie in ``[-rank, rank)``: checked while tracing when the rank
-is known, else by the kernel. The mean of integers truncates toward zero and
-the sum of integers wraps, as TensorFlow's do. ``reduce_max``/``reduce_min`` of
+is known, else by the kernel. The sum of integers wraps; their mean is taken
+without wrapping and truncates toward zero, as TensorFlow's is. ``reduce_max``/``reduce_min`` of
 an empty tensor give the dtype's lowest/highest value (``-inf``/``inf`` for floats).
 """
 
@@ -60,12 +60,14 @@ def _sum(x: np.ndarray, axis, keepdims) -> np.ndarray:
 
 def _mean(x: np.ndarray, axis, keepdims) -> np.ndarray:
     if x.dtype.kind == "f":
-        return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
-    total = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        total = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        count = x.size // max(total.size, 1) if x.size else 0
+        return (total / x.dtype.type(count)).astype(x.dtype)  # NaN for an empty mean
+    total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)  # no wrap before dividing
     count = x.size // max(total.size, 1) if x.size else 0
     if count == 0:
         return np.zeros_like(total, dtype=x.dtype)
-    return (np.sign(total) * (np.abs(total.astype(np.int64)) // count)).astype(x.dtype)
+    return (np.sign(total) * (np.abs(total) // count)).astype(x.dtype)
 
 
 def _extreme(numpy_reduce, float_initial: float, int_attribute: str):

@@ -101,6 +101,7 @@ def _reshape_rule(x: TensorSpec, *, shape: tuple[int, ...]) -> TensorSpec:
 
 
 def _reshape_kernel(x: np.ndarray, *, shape: tuple[int, ...]) -> np.ndarray:
+    """OP-6: TensorFlow's Reshape kernel; a -1 is inferred even next to zero-sized dimensions."""
     wildcards = [i for i, d in enumerate(shape) if d == -1]
     for i, d in enumerate(shape):
         if d < -1:
@@ -108,18 +109,23 @@ def _reshape_kernel(x: np.ndarray, *, shape: tuple[int, ...]) -> np.ndarray:
     if len(wildcards) > 1:
         raise errors.InvalidArgumentError(
             f"Only one input size may be -1, not both {wildcards[0]} and {wildcards[1]}")
-    known = math.prod(d for d in shape if d != -1)
+    has_zero = 0 in shape
+    product = math.prod(d for d in shape if d > 0)
+    target = list(shape)
     if wildcards:
-        if known == 0 and x.size == 0:
-            return x.reshape(tuple(1 if d == -1 else d for d in shape))
-        if known == 0 or x.size % known:
+        counted = math.prod(d for d in x.shape if d > 0 or not has_zero)
+        input_has_zero = has_zero and 0 in x.shape
+        missing = counted // product if product else 0
+        if not input_has_zero and product * missing != counted:
             raise errors.InvalidArgumentError(
-                f"Input to reshape is a tensor with {x.size} values, but the requested shape "
-                + (f"has {known}" if known == 0 else f"requires a multiple of {known}"))
-    elif x.size != known:
+                f"Input to reshape is a tensor with {counted} values, but the requested shape "
+                f"requires a multiple of {product}")
+        target[wildcards[0]] = missing
+    if math.prod(target) != x.size:
         raise errors.InvalidArgumentError(
-            f"Input to reshape is a tensor with {x.size} values, but the requested shape has {known}")
-    return x.reshape(shape)
+            f"Input to reshape is a tensor with {x.size} values, but the requested shape has "
+            f"{math.prod(target)}")
+    return x.reshape(target)
 
 
 reshape_p = Primitive("reshape", _reshape_rule, _reshape_kernel)
@@ -253,13 +259,24 @@ def concat(values: object, axis: object) -> Tensor:
 def stack(values: Sequence[object], axis: object = 0) -> Tensor:
     """Join tensors of one dtype and shape along a new axis."""
     where = static_int("stack", "axis", axis)
-    tensors = listed_inputs("stack", list(values))
-    first = tensors[0].spec.shape
-    if first is not None:
-        rank = len(first) + 1
-        if not -rank <= where < rank:
+    items = list(values)
+    if where == 0:  # TensorFlow converts the whole list as one value first, if it can
+        try:
+            return convert_to_tensor(items)
+        except (TypeError, ValueError):
+            pass
+    else:  # and checks another axis against the first value, converted alone
+
+        first = convert_to_tensor(items[0]).spec.shape
+        rank = None if first is None else len(first) + 1
+        if rank is not None and not -rank <= where < rank:
             raise ValueError(f"Argument `axis` = {where} not in range [{-rank}, {rank})")
-    return bind(stack_p, *tensors, axis=where)
+    return bind(stack_p, *listed_inputs("stack", items), axis=where)
+
+
+def pack(values: Sequence[Tensor]) -> Tensor:
+    """A list holding tensors as one tensor (``convert_to_tensor`` of the list): a stack."""
+    return bind(stack_p, *listed_inputs("stack", list(values)), axis=0)
 
 
 # -- gather ---------------------------------------------------------------------------------
@@ -288,6 +305,10 @@ def _gather_kernel(params: np.ndarray, indices: np.ndarray, *, axis: int) -> np.
         raise errors.InvalidArgumentError(
             f"Shape must be at least rank {least} but is rank {params.ndim}")
     size = params.shape[axis]
+    where = axis % params.ndim
+    out_shape = params.shape[:where] + indices.shape + params.shape[where + 1:]
+    if math.prod(out_shape) == 0:  # nothing to copy, so no index is checked
+        return np.zeros(out_shape, dtype=params.dtype)
     bad = np.argwhere((np.atleast_1d(indices) < 0) | (np.atleast_1d(indices) >= size))
     if bad.size:
         position = tuple(int(i) for i in bad[0])
