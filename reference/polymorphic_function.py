@@ -15,7 +15,10 @@ A ``Function`` wraps a Python function. Each call (``Function.__call__``):
 
 Tracing (``Function._trace``) runs the Python body once with symbolic
 placeholders in place of tensors, so its Python side effects happen then and
-only then (TRACE-1, EFFECT-1).
+only then (TRACE-1, EFFECT-1), Python control flow and guards on Python values
+are decided then (EFFECT-6, EFFECT-8), and ``.numpy()`` of a symbolic tensor
+fails the trace on every call while eager calls run as plain Python (the seed
+example, EAGER-7).
 """
 
 from __future__ import annotations
@@ -218,7 +221,10 @@ class Function:
         return concrete
 
     def _trace(self, function_type: FunctionType, arguments: dict[str, Any]) -> ConcreteFunction:
-        """TRACE-1, EFFECT-1: run the Python body on placeholders and record its graph."""
+        """TRACE-1, EFFECT-1: run the Python body on placeholders and record its graph.
+
+        EFFECT-6, EFFECT-8: Python ``if``/``for`` on Python values and state run now, once.
+        """
         note("TRACE-1", "tracing %s: its Python body runs now", self.name)
         note("EFFECT-1", "Python side effects of %s happen now, once for this trace", self.name)
         if self._tracing:
