@@ -217,7 +217,8 @@ def test_checker_reads_defined_in_lines(tmp_path):
     found = {r.id: definition_problems(r, tmp_path) for r in parse_rules(tmp_path / "spec")}
     assert found["OP-2"] == []
     assert found["OP-3"] == ["OP-3: reference/a.py does not mention OP-3"]
-    assert found["OP-4"] == ["OP-4: reference/a.py does not mention OP-4", "OP-4: reference/b.py does not exist"]
+    assert found["OP-4"] == ["OP-4: reference/a.py does not mention OP-4",
+                             "OP-4: reference/b.py does not exist"]
     assert found["OP-5"] == ["OP-5 (01-x.md): 0 'Defined in:' lines, expected 1"]
     assert found["OP-6"] == ["OP-6: 'somewhere' is not 'reference/<file>.py (<name>)'"]
 
