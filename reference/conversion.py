@@ -298,7 +298,7 @@ def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
         return EagerTensor(_wrapped(array, dtype, tracing), dtype)
     if dtype.is_bool:
         return EagerTensor(array.astype(bool), dtype)
-    with np.errstate(over="ignore"):
+    with np.errstate(all="ignore"):
         return EagerTensor(array.astype(np.float64).astype(dtype.numpy_dtype), dtype)
 
 
@@ -356,7 +356,7 @@ def _default_dtype(value: object, leaves: list, kinds: set[str], tracing: bool) 
         raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
     if "float" in kinds:
         finite = [abs(float(v)) for v in leaves if np.isfinite(float(v))]
-        if not tracing and finite and max(finite) > np.finfo(np.float32).max:
+        if not tracing and finite and max(finite) > float(np.finfo(np.float32).max):
             raise ValueError("Can't convert Python sequence with a value out of range for a "
                              "double-precision float.")
         return dtypes.float32

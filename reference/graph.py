@@ -107,7 +107,7 @@ class Graph:
             note("OP-2", "%s rejects its static shapes while tracing", primitive.name)
             name = self._peek_name(primitive.name)
             args = ", ".join(_input_name(t) for t in symbolic)
-            shapes = ", ".join(_shape_list(t.shape) for t in symbolic)
+            shapes = ", ".join(_shape_list(t.spec.shape) for t in symbolic)
             raise ValueError(f"{error} for '{{{{node {name}}}}} = {primitive.name}({args})' with "
                              f"input shapes: {shapes}.") from None
 
@@ -171,7 +171,7 @@ def _shape_list(shape) -> str:
 
 
 def _spec_text(tensor: SymbolicTensor) -> str:
-    return f"{tensor.dtype.name}{format_shape(tensor.shape)}"
+    return f"{tensor.dtype.name}{format_shape(tensor.spec.shape)}"
 
 
 def _attr_text(value: Any) -> str:
