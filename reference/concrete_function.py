@@ -116,7 +116,19 @@ class ConcreteFunction:
         return values
 
     def _signature_text(self) -> str:
-        inputs = ", ".join(f"{name}: {kind!r}" for name, kind in self.function_type.parameters)
+        types = dict(self.function_type.parameters)
+        shown: list[str] = []
+        positional_only = False
+        for parameter in self.signature.parameters.values():
+            if positional_only and parameter.kind is not inspect.Parameter.POSITIONAL_ONLY:
+                shown.append("/")
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY and "*" not in shown:
+                shown.append("*")
+            shown.append(f"{parameter.name}: {types[parameter.name]!r}")
+            positional_only = parameter.kind is inspect.Parameter.POSITIONAL_ONLY
+        if positional_only:
+            shown.append("/")
+        inputs = ", ".join(shown)
         outputs = nest.map_structure(
             lambda t: t.spec if isinstance(t, SymbolicTensor) else t, self.structured_outputs)
         return f"({inputs}) -> {outputs!r}"
