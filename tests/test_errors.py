@@ -228,3 +228,59 @@ def test_ERROR_3_python_bool_of_python_values_is_fine_in_a_trace():
 
     assert int(f(ts.constant(2), True)) == 2
     assert int(f(ts.constant(2), False)) == -2
+
+
+# -- Fidelity to TensorFlow 2.21: what waits for the run time (observed on TensorFlow) ----------
+
+def test_ERROR_2_checks_that_need_unknown_shapes_wait_for_the_run_time():
+    # TF, x a TensorSpec(None) argument: reshape(x, [-1, -1]) traces (later Python effects happen,
+    # the graph's prints run), then fails when it runs: "Only one input size may be -1, not both 0
+    # and 1"; reduce_sum(x, 5) -> "Invalid reduction dimension (5 for input with 2 dimension(s)".
+    effects = []
+
+    @ts.function(input_signature=[ts.TensorSpec(None, ts.float32)])
+    def body(x):
+        ts.py_function(lambda: effects.append("graph") or 0, [], ts.int32)
+        y = ts.reshape(x, [-1, -1])
+        effects.append("traced after the reshape")
+        return y
+
+    with pytest.raises(ts.errors.InvalidArgumentError,
+                       match="Only one input size may be -1, not both 0 and 1"):
+        body(ts.constant([[1.0, 2.0]]))
+    assert effects == ["traced after the reshape", "graph"]
+    summed = ts.function(lambda x: ts.reduce_sum(x, 5), input_signature=[ts.TensorSpec(None)])
+    with pytest.raises(ts.errors.InvalidArgumentError,
+                       match=r"Invalid reduction dimension \(5 for input with 2 dimension\(s\)"):
+        summed(ts.zeros([2, 2]))
+
+
+def test_ERROR_2_run_time_error_classes_and_eager_suffixes():
+    # TF eager: gather out of range "indices[0] = 5 is not in [0, 2) [Op:GatherV2]"; integer
+    # division by zero "Integer division by zero [Op:FloorDiv]"; cast of a string
+    # UnimplementedError "Cast string to float is not supported [Op:Cast]".
+    for run, cls, text in (
+            (lambda: ts.gather(ts.constant([1, 2]), [5]), ts.errors.InvalidArgumentError,
+             "indices[0] = 5 is not in [0, 2) [Op:gather]"),
+            (lambda: ts.constant(1) // 0, ts.errors.InvalidArgumentError,
+             "Integer division by zero [Op:floordiv]"),
+            (lambda: ts.cast(ts.constant("a"), ts.float32), ts.errors.UnimplementedError,
+             "Cast string to float is not supported [Op:cast]")):
+        with pytest.raises(cls) as caught:
+            run()
+        assert str(caught.value) == text
+
+
+def test_ERROR_2_several_independent_failures_are_all_named():
+    # TF reports one of two independent failing nodes (it ran the Reshape's first); which one is
+    # unspecified, so the reference names both, each as TensorFlow words it.
+    @ts.function(input_signature=[ts.TensorSpec([None])])
+    def two_failures(x):
+        return ts.gather(x, [5000]), ts.reshape(x, [3, -1])
+
+    with pytest.raises(ts.errors.InvalidArgumentError) as caught:
+        two_failures(ts.constant([1.0, 2.0]))
+    message = str(caught.value)
+    assert "indices[0] = 5000 is not in [0, 2)" in message
+    assert ("Input to reshape is a tensor with 2 values, but the requested shape requires a "
+            "multiple of 3") in message
