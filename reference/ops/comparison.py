@@ -91,10 +91,14 @@ logical_not_p = Primitive("logical_not", _logical_rule("logical_not"), np.logica
 
 def _bool_inputs(op: str, values: tuple) -> list[Tensor]:
     """Operands of a logical op: ``bool``. Eagerly TensorFlow's fast path converts Python
-    numbers and lists itself; a string or a NumPy scalar sends it to its fallback, which
-    converts every operand to ``bool``, so a tensor of another dtype is refused
-    (``ValueError``) rather than left to the kernel."""
-    if context.executing_eagerly() and any(isinstance(v, (str, bytes, np.generic)) for v in values):
+    numbers and lists itself; a string or a NumPy scalar that is no Python ``float`` sends it
+    to its fallback, which converts every operand to ``bool``, so a tensor of another dtype
+    is refused (``ValueError``) rather than left to the kernel."""
+    def fallback(value: object) -> bool:
+        return isinstance(value, (str, bytes)) or (
+            isinstance(value, np.generic) and not isinstance(value, float))
+
+    if context.executing_eagerly() and any(fallback(v) for v in values):
         return [convert_to_tensor(v, dtypes.bool_) for v in values]
     return [op_input(op, p, v, dtypes.bool_) for p, v in zip(_XY, values)]
 
