@@ -38,6 +38,8 @@ class Message:
 
 
 MESSAGES: tuple[Message, ...] = (
+    # TENSOR-4: a symbolic tensor has no value (a backend may name its own symbolic tensors).
+    Message("symbolic-numpy", "AttributeError", r"'SymbolicTensor' object has no attribute 'numpy'"),
     # OP-4: an op does not support a dtype (trace time / eager kernel); the lists differ.
     Message("dtype-not-allowed", "TypeError",
             r"Value passed to parameter '(?P<param>\w+)' has DataType (?P<dtype>\w+) not in list "
@@ -70,8 +72,11 @@ MESSAGES: tuple[Message, ...] = (
             r"Iterating over a symbolic `\w+\.Tensor` is not allowed\.[^\n]*"),
     # TRACE-10, TRACE-13: arguments that do not bind; the cause must agree, not the signature.
     Message("binding", "TypeError",
-            r"Binding inputs to \w+\.function failed due to `(?P<cause>[^`]*)`\. Received args: "
-            r"[^\n]*"),
+            r"Binding inputs to \w+\.function failed due to `(?P<cause>[^`]*)`\.(?: Received "
+            r"args: [^\n]*)?"),
+    Message("signature-cast", "TypeError", r"Can not cast TensorSpec\(shape=\S+, dtype=\w+\.\w+, "
+            r"name=\w+\) to TensorSpec\(shape=\S+, dtype=\w+\.\w+, name=\w+\)"),
+    Message("literal-cast", "TypeError", r"Can not cast [^\n]* to Literal\[[^\n]*"),
     # TRACE-6: an argument that cannot be keyed (its text holds an object address).
     Message("unhashable", "TypeError", r"Could not generate a generic TraceType for [^\n]*"),
     # TRACE-14: a traced function modified its Python container arguments.
@@ -90,8 +95,7 @@ MESSAGES: tuple[Message, ...] = (
     # ERROR-2: the frame of a graph execution error (the node naming differs).
     Message("graph-execution", "OpError", r"Graph execution error:"),
     Message("graph-node", "OpError",
-            r"Detected at node (?:'[^']*' in graph '[^']*'|\S+ defined at \(most recent call "
-            r"last\)):"),
+            r"Detected at node (?:'[^']*'(?: in graph '[^']*')?:|\S+ defined at [^\n]*)"),
     # EFFECT-3: a ts.py_function callback returned too few values (the counter differs).
     Message("py-function-results", "InvalidArgumentError",
             r"pyfunc_\d+ returns (?P<got>\d+) values, but expects to see (?P<want>\d+) values\."),
@@ -110,6 +114,12 @@ _NORMALISE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"of op '\w+'", "of op '<op>'"),
     )
 )
+
+
+def core(message: str) -> str:
+    """The innermost message: the last non-empty line, without the presentation parts."""
+    lines = [line.strip() for line in normalise(message).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def normalise(message: str) -> str:

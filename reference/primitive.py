@@ -6,8 +6,9 @@ problem and ``ValueError`` for a shape problem), one NumPy kernel, and whether
 it is stateful. ``bind`` asks the innermost context what to do:
 
 * eagerly, it checks the rule against the concrete inputs and runs the kernel
-  at once; rule violations surface as ``InvalidArgumentError`` with
-  ``[Op:name]``, as TensorFlow's eager kernels report them;
+  at once; a dtype violation surfaces as ``InvalidArgumentError`` with the
+  eager kernel's text, a shape violation as the kernel reports it, and every
+  kernel error ends with ``[Op:name]``, as TensorFlow's eager kernels report them;
 * while tracing, it checks the rule (errors surface at trace time, as
   ``TypeError``/``ValueError``) and records a node; the same kernel runs later
   when the graph executes (``interpreter.py``).
