@@ -4,6 +4,7 @@
 properties and operators of ``ts.Tensor`` that programs may use; ``FUNCTION``
 the members of what ``ts.function`` returns. The coverage account counts each
 of them, and the adapter protocol (docs/adapters.md) lists them.
+``NOT_GENERATED`` names those no generated program uses, each with the reason.
 """
 
 from __future__ import annotations
@@ -26,3 +27,13 @@ FUNCTION: tuple[str, ...] = (
 ALL: tuple[str, ...] = (
     *NAMESPACE, *(f"Tensor.{n}" for n in TENSOR), *(f"Function.{n}" for n in FUNCTION),
 )
+
+_CLASS = ("a class of the reference that a backend need not expose under this name (TensorFlow has "
+          "no public tf.{0}; adapters/tensorflow.py leaves it unmapped), so no portable program names "
+          "it; programs reach its instances through {1}")
+NOT_GENERATED: dict[str, str] = {
+    "ConcreteFunction": _CLASS.format("ConcreteFunction", "get_concrete_function"),
+    "EagerTensor": _CLASS.format("EagerTensor", "ts.constant and every eager op"),
+    "Function": _CLASS.format("Function", "ts.function"),
+    "SymbolicTensor": _CLASS.format("SymbolicTensor", "the tensors of every trace"),
+}
