@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import errors
+from .. import context, dtypes, errors
 from ..conversion import op_input
-from ..graph import constant_value
+from ..graph import constant_value, name_scope
 from ..primitive import Primitive, bind
-from ..tensor import Tensor
+from ..tensor import EagerTensor, Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note
 from . import checks
@@ -95,19 +95,28 @@ def _reduce_kernel(kernel):
     return run
 
 
-def _reduction(name: str, kernel):
-    primitive = Primitive(name, _reduce_rule(name), _reduce_kernel(kernel))
+def _reduction(op_name: str, node_name: str, kernel):
+    primitive = Primitive(op_name, _reduce_rule(op_name), _reduce_kernel(kernel), node_name=node_name)
 
-    def op(input_tensor: object, axis: object = None, keepdims: bool = False) -> Tensor:
-        return bind(primitive, op_input(name, "input", input_tensor), axis=_axes(name, axis),
-                    keepdims=bool(keepdims))
+    def op(input_tensor: object, axis: object = None, keepdims: bool = False,
+           name: str | None = None) -> Tensor:
+        axes = _axes(op_name, axis)
+        graph = context.current_graph()
+        if axes is None and graph is not None and isinstance(input_tensor, Tensor) \
+                and input_tensor.ndim is not None:
+            # TensorFlow makes the axes of a full reduction a constant first (TENSOR-3: it
+            # takes a node name, so a later ts.constant is "Const_1").
+            graph.own(EagerTensor(np.arange(input_tensor.ndim, dtype=np.int32), dtypes.int32))
+        with name_scope(name or node_name) as scope:
+            return bind(primitive, op_input(op_name, "input", input_tensor), axis=axes,
+                        keepdims=bool(keepdims), name=scope)
 
-    op.__name__ = name
-    op.__doc__ = f"``{name}`` over ``axis`` (all axes when None)."
+    op.__name__ = op_name
+    op.__doc__ = f"``{op_name}`` over ``axis`` (all axes when None)."
     return op
 
 
-reduce_sum = _reduction("reduce_sum", _sum)
-reduce_mean = _reduction("reduce_mean", _mean)
-reduce_max = _reduction("reduce_max", _extreme(np.max, -np.inf, "min"))
-reduce_min = _reduction("reduce_min", _extreme(np.min, np.inf, "max"))
+reduce_sum = _reduction("reduce_sum", "Sum", _sum)
+reduce_mean = _reduction("reduce_mean", "Mean", _mean)
+reduce_max = _reduction("reduce_max", "Max", _extreme(np.max, -np.inf, "min"))
+reduce_min = _reduction("reduce_min", "Min", _extreme(np.min, np.inf, "max"))
