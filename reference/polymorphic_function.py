@@ -169,7 +169,7 @@ class Function:
                 if isinstance(value, Tensor):  # equal, but a tensor is no literal
                     raise TypeError(f"Parameter `{name}` was expected to be of type {kind!r} but "
                                     f"is {value.spec!r}")
-                arguments[name] = defaults[name]
+                arguments[name] = value  # an equal value: the trace sees the first one (TRACE-4)
                 continue
             specs = kind.items if isinstance(kind, trace_type.SequenceType) else (kind,)
             values = [bound.arguments[f"{name}_{i}"] for i in range(len(specs))] \

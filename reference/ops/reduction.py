@@ -102,11 +102,16 @@ def _reduction(op_name: str, node_name: str, kernel):
            name: str | None = None) -> Tensor:
         axes = _axes(op_name, axis)
         graph = context.current_graph()
-        if axes is None and graph is not None and isinstance(input_tensor, Tensor) \
-                and input_tensor.ndim is not None:
-            # TensorFlow makes the axes of a full reduction a constant first (TENSOR-3: it
-            # takes a node name, so a later ts.constant is "Const_1").
-            graph.own(EagerTensor(np.arange(input_tensor.ndim, dtype=np.int32), dtypes.int32))
+        if axes is None and graph is not None:
+            # TensorFlow computes the axes of a full reduction with nodes of its own, whose
+            # names are then taken (TENSOR-3): a constant, or Rank and range when the rank
+            # is 0 or unknown.
+            rank = input_tensor.ndim if isinstance(input_tensor, Tensor) else None
+            if rank:
+                graph.own(EagerTensor(np.arange(rank, dtype=np.int32), dtypes.int32))
+            else:
+                graph.unique_name("Rank")
+                graph.unique_name("range")
         with name_scope(name or node_name) as scope:
             return bind(primitive, op_input(op_name, "input", input_tensor), axis=axes,
                         keepdims=bool(keepdims), name=scope)
