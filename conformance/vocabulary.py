@@ -5,7 +5,8 @@ properties and operators of ``ts.Tensor`` that programs may use; ``FUNCTION``
 the members of what ``ts.function`` returns; ``VARIABLE``, ``GRADIENT_TAPE`` and
 ``MODULE`` those of ``ts.Variable``, ``ts.GradientTape`` and ``ts.Module`` (chapters 10
 and 11). The coverage account counts each of them, and the adapter protocol
-(docs/adapters.md) lists them.
+(docs/adapters.md) lists them. ``NOT_GENERATED`` names those no generated program uses,
+each with the reason.
 """
 
 from __future__ import annotations
@@ -36,3 +37,13 @@ ALL: tuple[str, ...] = (
     *(f"Variable.{n}" for n in VARIABLE), *(f"GradientTape.{n}" for n in GRADIENT_TAPE),
     *(f"Module.{n}" for n in MODULE),
 )
+
+_CLASS = ("a class of the reference that a backend need not expose under this name (TensorFlow has "
+          "no public tf.{0}; adapters/tensorflow.py leaves it unmapped), so no portable program names "
+          "it; programs reach its instances through {1}")
+NOT_GENERATED: dict[str, str] = {
+    "ConcreteFunction": _CLASS.format("ConcreteFunction", "get_concrete_function"),
+    "EagerTensor": _CLASS.format("EagerTensor", "ts.constant and every eager op"),
+    "Function": _CLASS.format("Function", "ts.function"),
+    "SymbolicTensor": _CLASS.format("SymbolicTensor", "the tensors of every trace"),
+}

@@ -11,6 +11,9 @@ A call of a traced function is one op (``concrete_function.py``) whose rule walk
 function's graph backwards in the same way, so its gradient equals the eager one. A tensor's
 cotangent is the sum of its contributions in the order they arrive, and a call hands its
 inputs' contributions on one by one, so the sums, and hence the bits, are the same too.
+
+The seed article's examples with gradients (GRAD-8: a tape inside a ``ts.function``; GRAD-9:
+a training step) need nothing beyond these rules.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import Shape, TensorSpec, as_shape, format_shape
 from .verbose import note
 
-resource = DType("resource", np.dtype(object))
+resource = DType("resource", np.dtype(object), "resource")
 """The dtype of handles: a handle's value is the variable it refers to."""
 
 
@@ -58,7 +58,7 @@ def _read_kernel(handle: np.ndarray, *, spec: TensorSpec) -> np.ndarray:
     return variable_of(handle)._storage.copy()
 
 
-read_variable_p = Primitive("read_variable", _read_rule, _read_kernel)
+read_variable_p = Primitive("read_variable", _read_rule, _read_kernel, node_name="ReadVariableOp")
 
 
 @gradients.defvjp(read_variable_p)
@@ -84,22 +84,18 @@ def _assign_kernel(handle: np.ndarray, value: np.ndarray) -> tuple[()]:
     return ()
 
 
-def _update_rule(name: str):
+def _update_rule():
     def rule(handle: TensorSpec, delta: TensorSpec, *, spec: TensorSpec) -> tuple[()]:
         """VAR-10: ``assign_add``/``assign_sub`` need the variable's exact shape: no broadcasting."""
         if spec.shape is None or delta.shape is None:
             return ()
         if len(spec.shape) != len(delta.shape):
-            raise ValueError(
-                f"Shapes must be equal rank, but are {len(spec.shape)} and {len(delta.shape)} "
-                f"for '{name}' with input shapes: [], {_dims(delta.shape)}."
-            )
+            raise ValueError(f"Shapes must be equal rank, but are {len(spec.shape)} and {len(delta.shape)}")
         for index, (a, b) in enumerate(zip(spec.shape, delta.shape)):
             if a is not None and b is not None and a != b:
                 raise ValueError(
                     f"Dimension {index} in both shapes must be equal, but are {a} and {b}. Shapes "
-                    f"are {_dims(spec.shape)} and {_dims(delta.shape)}. for '{name}' with input "
-                    f"shapes: [], {_dims(delta.shape)}."
+                    f"are {_dims(spec.shape)} and {_dims(delta.shape)}."
                 )
         return ()
 
@@ -123,11 +119,11 @@ def _update_kernel(numpy_op):
 
 
 assign_variable_p = Primitive("assign_variable", _assign_rule, _assign_kernel, stateful=True,
-                              multiple_results=True)
-assign_add_variable_p = Primitive("assign_add_variable", _update_rule("assign_add_variable"),
-                                  _update_kernel(np.add), stateful=True, multiple_results=True)
-assign_sub_variable_p = Primitive("assign_sub_variable", _update_rule("assign_sub_variable"),
-                                  _update_kernel(np.subtract), stateful=True, multiple_results=True)
+                              multiple_results=True, node_name="AssignVariableOp")
+assign_add_variable_p = Primitive("assign_add_variable", _update_rule(), _update_kernel(np.add),
+                                  stateful=True, multiple_results=True, node_name="AssignAddVariableOp")
+assign_sub_variable_p = Primitive("assign_sub_variable", _update_rule(), _update_kernel(np.subtract),
+                                  stateful=True, multiple_results=True, node_name="AssignSubVariableOp")
 
 
 def _initialize_kernel(handle: np.ndarray, value: np.ndarray) -> tuple[()]:
@@ -139,7 +135,7 @@ def _initialize_kernel(handle: np.ndarray, value: np.ndarray) -> tuple[()]:
 
 
 initialize_variable_p = Primitive("initialize_variable", _assign_rule, _initialize_kernel,
-                                  stateful=True, multiple_results=True)
+                                  stateful=True, multiple_results=True, node_name="AssignVariableOp")
 gradients.not_differentiable(assign_variable_p, assign_add_variable_p, assign_sub_variable_p,
                              initialize_variable_p)  # GRAD-3: writes are not differentiable
 

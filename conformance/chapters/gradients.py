@@ -20,7 +20,7 @@ from textwrap import dedent
 from hypothesis import strategies as st
 
 from .. import codegen as c
-from ..draws import literal, scenario
+from ..draws import literal
 from ..scenario import BASE_REQUIREMENTS, Call, Scenario, SetEager, Step
 
 REQUIRES = {"variables", "gradients"}
@@ -152,9 +152,9 @@ def scenarios(draw) -> Scenario:
         last = c.Name("m")
     target = draw(st.sampled_from(["sum of squares", "vector", "two targets"]), label="target")
     sources = SOURCES[draw(st.sampled_from(sorted(SOURCES)), label="sources")]
-    watches = [c.Do(c.Method(tape, "watch", (x,)))]
+    watches = [c.Evaluate(c.Method(tape, "watch", (x,)))]
     if draw(st.booleans(), label="watch K"):
-        watches.append(c.Do(c.Method(tape, "watch", (c.Name("K"),))))
+        watches.append(c.Evaluate(c.Method(tape, "watch", (c.Name("K"),))))
     returned = c.Structure("tuple", (c.Method(tape, "gradient", (c.Name("y"), sources)),
                                      c.Method(tape, "watched_variables")))
     functions.append(c.FunctionDef("inside", ("x",), (
@@ -166,11 +166,11 @@ def scenarios(draw) -> Scenario:
     forward_result = c.Name("y") if not two_outputs else c.Structure("tuple", (c.Name("y"), c.Name("a0")))
     functions.append(c.FunctionDef("forward", ("x",), (
         c.Log("trace forward"), *body, c.Assign("y", _target(target, last)), c.Return(forward_result))))
-    taped = c.Plain("taped", ("x",), (
+    functions.append(c.FunctionDef("taped", ("x",), (
         c.With(_tape(draw), "tape", (*watches, c.Assign("y", c.CallFunction("forward", (x,))))),
         c.Return(c.Structure("tuple", (c.Method(tape, "gradient", (c.Name("y"), sources)),
                                        c.Method(tape, "watched_variables")))),
-    ))
+    ), traced=False))
     # Both ways first, in the starting mode; then the flag is switched (so that each run sees
     # both regimes) and the functions are called in a drawn order.
     flag = draw(st.booleans(), label="switch the flag to")
@@ -187,9 +187,8 @@ def scenarios(draw) -> Scenario:
     values = [draw(st.sampled_from([0.5, 1.0, -2.0, 3.0])) for _ in range(6)]
     prelude = (f"W = ts.Variable({literal(values[:3])}, name='W')\n"
                f"K = ts.Variable({literal(values[3:])}, name='K', trainable=False)\n")
-    source = scenario("gradients", functions, steps, REQUIRES, tracked=("inside", "forward"), prelude=prelude)
-    return Scenario(source.chapter, source.source + "\n\n" + taped.text() + "\n", source.steps,
-                    source.functions, requires=source.requires)
+    return Scenario("gradients", prelude + "\n\n" + c.program(tuple(functions)), tuple(steps),
+                    ("inside", "forward"), requires=BASE_REQUIREMENTS | REQUIRES)
 
 
 NOT_GENERATED = {

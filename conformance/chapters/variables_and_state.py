@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from .. import codegen as c
-from ..draws import arguments, literal, scenario
-from ..scenario import Call, Concrete, Scenario, SetEager, Step, handwritten
+from ..draws import arguments, literal
+from ..scenario import BASE_REQUIREMENTS, Call, Concrete, Scenario, SetEager, Step, handwritten
 
 REQUIRES = {"variables", "print", "get_concrete_function"}
 SHAPES = ((), (2,))
@@ -58,9 +58,9 @@ def _uses(draw, variable: c.Expr, label: str, prints: bool = True) -> list:
     for index in range(draw(st.integers(1, 4), label=f"{label} uses")):
         kind = draw(st.sampled_from(kinds + ["print"] * prints), label=f"{label} use")
         if kind in ("assign_add", "assign_sub"):
-            body.append(c.Do(c.Method(variable, kind, (c.BinOp("*", x, c.Literal(0.5)),))))
+            body.append(c.Evaluate(c.Method(variable, kind, (c.BinOp("*", x, c.Literal(0.5)),))))
         elif kind == "assign":
-            body.append(c.Do(c.Method(variable, "assign", (c.BinOp("+", variable, x),))))
+            body.append(c.Evaluate(c.Method(variable, "assign", (c.BinOp("+", variable, x),))))
         elif kind == "read":
             body.append(c.Assign(f"r{index}", c.Method(variable, "read_value")))
         elif kind == "print":
@@ -101,13 +101,14 @@ def _lifecycle(draw) -> _Part:
     first = c.Subscript(c.BinOp("or", h, c.Structure("list", (c.Name("G0"),))), "0")
     body: list = [c.Log("trace f")]
     if creation == "lazy":
-        body += [c.If(c.Not(h), (c.Do(c.Method(h, "append", (make,))),)), c.Assign("v", first)]
+        body += [c.If(c.UnaryOp("not", h), (c.Evaluate(c.Method(h, "append", (make,))),)),
+                 c.Assign("v", first)]
     elif creation == "keyed":
         body += [c.If(c.BinOp("not in", k, d), (c.Assign("D[k]", make),)), c.Assign("v", c.Subscript(d, "k"))]
     elif creation == "always":
-        body += [c.Do(c.Method(h, "append", (make,))), c.Assign("v", c.Subscript(h, "-1"))]
+        body += [c.Evaluate(c.Method(h, "append", (make,))), c.Assign("v", c.Subscript(h, "-1"))]
     elif creation == "late":
-        body += [c.If(c.BinOp("and", k, c.Not(h)), (c.Do(c.Method(h, "append", (make,))),)),
+        body += [c.If(c.BinOp("and", k, c.UnaryOp("not", h)), (c.Evaluate(c.Method(h, "append", (make,))),)),
                  c.Assign("v", first)]
     else:
         body += [c.Assign("v", c.Name("G0"))]
@@ -155,7 +156,7 @@ def _order(draw) -> _Part:
         elif kind == "inner":
             body.append(c.Assign(f"r_inner_{index}", c.CallFunction("inner", (x,))))
         else:
-            body.append(c.Do(c.CallFunction("inner", (x,))))
+            body.append(c.Evaluate(c.CallFunction("inner", (x,))))
     names = [c.Name(s.target) for s in body if isinstance(s, c.Assign)]
     returned = draw(st.sampled_from(["all", "variables", "nothing"]), label="returned")
     result = {"all": c.Structure("tuple", (*names, o0)), "variables": c.Structure("list", (o0, o1)),
@@ -180,7 +181,7 @@ def _arguments(draw) -> _Part:
             body.append(c.Assign(f"r{index}", c.BinOp("+", p, q)))
         else:
             value = c.BinOp("*", q, c.Literal(0.5)) if kind == "assign_add" else c.BinOp("-", q, p)
-            body.append(c.Do(c.Method(p, kind, (value,))))
+            body.append(c.Evaluate(c.Method(p, kind, (value,))))
     names = [c.Name(s.target) for s in body if isinstance(s, c.Assign)]
     h = c.FunctionDef("h", ("p", "q"), (*body, c.Return(c.Structure("tuple", (*names, p)))))
     a, b, k, s, t = (_value(draw, shape) for shape in ((2,), (2,), (2,), (), (2,)))
@@ -252,8 +253,9 @@ def scenarios(draw) -> Scenario:
     steps += [Call("state"), Call("parameters", "m1")]
     prelude = "H = []\nD = {}\nGLOBALS = []\n" + "".join(part.prelude for part in parts) + "\n" + STATE
     functions = [f for part in parts for f in part.functions]
-    return scenario("variables-and-state", functions, steps, REQUIRES, prelude=prelude,
-                    tracked=(*(f.name for f in functions), "m1.__call__", "m2.__call__"))
+    return Scenario("variables-and-state", prelude + "\n\n" + c.program(tuple(functions)), tuple(steps),
+                    (*(f.name for f in functions), "m1.__call__", "m2.__call__"),
+                    requires=BASE_REQUIREMENTS | REQUIRES)
 
 
 NOT_GENERATED = {

@@ -54,8 +54,8 @@ def _broadcast_like_kernel(x: np.ndarray, like: np.ndarray, *, axes: tuple[int, 
             f"broadcast_like: cannot broadcast {list(x.shape)} to {list(like.shape)}") from None
 
 
-sum_to_p = Primitive("sum_to", _like_rule, _sum_to_kernel)
-broadcast_like_p = Primitive("broadcast_like", _like_rule, _broadcast_like_kernel)
+sum_to_p = Primitive("sum_to", _like_rule, _sum_to_kernel, node_name="Sum")
+broadcast_like_p = Primitive("broadcast_like", _like_rule, _broadcast_like_kernel, node_name="BroadcastTo")
 
 
 def sum_to(x: Tensor, like: Tensor, axes: tuple[int, ...] = ()) -> Tensor:
@@ -96,14 +96,16 @@ def _same_rule(x: TensorSpec) -> TensorSpec:
 
 
 def _transpose_rule(x: TensorSpec) -> TensorSpec:
-    return TensorSpec(None if x.shape is None else x.shape[::-1], x.dtype)
+    shape = None if x.shape is None else (*x.shape[:-2], *x.shape[-2:][::-1])
+    return TensorSpec(shape, x.dtype)
 
 
-transpose_p = Primitive("transpose", _transpose_rule, lambda x: np.ascontiguousarray(x.T))
+transpose_p = Primitive("transpose", _transpose_rule, lambda x: np.ascontiguousarray(np.swapaxes(x, -1, -2)),
+                        node_name="Transpose")
 
 
 def transpose(x: Tensor) -> Tensor:
-    """The transpose of a matrix (the gradient of ``matmul`` needs it)."""
+    """The transpose of (a batch of) matrices: the gradient of ``matmul`` needs it."""
     return bind(transpose_p, x)
 
 
@@ -116,7 +118,7 @@ def _reshape_like_kernel(x: np.ndarray, like: np.ndarray) -> np.ndarray:
     return x.reshape(like.shape)
 
 
-reshape_like_p = Primitive("reshape_like", _like_rule, _reshape_like_kernel)
+reshape_like_p = Primitive("reshape_like", _like_rule, _reshape_like_kernel, node_name="Reshape")
 
 
 def reshape_like(x: Tensor, like: Tensor) -> Tensor:
@@ -129,7 +131,7 @@ def _reshape_like_vjp(ct, x, like, **_):
     return reshape_like(ct, x), None
 
 
-sign_p = Primitive("sign", _same_rule, np.sign)
+sign_p = Primitive("sign", _same_rule, np.sign, node_name="Sign")
 
 
 def sign(x: Tensor) -> Tensor:
@@ -154,7 +156,7 @@ def _gather_grad_kernel(ct: np.ndarray, indices: np.ndarray, like: np.ndarray, *
     return out
 
 
-gather_grad_p = Primitive("gather_grad", _gather_grad_rule, _gather_grad_kernel)
+gather_grad_p = Primitive("gather_grad", _gather_grad_rule, _gather_grad_kernel, node_name="UnsortedSegmentSum")
 
 
 def gather_grad(ct: Tensor, indices: Tensor, like: Tensor, axis: int) -> Tensor:
@@ -162,23 +164,32 @@ def gather_grad(ct: Tensor, indices: Tensor, like: Tensor, axis: int) -> Tensor:
     return bind(gather_grad_p, ct, indices, like, axis=axis)
 
 
-def _slice_grad_rule(ct: TensorSpec, like: TensorSpec, *, index) -> TensorSpec:
+def _slice_grad_rule(ct: TensorSpec, like: TensorSpec, *bounds: TensorSpec, index) -> TensorSpec:
     return TensorSpec(like.shape, ct.dtype)
 
 
-def _slice_grad_kernel(ct: np.ndarray, like: np.ndarray, *, index) -> np.ndarray:
+def concrete_index(index: tuple, bounds: tuple[np.ndarray, ...]) -> tuple:
+    """A slice's index with its tensor bounds (the items that name an extra input) filled in."""
+    def value(item):
+        return int(bounds[item.position]) if hasattr(item, "position") else item
+
+    return tuple(slice(value(i.start), value(i.stop), value(i.step)) if isinstance(i, slice) else value(i)
+                 for i in index)
+
+
+def _slice_grad_kernel(ct: np.ndarray, like: np.ndarray, *bounds: np.ndarray, index) -> np.ndarray:
     """``ct`` placed where the slice came from, zeros elsewhere."""
     out = np.zeros(like.shape, ct.dtype)
-    out[index] = ct
+    out[concrete_index(index, bounds)] = ct
     return out
 
 
-strided_slice_grad_p = Primitive("strided_slice_grad", _slice_grad_rule, _slice_grad_kernel)
+strided_slice_grad_p = Primitive("strided_slice_grad", _slice_grad_rule, _slice_grad_kernel, node_name="StridedSliceGrad")
 
 
-def strided_slice_grad(ct: Tensor, like: Tensor, index: tuple) -> Tensor:
-    """The gradient of ``x[index]``."""
-    return bind(strided_slice_grad_p, ct, like, index=index)
+def strided_slice_grad(ct: Tensor, like: Tensor, bounds: tuple[Tensor, ...], index: tuple) -> Tensor:
+    """The gradient of ``x[index]`` (``bounds``: the slice's tensor bounds)."""
+    return bind(strided_slice_grad_p, ct, like, *bounds, index=index)
 
 
 def _concat_part_rule(ct: TensorSpec, *parts: TensorSpec, axis: int, index: int) -> TensorSpec:
@@ -193,7 +204,7 @@ def _concat_part_kernel(ct: np.ndarray, *parts: np.ndarray, axis: int, index: in
     return ct[chosen].copy()
 
 
-concat_part_p = Primitive("concat_part", _concat_part_rule, _concat_part_kernel)
+concat_part_p = Primitive("concat_part", _concat_part_rule, _concat_part_kernel, node_name="Slice")
 
 
 def concat_part(ct: Tensor, parts: list[Tensor], axis: int, index: int) -> Tensor:
@@ -201,7 +212,7 @@ def concat_part(ct: Tensor, parts: list[Tensor], axis: int, index: int) -> Tenso
     return bind(concat_part_p, ct, *parts, axis=axis, index=index)
 
 
-stop_gradient_p = Primitive("stop_gradient", _same_rule, lambda x: x.copy())
+stop_gradient_p = Primitive("stop_gradient", _same_rule, lambda x: x.copy(), node_name="StopGradient")
 gradients.not_differentiable(stop_gradient_p)
 
 
