@@ -156,7 +156,8 @@ def _gather_grad_kernel(ct: np.ndarray, indices: np.ndarray, like: np.ndarray, *
     return out
 
 
-gather_grad_p = Primitive("gather_grad", _gather_grad_rule, _gather_grad_kernel, node_name="UnsortedSegmentSum")
+gather_grad_p = Primitive("gather_grad", _gather_grad_rule, _gather_grad_kernel,
+                          node_name="UnsortedSegmentSum")
 
 
 def gather_grad(ct: Tensor, indices: Tensor, like: Tensor, axis: int) -> Tensor:
@@ -184,7 +185,8 @@ def _slice_grad_kernel(ct: np.ndarray, like: np.ndarray, *bounds: np.ndarray, in
     return out
 
 
-strided_slice_grad_p = Primitive("strided_slice_grad", _slice_grad_rule, _slice_grad_kernel, node_name="StridedSliceGrad")
+strided_slice_grad_p = Primitive("strided_slice_grad", _slice_grad_rule, _slice_grad_kernel,
+                                 node_name="StridedSliceGrad")
 
 
 def strided_slice_grad(ct: Tensor, like: Tensor, bounds: tuple[Tensor, ...], index: tuple) -> Tensor:
