@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import tempfile
+import types
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
@@ -106,6 +107,19 @@ class _DrainingFunction:
         return getattr(self._function, name)
 
 
+class _ModuleNamespace(types.ModuleType):
+    """The vocabulary as a module object: AutoGraph finds its directives (``ts.autograph.
+    experimental.set_loop_options``) only by following attributes of modules."""
+
+    def __init__(self, base: Any, **overrides: Any):
+        super().__init__("ts")
+        self._base = base
+        self.__dict__.update(overrides)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._base, name)
+
+
 class TensorFlowAdapter(Adapter):
     """TensorFlow 2 with ``tf.function`` and ``tf.config.run_functions_eagerly``."""
 
@@ -144,7 +158,7 @@ class TensorFlowAdapter(Adapter):
         )
         missing = sorted(n for n, v in vocabulary.items() if v is None)
         assert not missing, f"TensorFlow lacks {missing}"
-        return Namespace(tf, **vocabulary)
+        return _ModuleNamespace(tf, **vocabulary)
 
     def spelled_as_spec(self, text: str) -> str:
         return re.sub(r"\btf\.", "ts.", text)

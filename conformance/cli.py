@@ -13,7 +13,7 @@ import pytest
 
 from tracespec.adapters.registry import AdapterError, importable, known_backends, load
 
-from . import report
+from . import expected_failures, report
 from .plugin import PROFILES
 from .runner import TIME_LIMIT
 
@@ -138,7 +138,8 @@ def run_check(args: argparse.Namespace) -> int:
     _importable_from_here(args.backend)
     try:
         adapter = load(args.backend)
-    except AdapterError as error:
+        expected_failures.load(args.xfail, adapter)  # a bad file is a usage error, not a crash
+    except (AdapterError, expected_failures.Invalid) as error:
         raise UsageError(str(error)) from None
     collector = report.Collector()
     pytest_args = [

@@ -264,6 +264,8 @@ def expression(e: Expr) -> str:
         if e.kind == "tuple":
             return f"({inner}{',' if len(e.items) == 1 else ''})"
         return f"[{inner}]"
+    if isinstance(e, CONTROL_FLOW_EXPRESSIONS):
+        return control_flow_expression(e)
     raise AssertionError(f"unknown expression {e!r}")
 
 
@@ -317,6 +319,8 @@ def statements(body: tuple[Stmt, ...], indent: str) -> list[str]:
         elif isinstance(s, Return):
             value = "" if s.value is None else " " + expression(s.value)
             lines.append(f"{indent}return{value}")
+        elif isinstance(s, CONTROL_FLOW_STATEMENTS):
+            lines += control_flow_statement(s, indent)
         elif hasattr(s, "lines"):  # a statement that prints itself (appended below)
             lines += s.lines(indent)
         else:
@@ -382,3 +386,158 @@ class With:
     def lines(self, indent: str) -> list[str]:
         body = statements(self.body, indent + "    ") or [f"{indent}    pass"]
         return [f"{indent}with {expression(self.context)} as {self.target}:", *body]
+
+
+# -- control flow, AutoGraph and data pipelines (chapters 7-9) -------------------------------------
+
+
+@dataclass(frozen=True)
+class Not:
+    """``(not value)``."""
+
+    value: Expr
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    """``(a and b)`` / ``(a or b)``."""
+
+    op: str
+    values: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class IfExp:
+    """``(body if test else orelse)``."""
+
+    test: Expr
+    body: Expr
+    orelse: Expr
+
+
+@dataclass(frozen=True)
+class Lambda:
+    """``(lambda params: body)``."""
+
+    params: tuple[str, ...]
+    body: Expr
+
+
+@dataclass(frozen=True)
+class MethodCall:
+    """``value.method(args)`` (``ta.write(i, v)``, ``ds.map(f)``, ``xs.append(v)``)."""
+
+    value: Expr
+    method: str
+    args: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Source text used as it is (a structure of names and ops the other nodes cannot spell)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class While:
+    condition: Expr
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class ForIn:
+    """``for <target> in <iterable>:`` over any expression (a tensor, ``ts.range``, a dataset...)."""
+
+    target: str
+    iterable: Expr
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class Break:
+    pass
+
+
+@dataclass(frozen=True)
+class Continue:
+    pass
+
+
+@dataclass(frozen=True)
+class ExprStmt:
+    """An expression evaluated for its effects."""
+
+    value: Expr
+
+
+@dataclass(frozen=True)
+class LocalDef:
+    """A plain (undecorated) ``def``: a branch, a loop body, a dataset function, a helper."""
+
+    name: str
+    params: tuple[str, ...]
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class LoopOptions:
+    """``ts.autograph.experimental.set_loop_options(...)``, the first statement of a loop."""
+
+    shape_invariants: tuple[tuple[str, tuple[int | None, ...]], ...] = ()
+    maximum_iterations: int | None = None
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Statements as source text (a fixed pattern), printed at the block's indentation."""
+
+    text: str
+
+
+CONTROL_FLOW_EXPRESSIONS = (Not, BoolOp, IfExp, Lambda, MethodCall, Raw)
+CONTROL_FLOW_STATEMENTS = (While, ForIn, Break, Continue, ExprStmt, LocalDef, LoopOptions, Lines)
+
+
+def control_flow_expression(e: Expr) -> str:
+    if isinstance(e, Not):
+        return f"(not {expression(e.value)})"
+    if isinstance(e, BoolOp):
+        return "(" + f" {e.op} ".join(expression(v) for v in e.values) + ")"
+    if isinstance(e, IfExp):
+        return f"({expression(e.body)} if {expression(e.test)} else {expression(e.orelse)})"
+    if isinstance(e, Lambda):
+        params = " " + ", ".join(e.params) if e.params else ""
+        return f"(lambda{params}: {expression(e.body)})"
+    if isinstance(e, MethodCall):
+        return f"{expression(e.value)}.{e.method}({', '.join(expression(a) for a in e.args)})"
+    assert isinstance(e, Raw)
+    return e.text
+
+
+def control_flow_statement(s: Stmt, indent: str) -> list[str]:
+    inner = indent + "    "
+    if isinstance(s, While):
+        return [f"{indent}while {expression(s.condition)}:", *(statements(s.body, inner) or [f"{inner}pass"])]
+    if isinstance(s, ForIn):
+        return [f"{indent}for {s.target} in {expression(s.iterable)}:",
+                *(statements(s.body, inner) or [f"{inner}pass"])]
+    if isinstance(s, Break):
+        return [f"{indent}break"]
+    if isinstance(s, Continue):
+        return [f"{indent}continue"]
+    if isinstance(s, ExprStmt):
+        return [f"{indent}{expression(s.value)}"]
+    if isinstance(s, LocalDef):
+        header = f"{indent}def {s.name}({', '.join(s.params)}):"
+        return [header, *(statements(s.body, inner) or [f"{inner}pass"])]
+    if isinstance(s, Lines):
+        return [indent + line if line else "" for line in s.text.splitlines()]
+    assert isinstance(s, LoopOptions)
+    options = []
+    if s.shape_invariants:
+        pairs = ", ".join(f"({name}, ts.TensorShape({list(dims)}))" for name, dims in s.shape_invariants)
+        options.append(f"shape_invariants=[{pairs}]")
+    if s.maximum_iterations is not None:
+        options.append(f"maximum_iterations={s.maximum_iterations}")
+    return [f"{indent}ts.autograph.experimental.set_loop_options({', '.join(options)})"]

@@ -16,7 +16,6 @@ short of what the suite promises.
 from __future__ import annotations
 
 import contextlib
-import logging
 import sys
 import types
 from collections import Counter
@@ -33,8 +32,8 @@ from . import spec, vocabulary
 KINDS = ("rule", "name", "op", "step", "argument", "channel")
 COLUMNS = ("eager", "traced", "graph", "handwritten")
 STEPS = ("call", "method call", "concrete", "concrete call", "set eager", "set global")
-ARGUMENTS = ("tensor", "numpy", "literal", "container with tensors", "container", "object", "keyword",
-             "variable")
+ARGUMENTS = ("tensor", "tensor spec", "numpy", "literal", "container with tensors", "container",
+             "object", "keyword", "variable")
 CHANNELS = ("value", "error category", "error message", "python", "print", "py_function",
             "warning", "tracing count", "container type")
 SOURCE_PREFIX = "<tracespec scenario"  # the file name of every scenario program (runner.py)
@@ -64,30 +63,26 @@ class Reach:
                 yield kind, item, item in in_graph
 
 
-class Recorder(logging.Handler):
-    """Collects one scenario run's ``Reach`` from the reference's verbose records."""
+class Recorder:
+    """Collects one scenario run's ``Reach``: a listener of the reference's verbose mode."""
 
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
         self.reach = Reach()
         self._active: list[str] = []  # vocabulary names whose calls are in progress
         self._origin: dict[Any, tuple[str, ...]] = {}  # graph node -> names that recorded it
 
-    def handle(self, record: logging.LogRecord) -> bool:  # one thread: no lock, no filters
-        rule = record.__dict__.get("rule")
-        if rule is not None:
-            self.reach.rules.add(rule)
-            return True
-        op = record.__dict__.get("op")
-        if op is not None and op[1] != "placeholder":
-            event, primitive, node = op
-            self.reach.ops.add(primitive)
-            if event == "record":
-                self._origin[node] = tuple(self._active)
-            elif event == "run":
-                self.reach.graph_ops.add(primitive)
-                self.reach.graph_names.update(self._origin.get(node, ()))
-        return True
+    def rule(self, rule: str) -> None:
+        self.reach.rules.add(rule)
+
+    def op(self, event: str, primitive: str, node: Any) -> None:
+        if primitive == "placeholder":
+            return
+        self.reach.ops.add(primitive)
+        if event == "record":
+            self._origin[node] = tuple(self._active)
+        elif event == "run":
+            self.reach.graph_ops.add(primitive)
+            self.reach.graph_names.update(self._origin.get(node, ()))
 
     def use(self, name: str) -> None:
         self.reach.names.add(name)
@@ -110,19 +105,9 @@ class Recorder(logging.Handler):
 
     @contextlib.contextmanager
     def watching(self) -> Iterator[Reach]:
-        """Record verbose records and the program's use of the Tensor API for the block."""
-        logger = verbose.log
-        saved = logger.level, logger.propagate
-        logger.setLevel(logging.DEBUG)
-        logger.propagate = False
-        logger.addHandler(self)
-        try:
-            with _api_watched(self):
-                yield self.reach
-        finally:
-            logger.removeHandler(self)
-            logger.setLevel(saved[0])
-            logger.propagate = saved[1]
+        """Record the reference's rules and ops, and the program's use of its APIs, for the block."""
+        with verbose.listening(self), _api_watched(self):
+            yield self.reach
 
 
 class _Watched:

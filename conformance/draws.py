@@ -168,8 +168,8 @@ def arguments(*sources: str, keywords: tuple[tuple[str, str], ...] = ()) -> str:
 
 
 def scenario(chapter: str, definitions, steps: list[Step], requires=(), globals=None,
-             tracked: tuple[str, ...] | None = None) -> Scenario:
-    """A generated scenario: ``definitions`` printed by ``codegen``.
+             tracked: tuple[str, ...] | None = None, prelude: str = "") -> Scenario:
+    """A generated scenario: ``definitions`` printed by ``codegen``, after ``prelude`` source.
 
     The tracing counts of ``tracked`` (by default every top-level ``ts.function``)
     are recorded after each step.
@@ -177,9 +177,10 @@ def scenario(chapter: str, definitions, steps: list[Step], requires=(), globals=
     definitions = tuple(definitions)
     if tracked is None:
         tracked = tuple(d.name for d in definitions if isinstance(d, c.FunctionDef) and d.traced)
+    source = c.program(definitions)
     return Scenario(
         chapter=chapter,
-        source=c.program(definitions),
+        source=(prelude + "\n\n" + source) if prelude else source,
         steps=tuple(steps),
         functions=tracked,
         globals=globals or {},

@@ -91,8 +91,9 @@ def read(path: Path) -> ExpectedFailures:
             name, only = words[1], (words[2] if len(words) == 3 else None)
             known = known_rules if words[0] == "rule" else known_chapters
             if name not in known:
-                raise Invalid(f"{where}: the spec has no {words[0]} {name!r}; known: "
-                              f"{', '.join(sorted(known))}.")
+                shown = "the headings of docs/spec, e.g. TRACE-3" if words[0] == "rule" else (
+                    ", ".join(sorted(known)))
+                raise Invalid(f"{where}: the spec has no {words[0]} {name!r}; known: {shown}.")
             table = entries.rules if words[0] == "rule" else entries.chapters
             table[name, only] = reason.strip()
         else:

@@ -115,10 +115,9 @@ def compare(expected: list[StepRecord], actual: list[StepRecord],
     """Every way ``actual`` departs from ``expected``, step by step (step 0: the definitions)."""
     differences = []
     if len(expected) != len(actual):
-        shown = [(len(r), "; ".join(f"{x.step}: {show(x.outcome)}" for x in r[-1:])) for r in (expected, actual)]
-        differences.append(Difference(min(len(expected), len(actual)) - 1, "steps run",
-                                      f"{shown[0][0]} records, ending {shown[0][1]}",
-                                      f"{shown[1][0]} records, ending {shown[1][1]}"))
+        ends = [f"{len(r)} records, the last {r[-1].step}: {show(r[-1].outcome)}" if r else "none"
+                for r in (expected, actual)]
+        differences.append(Difference(min(len(expected), len(actual)) - 1, "steps run", *ends))
     for number, (want, got) in enumerate(zip(expected, actual)):
         if not same_outcome(want.outcome, got.outcome):
             differences.append(Difference(number, "outcome", show(want.outcome), show(got.outcome)))

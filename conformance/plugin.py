@@ -16,10 +16,13 @@ reaches a rule the backend expects to fail counts as an expected failure.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import time
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
@@ -57,6 +60,7 @@ class Suite:
     backend_import: str
     expected: expected_failures.ExpectedFailures
     time_limit: float
+    timings: Counter[str] | None = None  # seconds by part, when --tracespec-timings asks
 
 
 @dataclass
@@ -75,7 +79,7 @@ class Run:
         suite = self.suite
         try:
             reach = check(scenario, suite.adapter, mode == "eager", suite.backend_import,
-                          suite.time_limit)
+                          suite.time_limit, suite.timings)
         except Unsupported as reason:
             self.skipped.append(str(reason))
             return
@@ -94,14 +98,7 @@ class Run:
 
     def generated(self, chapter: Chapter, mode: str) -> None:
         """Check the scenarios the profile draws from ``chapter``'s strategy."""
-        def draw_and_check(data):
-            self.check(data.draw(chapter.scenarios(), label="scenario"), mode, handwritten=False)
-
-        # One example database entry per chapter and mode (hypothesis keys it by the digest).
-        draw_and_check._hypothesis_internal_add_digest = f"{chapter.slug} {mode}".encode()
-        test = given(data=st.data())(draw_and_check)
-        with _without_local_constants():
-            profile_test(self.suite.profile, chapter)(test)()
+        drawn(chapter, self.suite.profile, lambda scenario: self.check(scenario, mode, False))
         self.finish()
 
     def handwritten(self, scenario: Scenario, mode: str) -> None:
@@ -113,6 +110,28 @@ class Run:
             pytest.skip("; ".join(sorted(set(self.skipped))))
         if self.expected:
             pytest.xfail("; ".join(sorted(set(self.expected))))
+
+
+def drawn(chapter: Chapter, profile: str, visit: Callable[[Scenario], None]) -> None:
+    """Run hypothesis over ``chapter``'s strategy as ``tracespec check`` does, visiting each draw.
+
+    With every visit passing, the visits are exactly the scenarios a check of the chapter
+    draws (``draw`` collects them), whatever the mode.
+    """
+    def draw_and_visit(data):
+        visit(data.draw(chapter.scenarios(), label="scenario"))
+
+    # One example database entry per chapter (hypothesis keys it by the function's digest).
+    draw_and_visit._hypothesis_internal_add_digest = chapter.slug.encode()
+    with _without_local_constants():
+        profile_test(profile, chapter)(given(data=st.data())(draw_and_visit))()
+
+
+def draw(chapter: Chapter, profile: str = "ci") -> list[Scenario]:
+    """The scenarios ``tracespec check --profile <profile>`` draws from ``chapter``."""
+    scenarios: list[Scenario] = []
+    drawn(chapter, profile, scenarios.append)
+    return scenarios
 
 
 def profile_test(profile: str, chapter: Chapter):
@@ -165,6 +184,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="expected-failures file (default: the backend's own)")
     group.addoption("--tracespec-timeout", type=float, default=TIME_LIMIT,
                     help=f"time limit per scenario run, in seconds (default: {TIME_LIMIT:g})")
+    group.addoption("--tracespec-timings", default=None, metavar="FILE",
+                    help="write the seconds spent in each part of the run to FILE (JSON)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -175,9 +196,25 @@ def pytest_configure(config: pytest.Config) -> None:
         expected = expected_failures.load(config.getoption("--tracespec-xfail"), adapter)
     except (AdapterError, expected_failures.Invalid) as error:
         raise pytest.UsageError(str(error)) from None
+    timings = Counter() if config.getoption("--tracespec-timings") else None
     config.stash[SUITE] = Suite(adapter, config.getoption("--tracespec-profile"),
                                 reproducers.backend_import(name, adapter), expected,
-                                config.getoption("--tracespec-timeout"))
+                                config.getoption("--tracespec-timeout"), timings)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    timings = session.config.stash[SUITE].timings
+    if timings is not None:
+        timings["started"] = time.time()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With --tracespec-timings: the parts of the run, in seconds (wall clock)."""
+    path = session.config.getoption("--tracespec-timings")
+    timings = session.config.stash[SUITE].timings
+    if path and timings is not None:
+        timings["finished"] = time.time()
+        Path(path).write_text(json.dumps(dict(timings), indent=2) + "\n")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -224,9 +261,15 @@ def tracespec_adapter(pytestconfig: pytest.Config) -> Adapter:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     marker = item.get_closest_marker("chapter")
+    timings = item.config.stash[SUITE].timings
+    start = time.perf_counter()
+    if timings is not None and "first test" not in timings:
+        timings["first test"] = time.time()
     try:
         return (yield)
     finally:
+        if timings is not None:
+            timings[f"{item.originalname} calls"] += time.perf_counter() - start
         run = item.stash.get(RUN, None)
         if marker is not None and run is not None:
             mode = item.callspec.params.get("mode", "-") if hasattr(item, "callspec") else "-"

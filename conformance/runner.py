@@ -27,7 +27,9 @@ import numbers
 import re
 import signal
 import threading
+import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,7 @@ class Crash(BaseException):
 
     def __init__(self, text: str, scenario_text: str = ""):
         super().__init__(text + (f"\n\n--- scenario ---\n{scenario_text}" if scenario_text else ""))
+        self.text = text
 
 
 class ReferenceBug(Crash):
@@ -107,15 +110,14 @@ def observe(scenario: Scenario, adapter: Adapter, eager: bool,
     events: list[Event] = []
     filename = _source_file(scenario.source)
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_guarded(crash, adapter, "session()", scenario))
-        stack.enter_context(adapter.session())
+        stack.enter_context(_session(crash, adapter))
         stack.callback(linecache.cache.pop, filename, None)
         stack.enter_context(_retracing_warnings(events, adapter))
-        with _guarded(crash, adapter, "namespace()", scenario):
+        with _guarded(crash, adapter, "namespace()"):
             namespace = _program_namespace(adapter, events, recorder)
         for name, value in scenario.globals.items():
             namespace[name] = eval(value, namespace)
-        with _guarded(crash, adapter, "set_run_eagerly()", scenario):
+        with _guarded(crash, adapter, "set_run_eagerly()"):
             adapter.set_run_eagerly(eager)
         definitions = StepRecord("definitions")
         definitions.outcome = _run(lambda: exec(compile(scenario.source, filename, "exec"), namespace),
@@ -138,17 +140,26 @@ def predict(scenario: Scenario, adapter: Adapter, eager: bool) -> tuple[list[Ste
 
 
 def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str,
-          time_limit: float = TIME_LIMIT) -> Reach:
-    """Raise ``Violation`` (with a reproducer) if ``adapter`` departs from the prediction."""
+          time_limit: float = TIME_LIMIT, timings: Counter[str] | None = None) -> Reach:
+    """Raise ``Violation`` (with a reproducer) if ``adapter`` departs from the prediction.
+
+    ``timings``, if given, adds the seconds spent predicting (``reference``), observing the
+    backend (``backend``) and comparing (``compare``).
+    """
     mode = "eager" if eager else "traced"
     reproducer = scenario.reproducer(backend_import, eager)
-    with _time_limit(time_limit, lambda: ReferenceBug(
-            f"the reference ran over the {time_limit:g} s time limit ({mode} mode)", reproducer)):
-        expected, reach = predict(scenario, adapter, eager)
-    with _time_limit(time_limit, lambda: Hang(
-            f"{adapter.name} ran over the {time_limit:g} s time limit ({mode} mode)", reproducer)):
-        actual = observe(scenario, adapter, eager)
-    differences = compare(expected, actual, adapter.message_patterns)
+    clock = _Clock(timings)
+    try:
+        with clock("reference"), _time_limit(time_limit, lambda: ReferenceBug(
+                f"the reference ran over the {time_limit:g} s time limit ({mode} mode)")):
+            expected, reach = predict(scenario, adapter, eager)
+        with clock("backend"), _time_limit(time_limit, lambda: Hang(
+                f"{adapter.name} ran over the {time_limit:g} s time limit ({mode} mode)")):
+            actual = observe(scenario, adapter, eager)
+    except Crash as crash:
+        raise type(crash)(crash.text, reproducer) from crash
+    with clock("compare"):
+        differences = compare(expected, actual, adapter.message_patterns)
     if differences:
         text = "\n".join(str(d) for d in differences)
         rules = ", ".join(r for r in _spec_order(reach.rules)) or "none"
@@ -158,13 +169,32 @@ def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str
     return reach
 
 
+class _Clock:
+    """Adds the seconds of each timed block to ``timings[name]`` (or does nothing)."""
+
+    def __init__(self, timings: Counter[str] | None):
+        self.timings = timings
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self.timings is None:
+            yield
+            return
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] += time.perf_counter() - start
+
+
 # -- playing a step -----------------------------------------------------------------------
 
 def _play(step, namespace, filename, adapter, recorder, events, scenario, crash) -> StepRecord:
+    """Play one step of the call script and record what it showed."""
     record = StepRecord(step.source())
     if isinstance(step, SetEager):
         _note_step(recorder, "set eager")
-        with _guarded(crash, adapter, "set_run_eagerly()", scenario):
+        with _guarded(crash, adapter, "set_run_eagerly()"):
             adapter.set_run_eagerly(step.flag)
     elif isinstance(step, SetGlobal):
         _note_step(recorder, "set global")
@@ -172,10 +202,10 @@ def _play(step, namespace, filename, adapter, recorder, events, scenario, crash)
     else:
         record.outcome = _run(lambda: _call(step, namespace, filename, recorder), adapter, recorder,
                               result=isinstance(step, Call))
-    with _guarded(crash, adapter, "flush_effects()", scenario):
+    with _guarded(crash, adapter, "flush_effects()"):
         adapter.flush_effects()
     record.events, events[:] = list(events), []
-    with _guarded(crash, adapter, "tracing_count()", scenario):
+    with _guarded(crash, adapter, "tracing_count()"):
         record.tracing_counts = {
             name: adapter.tracing_count(eval(name, namespace)) for name in scenario.functions
         }
@@ -344,13 +374,26 @@ def _is_raise(filename: str, lineno: int | None) -> bool:
 
 
 @contextlib.contextmanager
-def _guarded(crash: type[Crash], adapter: Adapter, what: str, scenario: Scenario) -> Iterator[None]:
+def _guarded(crash: type[Crash], adapter: Adapter, what: str) -> Iterator[None]:
     """The adapter's own code (outside the program) must not fail."""
     try:
         yield
     except Exception as error:
-        raise crash(f"{adapter.name}: {what} raised " + "".join(traceback.format_exception(error)),
-                    scenario.source) from error
+        raise crash(f"{adapter.name}: {what} raised "
+                    + "".join(traceback.format_exception(error))) from error
+
+
+@contextlib.contextmanager
+def _session(crash: type[Crash], adapter: Adapter) -> Iterator[None]:
+    """The adapter's session around the scenario; entering or leaving it must not fail."""
+    session = adapter.session()
+    with _guarded(crash, adapter, "session()"):
+        session.__enter__()
+    try:
+        yield
+    finally:
+        with _guarded(crash, adapter, "session()"):
+            session.__exit__(None, None, None)
 
 
 @contextlib.contextmanager
@@ -400,6 +443,8 @@ def _argument_kind(value: Any) -> str:
         return "variable"
     if isinstance(value, ts.Tensor):
         return "tensor"
+    if isinstance(value, ts.TensorSpec):
+        return "tensor spec"
     if isinstance(value, (np.ndarray, np.generic)):
         return "numpy"
     if value is None or isinstance(value, (bool, int, float, str)):

@@ -148,12 +148,10 @@ class ConcreteFunction:
         if context.current_graph() is not None:
             note("NEST-1", "%s is called inside a trace: a call node", self.name)
         function = self
-        for recording in context.tapes():
-            for variable in self.graph.variables + [t._value[()] for t in arguments if _is_handle(t)]:
-                recording.variable_accessed(variable)  # GRAD-3: the variables the call uses
-            if recording.would_record([*arguments, *captured]):
-                note("GRAD-7", "a tape records the call of %s as one op", self.name)
-                function = self.with_intermediates()
+        used = self.graph.variables + [t._value[()] for t in arguments if _is_handle(t)]
+        if tape.recording([*arguments, *captured], used):  # GRAD-3: the variables the call uses
+            note("GRAD-7", "a tape records the call of %s as one op", self.name)
+            function = self.with_intermediates()
         kind = "StatefulPartitionedCall" if self.stateful else "PartitionedCall"  # TF's call ops
         with name_scope(kind) as scope:
             results = bind(call_p, *arguments, *captured, function=function, name=scope)
@@ -164,28 +162,10 @@ class ConcreteFunction:
         )
 
     def with_intermediates(self) -> ConcreteFunction:
-        """GRAD-7: this function, also returning the value of every node that runs.
-
-        Its nested calls return theirs too, so that the gradient can walk into them.
-        """
+        """GRAD-7: this function, also returning the value of every node that runs."""
         if self._with_intermediates is None:
-            graph = copy.copy(self.graph)
-            graph.nodes, renamed = [], {}
-            for node in self.graph.nodes:
-                inputs = tuple(renamed.get(id(t), t) for t in node.inputs)
-                if node.primitive is call_p:
-                    inner = node.attrs["function"].with_intermediates()
-                    specs = [t.spec for t in inner.graph.outputs]
-                    node = _copy_node(graph, node, inputs, {"function": inner}, specs, renamed)
-                elif any(new is not old for new, old in zip(inputs, node.inputs)):
-                    node = _copy_node(graph, node, inputs, node.attrs, [t.spec for t in node.outputs],
-                                      renamed)
-                graph.nodes.append(node)
-            graph.outputs = [renamed.get(id(t), t) for t in self.graph.outputs]
-            graph.outputs += [t for node in nodes_to_run(graph) if node.primitive is not placeholder
-                              for t in node.outputs]
-            forward = ConcreteFunction(self.name, graph, self.function_type, self.structured_outputs,
-                                       self.signature)
+            forward = ConcreteFunction(self.name, returning_intermediates(self.graph), self.function_type,
+                                       self.structured_outputs, self.signature)
             forward.primal_count = self.primal_count
             self._with_intermediates = forward
         return self._with_intermediates
@@ -242,6 +222,9 @@ class _CallPrimitive(Primitive):
 
 
 call_p = _CallPrimitive("call", _call_rule, _call_kernel, multiple_results=True)
+gradients.RECORDING["call"] = lambda node: (
+    {"function": node.attrs["function"].with_intermediates()},
+    [t.spec for t in node.attrs["function"].with_intermediates().graph.outputs])
 
 
 @gradients.defvjp(call_p)
@@ -264,6 +247,29 @@ def _call_vjp(cotangents, *inputs, out, function):
             partials.setdefault(id(inner), []).append(cotangent)
     tape.backpropagate(nodes_to_run(graph), partials, lambda t: value[id(t)])
     return tuple(partials.get(id(t)) for t in parameters)
+
+
+def returning_intermediates(graph: Graph) -> Graph:
+    """GRAD-7: a copy of ``graph`` that also returns the value of every node that runs, after
+    its own outputs (``primal_count`` of them). Its calls, conditionals and loops return the
+    values their own graphs compute too (``gradients.RECORDING``), so that a gradient can walk
+    into them."""
+    copied = copy.copy(graph)
+    copied.nodes, renamed = [], {}
+    for node in graph.nodes:
+        inputs = tuple(renamed.get(id(t), t) for t in node.inputs)
+        rewrite = gradients.RECORDING.get(node.primitive.name)
+        if rewrite is not None:
+            attrs, specs = rewrite(node)
+            node = _copy_node(copied, node, inputs, attrs, specs, renamed)
+        elif any(new is not old for new, old in zip(inputs, node.inputs)):
+            node = _copy_node(copied, node, inputs, node.attrs, [t.spec for t in node.outputs], renamed)
+        copied.nodes.append(node)
+    copied.outputs = [renamed.get(id(t), t) for t in graph.outputs]
+    copied.primal_count = len(copied.outputs)
+    copied.outputs += [t for node in nodes_to_run(copied) if node.primitive is not placeholder
+                       for t in node.outputs]
+    return copied
 
 
 def _copy_node(graph: Graph, node: Node, inputs: tuple, attrs: dict, specs: list, renamed: dict) -> Node:

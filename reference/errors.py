@@ -31,7 +31,8 @@ class UnimplementedError(OpError):
 
 
 class OutOfRangeError(OpError):
-    """A ``ts.py_function`` callback raised ``StopIteration``."""
+    """An index past the end (an eager ``TensorArray`` read or write), or a ``ts.py_function``
+    callback raised ``StopIteration``."""
 
 
 class ResourceExhaustedError(OpError):

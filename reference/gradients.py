@@ -43,6 +43,12 @@ def not_differentiable(*primitives: Any) -> None:
         RULES[primitive.name] = None
 
 
+RECORDING: dict[str, Callable[[Any], tuple[dict[str, Any], list[Any]]]] = {}
+"""For ops that run graphs (calls, conditionals, loops), by primitive name: given a graph node,
+the attributes of the same op returning the values its graphs compute, and its output specs.
+A gradient through such an op needs those values (GRAD-7)."""
+
+
 def rule(primitive: Any) -> VJP | None:
     """The VJP rule of ``primitive``, ``None`` if it is not differentiable."""
     if primitive.name not in RULES:

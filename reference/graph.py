@@ -4,7 +4,12 @@ A graph has placeholders (one per tensor argument), captures (tensors of an
 enclosing graph that the body closed over), nodes in program order, and
 outputs. Eager tensors the body closes over are baked in as constants, so
 rebinding a global later changes nothing (EFFECT-7). ``str(graph)``
-prints it as readable text.
+prints it as readable text, with the sub-graphs of control flow nodes (branches,
+loop bodies, dataset functions) indented under the node that holds them.
+
+A sub-graph is *closed* once its trace has ended: a tensor of a closed sub-graph
+(say, one a loop body appended to a Python list) cannot be used anywhere else, and
+using it raises ``InaccessibleTensorError`` at once, at trace time (CF-9).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import context, gradients
+from . import context, errors, gradients
 from .primitive import Primitive
 from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec, format_shape
@@ -91,6 +96,7 @@ class Graph:
 
     def __init__(self, name: str):
         self.name = name
+        self.closed = False  # set when the trace of a sub-graph (branch, loop body...) has ended
         self.nodes: list[Node] = []
         self.placeholders: list[SymbolicTensor] = []
         self.captures: list[tuple[SymbolicTensor, SymbolicTensor]] = []  # (outer, inner)
@@ -173,6 +179,13 @@ class Graph:
             return const
         if isinstance(tensor, SymbolicTensor) and tensor.graph is self:
             return tensor
+        if isinstance(tensor, SymbolicTensor) and tensor.graph.closed:
+            note("CF-9", "a tensor of the finished sub-graph %s is used in %s", tensor.graph.name, self.name)
+            raise errors.InaccessibleTensorError(
+                f"{tensor!r} is out of scope and cannot be used here. Use return values, explicit "
+                "Python locals or TensorFlow collections to access it. It belongs to "
+                f"{tensor.graph.name}, a branch or loop body whose trace has ended."
+            )
         # A variable's handle is captured, never its value (VAR-2). A tensor of another graph
         # is captured too. If that graph is not an enclosing trace (a leaked tensor), calling
         # this graph fails: the capture has no value (RETURN-3).
@@ -221,6 +234,9 @@ class Graph:
             kinds = "; ".join(_spec_text(t) for t in node.outputs)
             note = "stateful" if node.stateful else kinds
             lines.append(f"  {outs} = {node.primitive.name}({', '.join(args)})  # {note}")
+            for value in node.attrs.values():
+                if isinstance(value, Graph):
+                    lines += ["    " + line for line in str(value).splitlines()]
         lines.append(f"  return {', '.join(t.name for t in self.outputs)}")
         lines.append("}")
         return "\n".join(lines)
@@ -241,6 +257,8 @@ def _spec_text(tensor: SymbolicTensor) -> str:
 
 
 def _attr_text(value: Any) -> str:
+    if isinstance(value, Graph):
+        return value.name
     if isinstance(value, np.ndarray):
         text = np.array2string(value, threshold=6, separator=", ")
         return text.replace("\n", "")

@@ -27,8 +27,9 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
     "python_scalar_arguments": ("literal",),
-    # Autograph is not modelled yet: the reference raises for `if tensor:`, which is what
-    # TensorFlow does with autograph=False, so generated programs use autograph=False.
+    # "autograph": reference/autograph converts `if`/`while`/`for` on tensors into ts.cond and
+    # ts.while_loop (chapter 8). "error": nothing is converted, so control flow on a symbolic
+    # tensor raises OperatorNotAllowedInGraphError, as TensorFlow does with autograph=False.
     "symbolic_bool": ("autograph", "error"),
     "python_side_effects": ("trace-time",),
     "host_values_in_trace": ("error",),

@@ -313,7 +313,11 @@ class Function:
         try:
             with context.tracing_into(graph):
                 args, kwargs = _split_arguments(self._signature, placeholders)
-                body = autograph.converted(self.python_function) if self.autograph else self.python_function
+                body = self.python_function
+                if self.autograph:
+                    body = autograph.converted(body)
+                else:
+                    note("AG-3", "autograph=False: %s is traced as written", self.name)
                 try:
                     returned = body(*args, **kwargs)
                 except Exception:

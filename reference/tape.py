@@ -204,14 +204,24 @@ class GradientTape:
         results = []
         for source in flat_sources:
             key = self._key(source)
-            total = _total(partials, key) if id(key) in self._connected else None  # unwatched: None
-            if total is None:
+            found = total(partials, key) if id(key) in self._connected else None  # unwatched: None
+            if found is None:
                 note("GRAD-1", "no gradient reaches a source")
                 if str(unconnected_gradients).lower() == "zero":
-                    total = zeros_like(source)
-            results.append(total)
+                    found = zeros_like(source)
+            results.append(found)
         flat = iter(results)
         return nest.map_structure(lambda _: next(flat), sources)
+
+
+def recording(inputs: Iterable[Tensor], variables: Iterable[Variable] = ()) -> bool:
+    """Whether a tape recording here keeps an op with these inputs, which uses ``variables``
+    (GRAD-3: the tapes watch those, as if the op had read them here)."""
+    variables = list(variables)
+    for tape in context.tapes():
+        for variable in variables:
+            tape.variable_accessed(variable)
+    return any(tape.would_record(inputs) for tape in context.tapes())
 
 
 def _check_source(value: Any, what: str = "source") -> None:
@@ -237,7 +247,7 @@ def backpropagate(entries: list, partials: Partials,
             note("GRAD-4", "%s is not differentiable", entry.primitive.name)
             continue
         note("GRAD-5", "the gradient rule of %s", entry.primitive.name)
-        cotangents = tuple(_total(partials, t) for t in entry.outputs)
+        cotangents = tuple(total(partials, t) for t in entry.outputs)
         outputs = tuple(primal(t) for t in entry.outputs)
         many = entry.primitive.multiple_results
         results = rule(cotangents if many else cotangents[0], *(primal(t) for t in entry.inputs),
@@ -251,14 +261,19 @@ def backpropagate(entries: list, partials: Partials,
             partials.setdefault(id(tensor), []).extend(contributions)
 
 
-def _total(partials: Partials, tensor: Tensor) -> Tensor | None:
+def total(partials: Partials, tensor: Tensor) -> Tensor | None:
     """The cotangent of ``tensor``: its contributions added up, first to last."""
     contributions = partials.get(id(tensor))
     if not contributions:
         return None
     if len(contributions) > 1:
-        total = contributions[0]
-        for contribution in contributions[1:]:
-            total = total + contribution
-        partials[id(tensor)] = contributions = [total]
+        partials[id(tensor)] = contributions = [add_up(contributions)]
     return contributions[0]
+
+
+def add_up(contributions: list[Tensor]) -> Tensor:
+    """The sum of cotangent contributions, first to last."""
+    result = contributions[0]
+    for contribution in contributions[1:]:
+        result = result + contribution
+    return result

@@ -154,6 +154,7 @@ class SymbolicTensor(Tensor):
     def __getattr__(self, name: str):
         if name == "numpy":
             note("TENSOR-4", "a symbolic tensor has no value")
+            note("EAGER-7", "the seed example's .numpy() in a trace")
         raise AttributeError(f"'SymbolicTensor' object has no attribute '{name}'")
 
     def __bool__(self) -> bool:

@@ -38,6 +38,12 @@ class TensorShape:
             self._dims = (_dimension(dims),)
 
     @property
+    def dims(self) -> Shape:
+        """The dimensions as the reference holds them: a tuple of ints and ``None`` (``None``
+        for an unknown rank); TensorFlow's are ``Dimension`` objects."""
+        return self._dims
+
+    @property
     def rank(self) -> int | None:
         return None if self._dims is None else len(self._dims)
 

@@ -6,8 +6,8 @@
 * lists, tuples, dicts, namedtuples: their structure and their items' types (TRACE-5);
 * anything else: the object itself, matched by identity or ``==``; it must be
   hashable (TRACE-6).
-* an object with ``__ts_tracing_type__`` (a variable, VAR-8): the type it says, given the
-  call's aliases so far (TensorFlow's tracing protocol).
+* an object with ``__ts_trace_type__`` (a variable, VAR-8; a dataset, DATA-6): the type it
+  says, given the call's aliases so far (TensorFlow's tracing protocol).
 
 A type can be a *subtype* of another (a ``(3,)`` tensor fits a ``(None,)``
 trace) and two types may have a most specific common supertype: that is how
@@ -225,9 +225,9 @@ def from_value(value: Any, aliases: dict[int, int] | None = None) -> TraceType:
     ``aliases`` numbers the variables of one call in order of appearance (VAR-8).
     """
     aliases = {} if aliases is None else aliases
-    tracing_type = getattr(type(value), "__ts_tracing_type__", None)
-    if tracing_type is not None:
-        return tracing_type(value, aliases)
+    own = getattr(type(value), "__ts_trace_type__", None)
+    if own is not None:  # a type that says how it is keyed (a variable, VAR-8; a dataset, DATA-6)
+        return own(value, aliases)
     if isinstance(value, (TensorSpec, Tensor, np.ndarray, np.generic)):
         note("TRACE-3", "a tensor argument is keyed by its dtype and shape")
         if isinstance(value, TensorSpec):

@@ -296,7 +296,7 @@ class Variable(Tensor):
         return UnreadVariable(self) if read_value else None
 
     # as a traced function's argument -------------------------------------------------------
-    def __ts_tracing_type__(self, aliases: dict[int, int]) -> VariableSpec:
+    def __ts_trace_type__(self, aliases: dict[int, int]) -> VariableSpec:
         """VAR-8: keyed by shape, dtype, trainable and which arguments are the same variable."""
         note("VAR-8", "a variable argument is keyed by its spec, not its value")
         alias_id = aliases.setdefault(id(self.handle), len(aliases))

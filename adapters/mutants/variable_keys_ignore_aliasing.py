@@ -24,5 +24,5 @@ def tracing_type(self, aliases):
 
 
 adapter = Mutant(__name__, "variable arguments keyed without trainable and aliasing",
-                 lambda: [patch(variables.Variable, "__ts_tracing_type__", tracing_type)],
+                 lambda: [patch(variables.Variable, "__ts_trace_type__", tracing_type)],
                  breaks=[("variables-and-state", "traced")])

@@ -9,6 +9,9 @@ over a tensor ``x`` and a trainable variable ``W``, written three times:
   records a call of ``forward`` on a tape (GRAD-7);
 * the run-eagerly switch runs both as plain Python (the eager reference of the two).
 
+A chain may have one step through ``ts.cond`` or ``ts.while_loop`` (chapter 7), whose
+gradients are walks of the branch taken or of the iterations run.
+
 The tape's options (``persistent``, ``watch_accessed_variables``), the sources' structure, a
 non-trainable variable ``K`` and writes to ``W`` between calls are drawn too.
 """
@@ -96,6 +99,20 @@ def _mixed(a: c.Expr, b: c.Expr) -> c.Expr:
     return c.BinOp("+", _op("reduce_sum", outer, axis=0), _op("stop_gradient", b))
 
 
+def _control_flow(kind: str, a: c.Expr, b: c.Expr) -> c.Expr:
+    """One step through ``ts.cond`` or ``ts.while_loop`` (GRAD-5's rules for them): the predicate
+    compares a maximum, which both backends compute exactly."""
+    if kind == "cond":
+        return _op("cond", c.BinOp(">", _op("reduce_max", a), _f(0.5)),
+                   c.Lambda((), c.BinOp("*", a, b)), c.Lambda((), c.BinOp("-", a, c.BinOp("*", b, _f(2.0)))))
+    i, s = c.Name("i"), c.Name("s")
+    step = c.Structure("tuple", (c.BinOp("+", i, c.Literal(1)),
+                                 c.BinOp("+", c.BinOp("*", s, _f(0.5)), c.BinOp("*", a, b))))
+    loop = _op("while_loop", c.Lambda(("i", "s"), c.BinOp("<", i, c.Literal(2))), c.Lambda(("i", "s"), step),
+               c.Structure("list", (c.Literal(0), b)))
+    return c.Subscript(loop, "1")
+
+
 @st.composite
 def _chain(draw, start: c.Expr, label: str) -> tuple[list, c.Expr]:
     """Assignments ``a0 = ...; a1 = ...`` from ``start`` and ``W``; returns them and the last value."""
@@ -103,9 +120,13 @@ def _chain(draw, start: c.Expr, label: str) -> tuple[list, c.Expr]:
     previous, current = start, c.Name(f"{label}0")
     length = draw(st.integers(3, 6), label="chain length")
     mixed_at = draw(st.integers(1, length), label="mixed step at")
+    flow = draw(st.sampled_from([None, "cond", "while"]), label="control flow step")
+    flow_at = draw(st.integers(1, length), label="control flow step at") if flow else None
     for index in range(1, length + 1):
         if index == mixed_at:
             value = _mixed(current, previous)
+        elif index == flow_at:
+            value = _control_flow(flow, current, previous)
         else:
             value = _steps(current, previous)[draw(st.sampled_from(STEP_KINDS), label="step")]
         body.append(c.Assign(f"{label}{index}", value))

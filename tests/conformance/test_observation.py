@@ -1,0 +1,176 @@
+"""Comparing observations: exact, except computed floats, printed floats and message detail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tracespec.conformance.messages import core, same_message
+from tracespec.conformance.observation import (
+    Container,
+    ErrorOutcome,
+    Event,
+    PythonLeaf,
+    StepRecord,
+    TensorLeaf,
+    compare,
+    same_printed,
+)
+
+
+def leaf(dtype: str, value) -> TensorLeaf:
+    array = np.asarray(value, dtype=np.dtype(dtype))
+    return TensorLeaf(dtype, array.shape, array)
+
+
+def record(outcome=None, events=(), counts=None) -> StepRecord:
+    return StepRecord("f(x)", outcome, list(events), dict(counts or {"f": 1}))
+
+
+def tuple_of(*items) -> Container:
+    return Container("tuple", tuple(enumerate(items)))
+
+
+def differs(expected, actual) -> list[str]:
+    return [d.aspect for d in compare([expected], [actual])]
+
+
+def test_compare_finds_nothing_between_equal_observations():
+    outcome = tuple_of(leaf("int32", [1, 2]), Container("dict", (("a", PythonLeaf("str", "s")),)))
+    want = record(outcome, [Event("python", "trace"), Event("print", "p [1 2]")])
+    got = record(outcome, [Event("python", "trace"), Event("print", "p [1 2]")])
+    assert compare([want, want], [got, got]) == []
+
+
+@pytest.mark.parametrize("actual", [
+    leaf("int32", [1, 3]),                  # one integer differs
+    leaf("int64", [1, 2]),                  # dtype
+    leaf("int32", [[1, 2]]),                # shape
+    leaf("int32", [1]),
+    PythonLeaf("int", 1),                   # a Python value instead of a tensor
+    ErrorOutcome("InvalidArgumentError", "x"),
+    None,
+    tuple_of(leaf("int32", [1, 2])),        # wrapped in a structure
+])
+def test_compare_is_exact_on_integer_tensors(actual):
+    assert differs(record(leaf("int32", [1, 2])), record(actual)) == ["outcome"]
+
+
+def test_compare_is_exact_on_large_integers_and_python_types():
+    big = 10**15
+    assert differs(record(leaf("int64", [big])), record(leaf("int64", [big + 1]))) == ["outcome"]
+    assert differs(record(PythonLeaf("int", big)), record(PythonLeaf("int", big + 1))) == ["outcome"]
+    assert differs(record(PythonLeaf("bool", True)), record(PythonLeaf("int", 1))) == ["outcome"]
+    assert differs(record(leaf("bool", [True])), record(leaf("bool", [False]))) == ["outcome"]
+
+
+def test_compare_tolerates_only_last_bit_differences_of_computed_floats():
+    one32 = np.float32(1.5)
+    next32 = np.nextafter(one32, np.float32(2))
+    assert differs(record(leaf("float32", [one32])), record(leaf("float32", [next32]))) == []
+    assert differs(record(leaf("float32", [1.5])), record(leaf("float32", [1.5015]))) == ["outcome"]
+    one64 = np.float64(1.5)
+    assert differs(record(leaf("float64", [one64])), record(leaf("float64", [np.nextafter(one64, 2)]))
+                   ) == []
+    assert differs(record(leaf("float64", [1.5])), record(leaf("float64", [1.5 + 1e-9]))) == [
+        "outcome"]
+    # A float tolerance never hides a dtype or shape difference, and NaN equals NaN.
+    assert differs(record(leaf("float32", [1.5])), record(leaf("float64", [1.5]))) == ["outcome"]
+    assert differs(record(leaf("float32", [1.5])), record(leaf("float32", 1.5))) == ["outcome"]
+    assert differs(record(leaf("float32", [np.nan])), record(leaf("float32", [np.nan]))) == []
+    assert differs(record(leaf("float32", [np.inf])), record(leaf("float32", [-np.inf]))) == [
+        "outcome"]
+    assert differs(record(PythonLeaf("float", 0.1 + 0.2)), record(PythonLeaf("float", 0.3))) == []
+
+
+def test_compare_structures_and_their_exact_types():
+    t = leaf("float32", [1.0])
+    assert differs(record(tuple_of(t, t)), record(Container("list", ((0, t), (1, t))))) == ["outcome"]
+    assert differs(record(tuple_of(t, t)), record(Container("Pair", ((0, t), (1, t))))) == ["outcome"]
+    assert differs(record(Container("dict", (("a", t),))), record(Container("dict", (("b", t),)))) == [
+        "outcome"]
+    assert differs(record(Container("dict", (("a", t),))),
+                   record(Container("OrderedDict", (("a", t),)))) == ["outcome"]
+    assert differs(record(tuple_of(t)), record(tuple_of(t, t))) == ["outcome"]
+    assert differs(record(None), record(None)) == []
+
+
+def test_compare_errors_by_category_and_the_core_of_the_message():
+    a = ErrorOutcome("InvalidArgumentError", "indices[0] = 5 is not in [0, 1)")
+    decorated = ErrorOutcome("InvalidArgumentError", "{{function_node __wrapped__GatherV2}} "
+                             "indices[0] = 5 is not in [0, 1) [Op:GatherV2] name: ")
+    assert differs(record(a), record(decorated)) == []
+    assert differs(record(a), record(ErrorOutcome("InvalidArgumentError", "something else"))) == [
+        "error message"]
+    assert differs(record(a), record(ErrorOutcome("TypeError", a.message))) == ["outcome"]
+    assert differs(record(a), record(ErrorOutcome("OpError", a.message))) == ["outcome"]
+
+
+def test_messages_keep_their_stable_core():
+    assert core("Graph execution error:\n\nDetected at node 'g':\nboom [Op:Gather]") == "boom"
+    numpy = "'SymbolicTensor' object has no attribute 'numpy'"
+    assert same_message(numpy, "in user code:\n\n  File ...\n    AttributeError: " + numpy)
+    assert not same_message(numpy, "'Tensor' object has no attribute 'numpy'")
+    # a wrapping message (binding, graph execution) must also keep its innermost line
+    binding = "Binding inputs to ts.function failed due to `too many positional arguments`."
+    assert same_message(binding, "in user code:\n\n" + binding)
+    assert not same_message(binding, "Binding inputs to ts.function failed due to `other`.")
+    graph = "Graph execution error:\n\nDetected at node 'f':\nInteger division by zero"
+    assert same_message(graph, "Graph execution error:\n\nDetected at node FloorDiv defined at "
+                        "...\nInteger division by zero\n\t [[{{node FloorDiv}}]]")
+    assert not same_message(graph, "Integer division by zero")
+    # a backend may declare its own pattern for a message, by the message's id
+    assert same_message(numpy, "TracerArrayConversionError: ...",
+                        {"symbolic-numpy": "TracerArrayConversionError"})
+
+
+@pytest.mark.parametrize("actual", [
+    [Event("print", "trace")],                                 # kind
+    [Event("python", "trace2")],                               # label
+    [Event("python", "trace"), Event("python", "trace")],      # count
+    [],
+])
+def test_compare_is_exact_on_event_kinds_labels_and_counts(actual):
+    assert differs(record(events=[Event("python", "trace")]), record(events=actual)) == ["events"]
+
+
+def test_compare_is_exact_on_event_order():
+    a, b = Event("print", "A 1"), Event("py_function", "B", (2.0,))
+    assert differs(record(events=[a, b]), record(events=[b, a])) == ["events"]
+
+
+def test_py_function_values_compare_as_computed_values():
+    want = record(events=[Event("py_function", "x", (1.5, 2.0))])
+    close = np.nextafter(np.float32(1.5), np.float32(2))
+    assert differs(want, record(events=[Event("py_function", "x", (float(close), 2.0))])) == []
+    assert differs(want, record(events=[Event("py_function", "x", (1.6, 2.0))])) == ["events"]
+    assert differs(want, record(events=[Event("py_function", "x", (1.5,))])) == ["events"]
+    assert differs(record(events=[Event("py_function", "x", (10**8,))]),
+                   record(events=[Event("py_function", "x", (10**8 + 1,))])) == ["events"]
+
+
+def test_printed_text_is_exact_but_for_floats_within_two_ulps():
+    assert same_printed("mid 1.4150391", "mid 1.4150391")
+    next_up = np.nextafter(np.float32(1.4150391), np.float32(2))
+    assert same_printed("mid 1.4150391", f"mid {next_up:.9g}")
+    assert not same_printed("mid 1.4150391", "mid 1.41504")       # 6 digits where 8 are needed
+    assert not same_printed("b [1 0]", "b [True False]")           # booleans print as 1/0
+    assert not same_printed("x [1 2]", "x [1 3]")                  # integers exactly
+    assert not same_printed("x [1 2 3 ... 8 9 10]", "x [1 2 3 4 5 6 7 8 9 10]")  # elision
+    assert not same_printed("x 1", "x 1.0")
+    assert same_printed("x [nan inf -inf]", "x [nan inf -inf]")
+    assert not same_printed("x nan", "x inf")
+
+
+def test_compare_tracing_counts_exactly_and_numbers_steps_from_the_definitions():
+    assert differs(record(counts={"f": 1, "g": 0}), record(counts={"f": 1, "g": 1})) == [
+        "tracing count"]
+    (d1, d2) = compare([record(leaf("int32", 1)), record(counts={"f": 2})],
+                       [record(leaf("int32", 1)), record(leaf("int32", 2), counts={"f": 3})])
+    assert (d1.step, d1.aspect, d2.step, d2.aspect) == (1, "outcome", 1, "tracing count")
+    assert "{'f': 2}" in str(d2) and "{'f': 3}" in str(d2)
+
+
+def test_compare_reports_a_different_number_of_steps():
+    (difference,) = compare([record(), record()], [record()])
+    assert difference.aspect == "steps run"
