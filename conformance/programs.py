@@ -153,7 +153,6 @@ class Body:
     scope: list[Value]
     statements: list[c.Stmt] = field(default_factory=list)
     errors: int = 1  # in how many of 16 statements an erroneous variant is drawn
-    needs: set[str] = field(default_factory=set)  # capabilities the body needs
     autograph: bool = True  # False once the body applies Python builtins to tensors
     guard: bool = True  # value uses (numpy, len, int...) only when ts.executing_eagerly()
     prefix: str = "v"
@@ -161,6 +160,7 @@ class Body:
     labels: int = 0
     used: set[c.Expr] = field(default_factory=set)  # values some statement already uses
     sensitive: bool = False  # the statement being drawn must not see unknown static shapes
+    partial: bool = False  # shape-sensitive statements may use partly known shapes (not TensorShapes)
 
     # -- drawing helpers -------------------------------------------------------------
     def pick(self, options, label: str | None = None):
@@ -254,7 +254,7 @@ class Body:
 
     def statement(self, kind: str, variant: object) -> bool:
         """Draw one statement of ``kind``; False if nothing in scope fits it."""
-        self.sensitive = UNKNOWN_SHAPES_CRASH and kind in SHAPE_SENSITIVE
+        self.sensitive = UNKNOWN_SHAPES_CRASH and kind in SHAPE_SENSITIVE and not self.partial
         try:
             return getattr(self, f"_{kind}")(variant)
         finally:
@@ -289,10 +289,12 @@ class Body:
             kinds.append("list")
         kind = self.pick(kinds)
         partner = self.partner(x)
-        if self.wrong():  # a value of another dtype: TENSOR-2, OP-4
+        if self.wrong():  # a value of another dtype (TENSOR-2, OP-4), or None
             other = self.operand(lambda v: v.dtype != x.dtype and v.dtype != "string")
             if other is not None and kind == "tensor":
                 return other.expr, broadcast(x.shape, other.shape)
+            if self.chance(4):
+                return c.Literal(None), x.shape
             return self.scalar("float32" if x.dtype in INTEGERS else "int32"), x.shape
         if op == "**":  # integers to negative powers fail; a Python base to a fraction is complex
             return _src(self.pick([0, 1, 2, 3] if x.dtype in INTEGERS else [2.0, 3.0, -1.0, 0.0])), x.shape
@@ -376,6 +378,9 @@ class Body:
         elif op in ("==", "!=") and self.chance(5):  # incompatible shapes compare unequal
             other = c.Op("zeros", (_src([7]),), (("dtype", f"ts.{x.dtype}"),))
             shape = broadcast(x.shape, (7,)) or ()
+        elif op in ("==", "!=") and self.chance(5):  # None is simply unequal: a Python bool
+            self.log(_str(c.BinOp(op, x.expr, c.Literal(None))))
+            return True
         else:
             other, shape = self.scalar(x.dtype if x.dtype != "bool" else "bool"), x.shape
         expr = c.BinOp(op, x.expr, other) if op in COMPARISONS else c.Op(op, (x.expr, other))
@@ -712,8 +717,6 @@ class Body:
             statements = [c.If(c.Op("executing_eagerly", ()), tuple(statements))]
         self.statements.extend(statements)
         self.autograph = False  # autograph would turn len(), int(), bool(), iteration into ops
-        if use == "numpy":
-            self.needs.add("numpy")
         return True
 
     def count(self) -> Value:
@@ -759,14 +762,12 @@ class Body:
         else:
             args = (label, x.expr)
         self.statements.append(c.Evaluate(c.Op("print", args, kwargs)))
-        self.needs.add("print")
         return True
 
     def _py_function(self, _=None) -> bool:
         x = self.operand(lambda v: v.dtype in (*NUMERIC, "bool"))
         if x is None:
             return False
-        self.needs.add("py_function")
         if self.wrong():  # the callback raises when the graph runs
             exception = self.pick(["ValueError", "TypeError", "KeyError", "ZeroDivisionError",
                                    "StopIteration", "NotImplementedError"])
@@ -828,13 +829,13 @@ def returned(draw, body: Body, structure: bool = True) -> c.Expr:
 def op_function(draw, name: str = "f", params: tuple[str, ...] = ("x", "y"), statements=(3, 7),
                 weights: dict[str, int] | None = None, errors: int = 1, dtypes=DTYPES,
                 structure: bool = True, guard: bool = True, prefix: str = "v"):
-    """A ``ts.function`` over tensor ``params``: ``(FunctionDef, parameter specs, needs)``."""
+    """A ``ts.function`` over tensor ``params``: ``(FunctionDef, parameter specs)``."""
     parameter = draw(parameter_specs(len(params), dtypes))
     body = Body(draw, values_of(params, parameter), errors=errors, guard=guard, prefix=prefix)
     body.run(integer(draw, *statements), weights)
     result = returned(draw, body, structure)
     f = c.FunctionDef(name, params, (*body.statements, c.Return(result)), autograph=body.autograph)
-    return f, parameter, body.needs
+    return f, parameter
 
 
 @st.composite
@@ -890,7 +891,7 @@ def calls(draw, function: str, parameters: list[Spec], names: tuple[str, ...], c
 def nested_function(draw, name: str, spec: Spec, statements=(1, 4), weights=None, prefix: str = "w"):
     """An inner ``ts.function`` ``name(a)`` with its own Python and runtime effects and ops.
 
-    Returns ``(FunctionDef, Callee, needs)``.
+    Returns ``(FunctionDef, Callee)``.
     """
     body = Body(draw, [Value(c.Name("a"), *spec)], prefix=prefix)
     body.statements.append(c.Log(f"trace {name}"))
@@ -900,7 +901,7 @@ def nested_function(draw, name: str, spec: Spec, statements=(1, 4), weights=None
     body.run(integer(draw, *statements), weights)
     result = body.scope[-1]
     f = c.FunctionDef(name, ("a",), (*body.statements, c.Return(result.expr)), autograph=body.autograph)
-    return f, Callee(name, spec, (result.dtype, result.shape), result.known), body.needs
+    return f, Callee(name, spec, (result.dtype, result.shape), result.known)
 
 
 @st.composite
@@ -908,10 +909,10 @@ def with_nested(draw, name: str = "f", params: tuple[str, ...] = ("x",), stateme
                 weights=None, errors: int = 1, dtypes=DTYPES, inner: str = "g"):
     """``op_function`` that also calls a nested ``ts.function`` ``inner`` of its own.
 
-    Returns ``(definitions, parameter specs, needs)``: the inner function first.
+    Returns ``(definitions, parameter specs)``: the inner function first.
     """
     parameter = draw(parameter_specs(len(params), dtypes))
-    g, callee, needs = draw(nested_function(inner, parameter[0], weights=weights))
+    g, callee = draw(nested_function(inner, parameter[0], weights=weights))
     body = Body(draw, values_of(params, parameter), errors=errors, callees=[callee])
     body.run(integer(draw, *statements), weights)
     if not any(isinstance(s, c.Assign) and isinstance(s.value, c.CallFunction) for s in body.statements):
@@ -919,7 +920,7 @@ def with_nested(draw, name: str = "f", params: tuple[str, ...] = ("x",), stateme
         body.run(1, weights)
     result = returned(draw, body)
     f = c.FunctionDef(name, params, (*body.statements, c.Return(result)), autograph=body.autograph)
-    return [g, f], parameter, needs | body.needs
+    return [g, f], parameter
 
 
 # Python values whose trace keys collide (``1 == 1.0 == True``, NaN matches NaN) or differ.
@@ -995,7 +996,7 @@ TENSOR_USES = {
     "float": c.PyCall("float", (c.Name("t"),)),
     "index": c.PyCall("len", (c.PyCall("range", (c.Name("t"),)),)),
     "ref": c.BinOp("==", c.Method(c.Name("t"), "ref"), c.Method(c.Name("t"), "ref")),
-    "eq": c.PyCall("str", (c.BinOp("==", c.Name("t"), c.Name("t")),)),
+    "eq": c.PyCall("spelled", (c.PyCall("str", (c.BinOp("==", c.Name("t"), c.Name("t")),)),)),
     "isinstance": c.PyCall("isinstance", (c.Name("t"), c.Name("ts.Tensor"))),
     "DType": c.PyCall("isinstance", (c.Attribute(c.Name("t"), "dtype"), c.Name("ts.DType"))),
     "is_tensor": c.Op("is_tensor", (c.Name("t"),)),

@@ -60,7 +60,7 @@ def _arguments_variant(draw):
             body += statements
             values += unpacked
             sources.append((container, items))
-            if container in ("list", "dict") and chance(draw, 5):  # TRACE-14
+            if container in ("list", "dict") and chance(draw, 3):  # TRACE-14
                 body.append(c.Evaluate(c.Method(c.Name(name), "append" if container == "list" else "pop",
                                                 (c.Literal(0) if container == "list" else c.Literal("a"),))))
         else:
@@ -88,7 +88,7 @@ def _arguments_variant(draw):
             else:
                 given.append(draw(p.container_argument(kind, spec)))
         steps.append(_call("f", names, given, defaults, draw))
-    return [f], steps, fn.needs
+    return [f], steps
 
 
 def _call(function: str, names, given, defaults, draw) -> Call:
@@ -151,7 +151,7 @@ def _signature_variant(draw):
         fitting = (2, 2) if pattern == (None, 2) else (2,)
         cf_args = [draw(tensor_source((dtype, fitting if n == "x" else (2,)))) for n in names]
         steps.append(Call("cf", arguments(*cf_args)))
-    return [f], steps, fn.needs | {"input_signature"}
+    return [f], steps
 
 
 @st.composite
@@ -180,7 +180,7 @@ def _concrete_variant(draw):
                 "python": draw(scalar_source(dtype)), "wrong literal": f"{x}, n=3"}[form]
         steps.append(Call("cf", args))
     steps += [Call("f", draw(tensor_source(fitting))), Call("signatures")]
-    return definitions, steps, body.needs | {"get_concrete_function", "print"}
+    return definitions, steps
 
 
 @st.composite
@@ -196,7 +196,7 @@ def _relaxed_variant(draw):
     shapes = [(3,), (5,), (2, 2), (), (7,), (1, 3)]
     steps = [Call("f", arguments(draw(tensor_source((dtype, choice(draw, shapes)))), choice(draw, "112")))
              for _ in range(integer(draw, 3, 6))]
-    return [f, _signatures("f")], [*steps, Call("signatures")], body.needs | {"reduce_retracing"}
+    return [f, _signatures("f")], [*steps, Call("signatures")]
 
 
 @st.composite
@@ -225,7 +225,7 @@ def _methods_variant(draw):
         target = choice(draw, ["m1.call", "m2.call", "m1.call", "first", "second"])
         steps.append(Call(target, draw(tensor_source(choice(draw, [("float32", (2,)), ("float32", (3,))])))))
     steps.append(Call("counts"))
-    return definitions, steps, body.needs
+    return definitions, steps
 
 
 @st.composite
@@ -236,7 +236,7 @@ def _retracing_variant(draw):
     steps: list[Step] = [SetEager(False)] if chance(draw, 2) else []
     for n in values:
         steps.append(Call("f", arguments(T1, str(n if not chance(draw, 4) else values[0]))))
-    return [f], steps, set()
+    return [f], steps
 
 
 @st.composite
@@ -250,7 +250,7 @@ def _failing_variant(draw):
                       autograph=body.autograph)
     steps = [Call("f", arguments(draw(_tensor()), choice(draw, ["True", "False"])))
              for _ in range(integer(draw, 2, 5))]
-    return [f], steps, body.needs
+    return [f], steps
 
 
 @st.composite
@@ -265,8 +265,8 @@ def _mutating_variant(draw):
             c.Return(c.PyCall("len", (c.Name("items"),))))
     f = c.FunctionDef("f", ("items",), body)
     argument = "[ts.constant(1.0), 2]" if kind == "list" else "{'a': ts.constant(1.0), 'b': 2}"
-    steps = [Call("f", argument) for _ in range(integer(draw, 1, 3))]
-    return [f], steps, set()
+    steps = [SetEager(False), *(Call("f", argument) for _ in range(integer(draw, 1, 3)))]
+    return [f], steps
 
 
 VARIANTS = {"arguments": (_arguments_variant, 3), "mutating": (_mutating_variant, 3),
@@ -278,9 +278,9 @@ VARIANTS = {"arguments": (_arguments_variant, 3), "mutating": (_mutating_variant
 @st.composite
 def _scenarios(draw) -> Scenario:
     variant = choice(draw, [v for v, (_, w) in VARIANTS.items() for _ in range(w)], "variant")
-    definitions, steps, needs = draw(VARIANTS[variant][0]())
+    definitions, steps = draw(VARIANTS[variant][0]())
     steps = p.trace_first(draw, steps, mostly=True)
-    return scenario("tracing-and-cache", definitions, p.flips(draw, steps, 3), needs)
+    return scenario("tracing-and-cache", definitions, p.flips(draw, steps, 3))
 
 
 def scenarios():
