@@ -18,6 +18,7 @@ from . import context, nest, trace_type
 from .conversion import convert_to_tensor
 from .graph import Graph
 from .interpreter import execute
+from .ops.checks import DtypeError
 from .primitive import Primitive, bind
 from .tensor import SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec
@@ -28,11 +29,16 @@ from .verbose import note
 class ConcreteFunction:
     """One traced graph with the function type it accepts and its output structure."""
 
-    def __init__(self, name: str, graph: Graph, function_type: FunctionType, outputs: Any):
+    def __init__(self, name: str, graph: Graph, function_type: FunctionType, outputs: Any,
+                 signature: inspect.Signature | None = None):
         self.name = name
         self.graph = graph
         self.function_type = function_type
         self.structured_outputs = outputs  # nested structure with SymbolicTensor leaves
+        names = [name for name, _ in function_type.parameters]
+        # The structured call's signature: the Python parameters' kinds, no defaults.
+        self.signature = signature or inspect.Signature(
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])
 
     @property
     def stateful(self) -> bool:
@@ -41,43 +47,91 @@ class ConcreteFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """TRACE-13: call with arguments of this function's type only.
 
-        First the structured call: every parameter bound and fitting its trace type. If
-        that fails, the flat call: the tensor parameters alone, positionally, checked only
-        when the graph runs (``InvalidArgumentError``). If neither applies, the structured
-        call's ``TypeError``.
+        First the structured call: every parameter given (the traced values of Python
+        parameters too, or values ``==`` to them), each fitting its trace type; Python
+        values convert to their spec's dtype. If that fails, the flat call: the tensor
+        parameters alone, by position or by placeholder name, each a tensor, whose dtype
+        is checked only when the graph is called (``InvalidArgumentError``) and whose
+        shape is not checked at all, as in TensorFlow. If neither applies, a
+        ``TypeError`` with both reasons.
         """
         note("TRACE-13", "calling the concrete function %s", self.name)
         try:
             flat = self._structured_arguments(args, kwargs)
         except TypeError as structured_error:
-            tensor_parameters = [t for _, t in self.function_type.parameters
-                                 if isinstance(t, trace_type.TensorType)]
-            if kwargs or len(args) != len(tensor_parameters):
-                raise structured_error from None
-            flat = [convert_to_tensor(a) for a in args]
+            try:
+                flat = self._flat_arguments(args, kwargs)
+            except TypeError as flat_error:
+                raise TypeError(f"{structured_error}\nFallback to flat signature also failed due "
+                                f"to: {flat_error}") from None
         return self.call_flat(flat)
 
     def _structured_arguments(self, args: tuple, kwargs: dict) -> list[Tensor]:
-        names = [name for name, _ in self.function_type.parameters]
-        signature = inspect.Signature(
-            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
-        )
+        shown = self._signature_text()
         try:
-            bound = signature.bind(*args, **kwargs)
+            bound = self.signature.bind(*args, **kwargs)
         except TypeError as error:
-            raise binding_error(error, args, kwargs, signature) from None
+            raise binding_error(error, args, kwargs, shown) from None
         flat: list[Tensor] = []
         for name, expected in self.function_type.parameters:
-            value = bound.arguments[name]
-            if isinstance(expected, trace_type.TensorType) and not isinstance(value, Tensor):
-                value = convert_to_tensor(value, dtype_hint=expected.spec.dtype)
+            try:
+                value = _converted(expected, bound.arguments[name])
+            except (TypeError, ValueError) as error:
+                raise binding_error(error, args, kwargs, shown) from None
+            if isinstance(expected, trace_type.Literal):
+                if not literal_matches(value, expected.value):
+                    cast = TypeError(f"Can not cast {value!r} to {expected!r}")
+                    raise binding_error(cast, args, kwargs, shown)
+                continue
             given = trace_type.from_value(value)
             if not given.is_subtype_of(expected):
-                shown = value if isinstance(given, trace_type.Literal) else given
-                cast = TypeError(f"Can not cast {shown!r} to {expected!r}")
-                raise binding_error(cast, args, kwargs, signature)
+                cast = TypeError(f"Can not cast {given!r} to {expected!r}")
+                raise binding_error(cast, args, kwargs, shown)
             flat.extend(expected.tensors(value))
         return flat
+
+    def _flat_arguments(self, args: tuple, kwargs: dict) -> list[Tensor]:
+        """The flat call: one tensor per placeholder, named as the placeholders are."""
+        keywords = [t.node.name for t in self.graph.placeholders]
+        summary = f"{self.graph.name}({', '.join(keywords)})"
+        if len(args) > len(keywords):
+            raise TypeError(f"{summary} takes {len(keywords)} positional arguments, got {len(args)}.")
+        values, rest = list(args), dict(kwargs)
+        for keyword in keywords[len(values):]:
+            if keyword not in rest:
+                given = set(keywords[:len(values)]) | set(rest)
+                missing = ", ".join(sorted(set(keywords) - given))
+                raise TypeError(f"{summary} missing required arguments: {missing}.")
+            values.append(rest.pop(keyword))
+        for key in rest:
+            if key in keywords[:len(args)]:
+                raise TypeError(f"{summary} got two values for '{key}'.")
+        if rest:
+            raise TypeError(f"{summary} got unexpected keyword arguments: {', '.join(sorted(rest))}.")
+        for index, value in enumerate(values):
+            if not isinstance(value, Tensor):
+                raise TypeError(f"{summary}: expected argument #{index}(zero-based) to be a Tensor; "
+                                f"got {type(value).__name__} ({value}).")
+        note("TRACE-13", "%s is called with its flat tensor arguments", self.name)
+        return values
+
+    def _signature_text(self) -> str:
+        types = dict(self.function_type.parameters)
+        shown: list[str] = []
+        positional_only = False
+        for parameter in self.signature.parameters.values():
+            if positional_only and parameter.kind is not inspect.Parameter.POSITIONAL_ONLY:
+                shown.append("/")
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY and "*" not in shown:
+                shown.append("*")
+            shown.append(f"{parameter.name}: {types[parameter.name]!r}")
+            positional_only = parameter.kind is inspect.Parameter.POSITIONAL_ONLY
+        if positional_only:
+            shown.append("/")
+        inputs = ", ".join(shown)
+        outputs = nest.map_structure(
+            lambda t: t.spec if isinstance(t, SymbolicTensor) else t, self.structured_outputs)
+        return f"({inputs}) -> {outputs!r}"
 
     def call_flat(self, arguments: Sequence[Tensor]) -> Any:
         """Run (or, inside a trace, record a call of) the graph on flat tensor arguments."""
@@ -107,15 +161,28 @@ class ConcreteFunction:
         return f"<ConcreteFunction {self.name}>"
 
 
+def _converted(expected: trace_type.TraceType, value: Any) -> Any:
+    """Python leaves of an argument converted to the dtypes of the tensors they stand for."""
+    if isinstance(expected, trace_type.TensorType):
+        return value if isinstance(value, Tensor) else convert_to_tensor(value, dtype=expected.spec.dtype)
+    if isinstance(expected, trace_type.SequenceType) and isinstance(value, (list, tuple)) \
+            and len(value) == len(expected.items):
+        items = [_converted(t, v) for t, v in zip(expected.items, value)]
+        return type(value)(*items) if nest.is_namedtuple(value) else type(value)(items)
+    if isinstance(expected, trace_type.MappingType) and isinstance(value, dict):
+        types = dict(expected.items)
+        return {k: _converted(types[k], v) if k in types else v for k, v in value.items()}
+    return value
+
+
 def _call_rule(*inputs: TensorSpec, function: ConcreteFunction) -> tuple[TensorSpec, ...]:
+    """TRACE-13: the graph accepts tensors of its placeholders' dtypes (any shape)."""
     expected = function.graph.placeholders + [inner for _, inner in function.graph.captures]
     for index, (given, wanted) in enumerate(zip(inputs, expected, strict=True)):
-        if not given.is_compatible_with(wanted.spec):
-            raise TypeError(
-                f"cannot compute {function.name} as input #{index}(zero-based) was expected to "
-                f"be a {wanted.dtype.name} tensor of shape {wanted.shape} but is a "
-                f"{given.dtype.name} tensor of shape {given.shape}"
-            )
+        if given.dtype != wanted.dtype:
+            message = (f"cannot compute {function.name} as input #{index}(zero-based) was expected "
+                       f"to be a {wanted.dtype.c_name} tensor but is a {given.dtype.c_name} tensor")
+            raise DtypeError(message, message)
     return tuple(t.spec for t in function.graph.outputs)
 
 
@@ -130,6 +197,14 @@ class _CallPrimitive(Primitive):
 
 
 call_p = _CallPrimitive("call", _call_rule, _call_kernel, multiple_results=True)
+
+
+def literal_matches(a: Any, b: Any) -> bool:
+    """A literal parameter accepts anything ``==`` to it (a tensor too, elementwise)."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def binding_error(error: Exception, args, kwargs, signature) -> TypeError:

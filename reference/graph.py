@@ -9,7 +9,6 @@ prints it as readable text.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +38,15 @@ def _constant_rule(*, value: np.ndarray, dtype) -> TensorSpec:
 constant_primitive = Primitive("constant", _constant_rule, lambda *, value, dtype: value)
 
 
+def constant_value(tensor: Tensor) -> np.ndarray | None:
+    """The value of a tensor known before any graph runs: an eager one's, or a constant node's."""
+    if isinstance(tensor, EagerTensor):
+        return tensor._value
+    if isinstance(tensor, SymbolicTensor) and tensor.node.primitive is constant_primitive:
+        return tensor.node.attrs["value"]
+    return None
+
+
 @dataclass(eq=False)
 class Node:
     """One op application: a primitive, its input tensors, its attributes, its outputs."""
@@ -65,11 +73,16 @@ class Graph:
         self.captures: list[tuple[SymbolicTensor, SymbolicTensor]] = []  # (outer, inner)
         self._captured: dict[int, SymbolicTensor] = {}  # id(outer) -> inner, for captures
         self.outputs: list[SymbolicTensor] = []
-        self._names: dict[str, itertools.count] = {}
+        self._names: dict[str, int] = {}  # how many nodes have each base name
 
     def unique_name(self, base: str) -> str:
-        counter = self._names.setdefault(base, itertools.count())
-        index = next(counter)
+        name = self._peek_name(base)
+        self._names[base] = self._names.get(base, 0) + 1
+        return name
+
+    def _peek_name(self, base: str) -> str:
+        """The name the next node called ``base`` would get."""
+        index = self._names.get(base, 0)
         return base if index == 0 else f"{base}_{index}"
 
     def add_placeholder(self, spec: TensorSpec, name: str) -> SymbolicTensor:
@@ -87,9 +100,16 @@ class Graph:
         symbolic = tuple(self.own(t) for t in inputs)
         try:
             return self._record(primitive, symbolic, attrs, primitive.name)
-        except (TypeError, ValueError):
+        except TypeError as error:
             note("OP-4", "%s rejects its inputs while tracing", primitive.name)
-            raise
+            raise TypeError(str(error)) from None
+        except ValueError as error:  # OP-2: as TensorFlow's shape inference names the node
+            note("OP-2", "%s rejects its static shapes while tracing", primitive.name)
+            name = self._peek_name(primitive.name)
+            args = ", ".join(_input_name(t) for t in symbolic)
+            shapes = ", ".join(_shape_list(t.spec.shape) for t in symbolic)
+            raise ValueError(f"{error} for '{{{{node {name}}}}} = {primitive.name}({args})' with "
+                             f"input shapes: {shapes}.") from None
 
     def own(self, tensor: Tensor) -> SymbolicTensor:
         """``tensor`` as a tensor of this graph: its own, captured, or an eager value baked in."""
@@ -140,8 +160,18 @@ class Graph:
         return "\n".join(lines)
 
 
+def _input_name(tensor: SymbolicTensor) -> str:
+    return tensor.node.name if tensor.index == 0 else tensor.name
+
+
+def _shape_list(shape) -> str:
+    if shape is None:
+        return "?"
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
 def _spec_text(tensor: SymbolicTensor) -> str:
-    return f"{tensor.dtype.name}{format_shape(tensor.shape)}"
+    return f"{tensor.dtype.name}{format_shape(tensor.spec.shape)}"
 
 
 def _attr_text(value: Any) -> str:

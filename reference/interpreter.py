@@ -5,11 +5,20 @@ Execution is TensorFlow's non-strict execution:
 1. Mark the nodes that must run: every stateful node (``print``,
    ``py_function``, calls of functions that contain them), and every node an
    output or a marked node depends on (EFFECT-4).
-2. Run the marked nodes in program order, so stateful nodes keep their order.
+2. Build the kernels of the marked nodes. A kernel that cannot exist for its
+   input dtypes (``cast`` between strings and numbers) fails the call before
+   anything runs, so no ``ts.print`` of the graph prints (ERROR-2).
+3. Run the marked nodes in program order, so stateful nodes keep their order.
    Unmarked stateless nodes are pruned: their runtime errors never happen
    (EFFECT-5).
-3. A kernel's ``InvalidArgumentError`` is re-raised as a graph execution error
-   that names the node (ERROR-2).
+4. A node whose kernel fails (ERROR-2) stops only what depends on it: the
+   nodes that use its outputs and, since each stateful node runs after the
+   one before it (TensorFlow's automatic control dependencies), every later
+   stateful node if it is stateful or skipped. The other nodes still run, so a
+   ``ts.print`` that needs nothing from a failed gather still prints. At the
+   end the failure is raised as a graph execution error naming the node. When
+   several independent nodes fail, the error names each of them (which one
+   TensorFlow reports is unspecified).
 
 The reference does not model graph rewrites (Grappler, XLA): a graph computes
 exactly what eager execution of the same ops computes, bit for bit.
@@ -56,19 +65,50 @@ def execute(
         values[id(tensor)] = value
     for (_, inner), value in zip(graph.captures, captured, strict=True):
         values[id(inner)] = value
-    for node in nodes_to_run(graph):  # step 2
+    run = nodes_to_run(graph)
+    for node in run:  # step 2: every kernel is built before any runs
+        if node.primitive.instantiate is not None:
+            try:
+                node.primitive.instantiate(*(t.spec for t in node.inputs), **node.attrs)
+            except errors.OpError as error:
+                note("ERROR-2", "the kernel of %s cannot be built: nothing runs", node.name)
+                raise _graph_execution_error(graph, [(node, error)]) from None
+    stopped: set[int] = set()  # nodes that failed, or depend on one that did
+    failures: list[tuple[Node, errors.OpError]] = []
+    previous_stateful: Node | None = None
+    for node in run:  # step 3
         if node.primitive is placeholder:
+            continue
+        after = previous_stateful if node.stateful else None
+        if node.stateful:
+            previous_stateful = node
+        if any(id(t.node) in stopped for t in node.inputs) or (after and id(after) in stopped):
+            note("ERROR-2", "node %s does not run: a node it depends on failed", node.name)
+            stopped.add(id(node))
             continue
         inputs = [values[id(t)] for t in node.inputs]
         op_event("run", node.primitive.name, node)
         try:
             results = run_kernel(node.primitive, inputs, node.attrs)
-        except errors.InvalidArgumentError as error:  # step 3
-            raise errors.InvalidArgumentError(
-                f"Graph execution error:\n\nDetected at node '{node.name}' in graph "
-                f"'{graph.name}':\n{error.message}"
-            ) from None
+        except errors.OpError as error:  # step 4
+            stopped.add(id(node))
+            failures.append((node, error))
+            continue
         results = results if isinstance(results, tuple) else (results,)
         for tensor, value in zip(node.outputs, results, strict=True):
             values[id(tensor)] = np.asarray(value, dtype=tensor.dtype.numpy_dtype)
+    if failures:
+        raise _graph_execution_error(graph, failures)
     return [values[id(t)] for t in graph.outputs]
+
+
+def _graph_execution_error(graph: Graph, failures: list[tuple[Node, errors.OpError]]) -> errors.OpError:
+    """ERROR-2: the kernel's error, naming the node (or, from a nested graph, the inner node)."""
+    detections = []
+    for node, error in failures:
+        detections.extend(getattr(error, "detections", None) or
+                          [f"Detected at node '{node.name}' in graph '{graph.name}':\n{error.message}"])
+    first = failures[0][1]
+    failure = type(first)("Graph execution error:\n\n" + "\n\n".join(detections))
+    failure.detections = detections  # type: ignore[attr-defined]
+    return failure

@@ -15,23 +15,25 @@ A ``Function`` wraps a Python function. Each call (``Function.__call__``):
 
 Tracing (``Function._trace``) runs the Python body once with symbolic
 placeholders in place of tensors, so its Python side effects happen then and
-only then (TRACE-1, EFFECT-1).
+only then (TRACE-1, EFFECT-1), Python control flow and guards on Python values
+are decided then (EFFECT-6, EFFECT-8), and ``.numpy()`` of a symbolic tensor
+fails the trace on every call while eager calls run as plain Python (the seed
+example, EAGER-7).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import threading
 import types
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 from . import autograph, context, eager_switch, nest, policies, retracing_warning, trace_type
-from .concrete_function import ConcreteFunction, binding_error
+from .concrete_function import ConcreteFunction, binding_error, literal_matches
 from .conversion import convert_to_tensor
 from .graph import Graph
 from .tensor import SymbolicTensor, Tensor
@@ -40,6 +42,7 @@ from .trace_type import FunctionType
 from .verbose import note
 
 _eager_calls = threading.local()  # how many Function bodies run eagerly on this thread
+_concrete_functions = itertools.count(1)  # numbers concrete functions, as TensorFlow's uids do
 
 
 class Function:
@@ -59,6 +62,8 @@ class Function:
         self.name = getattr(python_function, "__name__", type(python_function).__name__)
         self.qualified_name = getattr(python_function, "__qualname__", self.name)
         self._signature = inspect.signature(python_function)
+        self._pinned = None if input_signature is None else _pinned_signature(
+            self._signature, self.input_signature)
         self._cache: list[tuple[FunctionType, ConcreteFunction]] = []  # in tracing order
         self._exact: dict[FunctionType, ConcreteFunction] = {}
         self._tracing = 0  # traces of this function in progress (NEST-3: recursion)
@@ -141,31 +146,48 @@ class Function:
         return FunctionType(parameters), arguments
 
     def _bind_to_input_signature(self, args, kwargs) -> tuple[FunctionType, dict[str, Any]]:
-        """TRACE-10: ``input_signature`` pins one function type; values convert to it."""
+        """TRACE-10: ``input_signature`` pins one function type; values convert to it.
+
+        Parameters past the specs keep their defaults as literals (``Literal[2]``): a
+        call may pass the default again, any other value fails to bind.
+        """
         note("TRACE-10", "binding the arguments of %s to its input_signature", self.name)
-        names = list(self._signature.parameters)[: len(self.input_signature)]
-        signature = inspect.Signature(
-            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
-        )
-        shown = _signature_text(names, self.input_signature)
+        signature, types, defaults = self._pinned
+        shown = _pinned_text(signature, types)
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as error:
             raise binding_error(error, args, kwargs, shown) from None
+        bound.apply_defaults()
         arguments: dict[str, Any] = {}
-        for name, spec in zip(names, self.input_signature):
-            value = bound.arguments[name]
-            try:
-                tensor = _convert_for_signature(value, spec)
-            except (TypeError, ValueError) as error:
-                raise binding_error(error, args, kwargs, shown) from None
-            given = tensor if isinstance(tensor, TensorSpec) else tensor.spec
-            if not given.is_compatible_with(spec):
-                cast = TypeError(f"Can not cast {given!r} to {spec!r}")
-                raise binding_error(cast, args, kwargs, shown)
-            arguments[name] = tensor
-        parameters = tuple((n, trace_type.TensorType(s)) for n, s in zip(names, self.input_signature))
-        return FunctionType(parameters), arguments
+        for name, kind in types.items():
+            if name in defaults:
+                value = bound.arguments[name]
+                if value is not defaults[name] and not literal_matches(value, defaults[name]):
+                    cast = TypeError(f"Can not cast {value!r} to {kind!r}")
+                    raise binding_error(cast, args, kwargs, shown)
+                if isinstance(value, Tensor):  # equal, but a tensor is no literal
+                    raise TypeError(f"Parameter `{name}` was expected to be of type {kind!r} but "
+                                    f"is {value.spec!r}")
+                arguments[name] = defaults[name]
+                continue
+            specs = kind.items if isinstance(kind, trace_type.SequenceType) else (kind,)
+            values = [bound.arguments[f"{name}_{i}"] for i in range(len(specs))] \
+                if isinstance(kind, trace_type.SequenceType) else [bound.arguments[name]]
+            tensors = []
+            for value, spec_type in zip(values, specs):
+                spec = spec_type.spec  # type: ignore[attr-defined]
+                try:
+                    tensor = _convert_for_signature(value, spec)
+                except (TypeError, ValueError) as error:
+                    raise binding_error(error, args, kwargs, shown) from None
+                given = tensor if isinstance(tensor, TensorSpec) else tensor.spec
+                if not given.is_compatible_with(spec):
+                    cast = TypeError(f"Can not cast {given!r} to {spec!r}")
+                    raise binding_error(cast, args, kwargs, shown)
+                tensors.append(tensor)
+            arguments[name] = tuple(tensors) if isinstance(kind, trace_type.SequenceType) else tensors[0]
+        return FunctionType(tuple(types.items())), arguments
 
     # -- step 3: the cache ---------------------------------------------------------------
     def _lookup(self, function_type: FunctionType) -> ConcreteFunction | None:
@@ -199,7 +221,10 @@ class Function:
         return concrete
 
     def _trace(self, function_type: FunctionType, arguments: dict[str, Any]) -> ConcreteFunction:
-        """TRACE-1, EFFECT-1: run the Python body on placeholders and record its graph."""
+        """TRACE-1, EFFECT-1: run the Python body on placeholders and record its graph.
+
+        EFFECT-6, EFFECT-8: Python ``if``/``for`` on Python values and state run now, once.
+        """
         note("TRACE-1", "tracing %s: its Python body runs now", self.name)
         note("EFFECT-1", "Python side effects of %s happen now, once for this trace", self.name)
         if self._tracing:
@@ -237,7 +262,8 @@ class Function:
                 f"modified: {', '.join(modified)}"
             )
         graph.outputs = [t for t in nest.flatten(outputs) if isinstance(t, SymbolicTensor)]
-        return ConcreteFunction(f"__inference_{self.name}_{id(graph)}", graph, function_type, outputs)
+        return ConcreteFunction(f"__inference_{self.name}_{next(_concrete_functions)}", graph,
+                                function_type, outputs, _structured_signature(self, function_type))
 
     def _flat_tensors(self, concrete: ConcreteFunction, arguments: dict) -> list[Tensor]:
         return [
@@ -273,8 +299,61 @@ def function(
 
 # -- helpers --------------------------------------------------------------------------------
 
-def _signature_text(names: list[str], specs: Sequence[TensorSpec]) -> str:
-    return "(" + ", ".join(f"{n}: {s!r}" for n, s in zip(names, specs)) + ")"
+def _structured_signature(function: Function, function_type: FunctionType) -> inspect.Signature:
+    """TRACE-13: a concrete function's parameters keep their Python kinds, without defaults."""
+    python = function._signature.parameters
+    return inspect.Signature([
+        inspect.Parameter(name, python[name].kind if name in python else
+                          inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for name, _ in function_type.parameters
+    ])
+
+
+def _pinned_signature(signature: inspect.Signature, specs: Sequence[TensorSpec]):
+    """TRACE-10: the signature an ``input_signature`` gives: specs for the leading parameters
+    (``*args`` takes the rest, as ``args_0``, ``args_1``...), literals for defaulted ones.
+
+    A parameter with neither is an error when the function is made, as in TensorFlow.
+    """
+    parameters: list[inspect.Parameter] = []
+    types: dict[str, trace_type.TraceType] = {}
+    defaults: dict[str, Any] = {}
+    remaining = list(specs)
+    for name, parameter in signature.parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+            types[name] = trace_type.SequenceType(tuple, tuple(trace_type.TensorType(s) for s in remaining))
+            parameters += [inspect.Parameter(f"{name}_{i}", inspect.Parameter.POSITIONAL_ONLY)
+                           for i in range(len(remaining))]
+            remaining = []
+        elif parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            continue
+        elif remaining and parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            types[name] = trace_type.TensorType(remaining.pop(0))
+            parameters.append(parameter.replace(default=inspect.Parameter.empty,
+                                                annotation=inspect.Parameter.empty))
+        elif parameter.default is not inspect.Parameter.empty:
+            types[name] = trace_type.from_value(parameter.default)
+            defaults[name] = parameter.default
+            parameters.append(parameter.replace(annotation=inspect.Parameter.empty))
+        else:
+            raise TypeError(f"input_signature missing type constraint for {name}")
+    return inspect.Signature(parameters), types, defaults
+
+
+def _pinned_text(signature: inspect.Signature, types: dict[str, trace_type.TraceType]) -> str:
+    """``(x: TensorSpec(...), y: Literal[2] = <captured_default_value>)``, as TensorFlow shows it."""
+    shown = []
+    for parameter in signature.parameters.values():
+        kind = types.get(parameter.name)
+        if kind is None:  # one of *args
+            base, _, index = parameter.name.rpartition("_")
+            kind = types[base].items[int(index)]  # type: ignore[attr-defined]
+        default = "" if parameter.default is inspect.Parameter.empty else " = <captured_default_value>"
+        shown.append(f"{parameter.name}: {kind!r}{default}")
+    text = ", ".join(shown)
+    if any(p.kind is inspect.Parameter.POSITIONAL_ONLY for p in signature.parameters.values()):
+        text += ", /"
+    return f"({text})"
 
 
 def _convert_for_signature(value: Any, spec: TensorSpec) -> Tensor | TensorSpec:
@@ -290,18 +369,23 @@ def _split_arguments(signature: inspect.Signature, arguments: dict[str, Any]):
 
 
 def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:
-    """RETURN-1: a returned value as a tensor of the graph (Python values as the policy says)."""
+    """RETURN-1: a returned value as a tensor of the graph (Python values as the policy says).
+
+    Anything ``convert_to_tensor`` accepts becomes a tensor (a fully known ``TensorShape``
+    too); anything else fails the trace.
+    """
     if value is None:
         return None
     note("RETURN-1", "%s returns %s", function.name, type(value).__name__)
     if isinstance(value, Tensor):
         return graph.own(value)
-    if isinstance(value, (bool, int, float, str, bytes)):
-        if policies.current().python_return_values == "as-is":
-            return value
+    if isinstance(value, (bool, int, float, str, bytes)) and \
+            policies.current().python_return_values == "as-is":
+        return value
+    try:
         return graph.own(convert_to_tensor(value))
-    if isinstance(value, (np.ndarray, np.generic)):
-        return graph.own(convert_to_tensor(value))
+    except (TypeError, ValueError):
+        pass
     raise TypeError(
         "To be compatible with ts.function, Python functions must return zero or more Tensors "
         f"or None values; in compilation of {function.python_function!r}, found return value of "

@@ -1,40 +1,51 @@
-"""Reductions over axes: sum, mean, max, min.
+"""Reductions over axes: sum, mean, max, min (OP-6).
 
-``axis=None`` reduces everything. The mean of integers truncates toward zero,
-as TensorFlow's does. ``reduce_max``/``reduce_min`` of an empty tensor give
-the dtype's lowest/highest value (``-inf``/``inf`` for floats).
+``axis=None`` reduces everything (a scalar, even when the rank is unknown).
+Every axis must lie in ``[-rank, rank)``: checked while tracing when the rank
+is known, else by the kernel. The sum of integers wraps; their mean is taken
+without wrapping and truncates toward zero, as TensorFlow's is. ``reduce_max``/``reduce_min`` of
+an empty tensor give the dtype's lowest/highest value (``-inf``/``inf`` for floats).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
+from .. import errors
+from ..conversion import op_input
+from ..graph import constant_value
 from ..primitive import Primitive, bind
-from ..conversion import convert_to_tensor
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note
 from . import checks
+from .arithmetic import flush_subnormals
+from .shaping import static_int
 
 
-def _axes(axis: int | Sequence[int] | None) -> tuple[int, ...] | None:
+def _axes(op: str, axis: object) -> tuple[int, ...] | None:
+    """The axes to reduce: an int, a list of ints, or a constant tensor of them."""
     if axis is None:
         return None
-    return (int(axis),) if isinstance(axis, (int, np.integer)) else tuple(int(a) for a in axis)
+    if isinstance(axis, Tensor) and constant_value(axis) is not None:
+        axis = constant_value(axis)
+    if isinstance(axis, (list, tuple)) or (isinstance(axis, np.ndarray) and axis.ndim == 1):
+        return tuple(static_int(op, "axis", a) for a in axis)  # type: ignore[union-attr]
+    return (static_int(op, "axis", axis),)
 
 
 def _reduce_rule(name: str):
     def rule(x: TensorSpec, *, axis: tuple[int, ...] | None, keepdims: bool) -> TensorSpec:
         note("OP-6", "%s over axis %s", name, axis)
-        checks.check_dtype(name, x, checks.NUMERIC)
+        checks.check_allowed(name, "input", x, checks.NUMERIC)
         if x.shape is None:
-            return TensorSpec(None, x.dtype)
+            return TensorSpec(() if axis is None and not keepdims else None, x.dtype)
         rank = len(x.shape)
-        reduced = set(range(rank)) if axis is None else {
-            checks.normalize_axis(a, rank, name) for a in axis
-        }
+        for a in axis or ():
+            if not -rank <= a < rank:
+                raise checks.ShapeError(f"Invalid reduction dimension {a} for input with {rank} "
+                                        "dimensions.")
+        reduced = set(range(rank)) if axis is None else {a % rank for a in axis}
         dims = tuple(
             1 if i in reduced else d for i, d in enumerate(x.shape) if keepdims or i not in reduced
         )
@@ -44,15 +55,15 @@ def _reduce_rule(name: str):
 
 
 def _sum(x: np.ndarray, axis, keepdims) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    return np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
 def _mean(x: np.ndarray, axis, keepdims) -> np.ndarray:
     if x.dtype.kind == "f":
-        with np.errstate(all="ignore"):
-            return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
-    total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
+        total = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        count = x.size // max(total.size, 1) if x.size else 0
+        return (total / x.dtype.type(count)).astype(x.dtype)  # NaN for an empty mean
+    total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)  # no wrap before dividing
     count = x.size // max(total.size, 1) if x.size else 0
     if count == 0:
         return np.zeros_like(total, dtype=x.dtype)
@@ -70,15 +81,26 @@ def _extreme(numpy_reduce, float_initial: float, int_attribute: str):
     return run
 
 
-def _reduction(name: str, kernel):
-    primitive = Primitive(
-        name,
-        _reduce_rule(name),
-        lambda x, *, axis, keepdims: np.asarray(kernel(x, axis, keepdims), dtype=x.dtype),
-    )
+def _reduce_kernel(kernel):
+    def run(x: np.ndarray, *, axis, keepdims) -> np.ndarray:
+        for a in axis or ():
+            if not -x.ndim <= a < x.ndim:
+                raise errors.InvalidArgumentError(
+                    f"Invalid reduction dimension ({a} for input with {x.ndim} dimension(s)")
+        where = None if axis is None else tuple(sorted({a % x.ndim for a in axis}))
+        with np.errstate(all="ignore"):
+            result = kernel(flush_subnormals(x), where, keepdims)
+        return flush_subnormals(np.asarray(result, dtype=x.dtype))
 
-    def op(x: object, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        return bind(primitive, convert_to_tensor(x), axis=_axes(axis), keepdims=bool(keepdims))
+    return run
+
+
+def _reduction(name: str, kernel):
+    primitive = Primitive(name, _reduce_rule(name), _reduce_kernel(kernel))
+
+    def op(input_tensor: object, axis: object = None, keepdims: bool = False) -> Tensor:
+        return bind(primitive, op_input(name, "input", input_tensor), axis=_axes(name, axis),
+                    keepdims=bool(keepdims))
 
     op.__name__ = name
     op.__doc__ = f"``{name}`` over ``axis`` (all axes when None)."
