@@ -55,7 +55,6 @@ class Value:
     expr: c.Expr
     dtype: str
     shape: Shape
-    known: bool = True  # its static shape is known while tracing (not so for py_function outputs)
 
     @property
     def rank(self) -> int:
@@ -73,7 +72,6 @@ class Callee:
     name: str
     spec: Spec
     result: Spec
-    known: bool = True  # the static shape of its result is known
 
 
 def broadcast(*shapes: Shape) -> Shape | None:
@@ -105,7 +103,7 @@ VARIANTS: dict[str, tuple] = {
     "function": ("add", "subtract", "multiply", "divide", "floordiv", "mod", "pow", "maximum", "minimum"),
     "unary": ("-", "abs()", "negative", "abs", "square", "sqrt", "exp", "log"),
     "compare": (*COMPARISONS, *COMPARISONS.values()),
-    "logical": ("&", "|", "~", "logical_and", "logical_or", "logical_not", "reflected"),
+    "logical": ("&", "|", "^", "~", "logical_and", "logical_or", "logical_not", "reflected"),
     "where": (None, None), "cast": (None, None), "reshape": (None, None), "concat": (None, None),
     "stack": (None, None), "gather": (None, None), "index": (None, None, None),
     "reduce": ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min") * 2,
@@ -118,27 +116,17 @@ VARIANTS: dict[str, tuple] = {
 TENSOR_API = ("shape", "ndim", "dtype", "DType", "repr", "str", "ref", "deref", "is_tensor", "isinstance",
               "hash", "executing", "config", "as_dtype", "errors")
 KINDS: dict[str, int] = dict.fromkeys(VARIANTS, 1)  # default weights: every entry alike
-# Statements whose reference rules or kernels still crash on tensors of unknown static rank or
-# dimensions (/work/scratch/gen/DIVERGENCES.md D3, D5): left out of bodies whose tensors have
-# unknown static shapes (``input_signature`` with ``None``, ``reduce_retracing``) until fixed.
-SHAPE_SENSITIVE = ("reshape", "concat", "stack", "gather", "index", "reduce", "matmul", "create", "nested")
-UNKNOWN_SHAPES_CRASH = True
-
-
-def for_unknown_shapes(weights: dict[str, int]) -> dict[str, int]:
-    """``weights`` for a body whose tensors may have unknown static shapes."""
-    return {**weights, **dict.fromkeys(SHAPE_SENSITIVE, 0)} if UNKNOWN_SHAPES_CRASH else weights
 # One statement per op of the vocabulary (``Body.tour``): each primitive at least once.
 TOUR: tuple[tuple[str, object], ...] = (
     *(("operator", op) for op in VARIANTS["operator"]), ("function", "maximum"), ("function", "minimum"),
     *(("unary", fn) for fn in ("-", "abs", "square", "sqrt", "exp", "log")),
-    *(("compare", op) for op in COMPARISONS), ("logical", "&"), ("logical", "|"), ("logical", "~"),
-    ("where", None), ("cast", None), ("reshape", None), ("concat", None), ("stack", None), ("gather", None),
-    ("index", None), *(("reduce", fn) for fn in VARIANTS["reduce"][:4]), ("matmul", None),
-    ("identity", None), ("create", "zeros"), ("create", "range"),
+    *(("compare", op) for op in COMPARISONS),
+    *(("logical", f"{op} {kind}") for op in ("&", "|", "^", "~") for kind in ("bool", "int")),
+    ("logical", "logical_not"), ("where", None), ("where", "coordinates"), ("cast", None), ("reshape", None),
+    ("concat", None), ("stack", None), ("gather", None), ("index", None),
+    *(("reduce", fn) for fn in VARIANTS["reduce"][:4]), ("matmul", None), ("identity", None),
+    ("create", "zeros"), ("create", "fill"), ("create", "range"),
 )
-
-
 @functools.cache
 def _table(weights: tuple[tuple[str, int], ...]) -> tuple[tuple[str, object], ...]:
     """Every ``(kind, variant)`` entry, each kind's repeated as often as its weight says."""
@@ -159,8 +147,6 @@ class Body:
     callees: list[Callee] = field(default_factory=list)  # functions the body may call
     labels: int = 0
     used: set[c.Expr] = field(default_factory=set)  # values some statement already uses
-    sensitive: bool = False  # the statement being drawn must not see unknown static shapes
-    partial: bool = False  # shape-sensitive statements may use partly known shapes (not TensorShapes)
 
     # -- drawing helpers -------------------------------------------------------------
     def pick(self, options, label: str | None = None):
@@ -176,7 +162,7 @@ class Body:
     def operand(self, accept=lambda v: True) -> Value | None:
         """A value in scope, most often the newest one nothing uses yet (so results feed each
         other and graphs run them instead of pruning them)."""
-        fits = [v for v in self.scope if accept(v) and (v.known or not self.sensitive)]
+        fits = [v for v in self.scope if accept(v)]
         if not fits:
             return None
         unused = [v for v in fits if v.expr not in self.used]
@@ -216,28 +202,14 @@ class Body:
         self.labels += 1
         return f"{self.prefix}{self.labels}"
 
-    def bind(self, expr: c.Expr, dtype: str, shape: Shape | None, known: bool = True) -> Value:
+    def bind(self, expr: c.Expr, dtype: str, shape: Shape | None) -> Value:
         """``vN = expr``; the new value joins the scope."""
         name = f"{self.prefix}{len(self.statements)}"
         self.statements.append(c.Assign(name, expr))
         dims = () if shape is None else tuple(max(d, 0) for d in shape)
-        value = Value(c.Name(name), dtype, dims, known and all(v.known for v in self._operands(expr)))
+        value = Value(c.Name(name), dtype, dims)
         self.scope.append(value)
         return value
-
-    def _operands(self, expr: c.Expr) -> list[Value]:
-        """The values in scope that ``expr`` names directly or in its parts."""
-        names = set()
-        stack = [expr]
-        while stack:
-            e = stack.pop()
-            if isinstance(e, c.Name):
-                names.add(e.id)
-            elif isinstance(e, tuple):
-                stack.extend(e)
-            elif hasattr(e, "__dataclass_fields__"):
-                stack.extend(getattr(e, f) for f in e.__dataclass_fields__)
-        return [v for v in self.scope if isinstance(v.expr, c.Name) and v.expr.id in names]
 
     def log(self, text: c.Expr) -> None:
         self.statements.append(c.LogValue(text))
@@ -254,11 +226,7 @@ class Body:
 
     def statement(self, kind: str, variant: object) -> bool:
         """Draw one statement of ``kind``; False if nothing in scope fits it."""
-        self.sensitive = UNKNOWN_SHAPES_CRASH and kind in SHAPE_SENSITIVE and not self.partial
-        try:
-            return getattr(self, f"_{kind}")(variant)
-        finally:
-            self.sensitive = False
+        return getattr(self, f"_{kind}")(variant)
 
     def tour(self, entries) -> None:
         """One statement for each ``(kind, variant)`` of ``entries``, in their order."""
@@ -388,27 +356,38 @@ class Body:
         return True
 
     def _logical(self, form: str) -> bool:
-        if self.wrong():  # bitwise on integers in TensorFlow; OP-4 in the reference
+        """``&``, ``|``, ``^``, ``~``: logical on bools, bitwise on integers; the ``logical_*`` ops
+        (bools only: on integers, OP-4). ``form`` may name the operand kind: ``"& int"``."""
+        form, _, kind = form.partition(" ")
+        operators = form in ("&", "|", "^", "~", "reflected")
+        if kind == "int" or (operators and not kind and self.chance(2)) or (not operators and self.wrong()):
             x = self.of(INTEGERS)
         else:
             x = self.of(("bool",))
         partner = self.partner(x)
-        other = partner.expr if partner is not None else _src(self.pick([True, False]))
+        other = partner.expr if partner is not None else (
+            _src(self.pick([True, False])) if x.dtype == "bool" else _src(self.pick([1, 6, -2])))
         shape = broadcast(x.shape, partner.shape) if partner is not None else x.shape
-        if form in ("&", "|"):
+        if form in ("&", "|", "^"):
             expr: c.Expr = c.BinOp(form, x.expr, other)
         elif form == "~":
             expr, shape = c.UnaryOp("~", x.expr), x.shape
         elif form == "logical_not":
             expr, shape = c.Op("logical_not", (x.expr,)), x.shape
-        elif form == "reflected":  # ``True & x``: the Python value on the left
-            expr, shape = c.BinOp(self.pick(["&", "|"]), _src(self.pick([True, False])), x.expr), x.shape
+        elif form == "reflected":  # ``True & x``, ``3 ^ x``: the Python value on the left
+            left = _src(self.pick([True, False])) if x.dtype == "bool" else _src(self.pick([3, 0]))
+            expr, shape = c.BinOp(self.pick(["&", "|", "^"]), left, x.expr), x.shape
         else:
             expr = c.Op(form, (x.expr, other))
         self.bind(expr, x.dtype, shape)
         return True
 
-    def _where(self, _=None) -> bool:
+    def _where(self, form: str | None = None) -> bool:
+        if form == "coordinates" or self.chance(6):  # ts.where(condition): where the trues are
+            condition = self.of(("bool",))
+            coordinates = c.Op("where", (condition.expr,))
+            self.bind(c.Op("reduce_sum", (coordinates,), (("axis", 0),)), "int64", (condition.rank,))
+            return True
         x = self.operand(lambda v: v.dtype != "string") or self.of(NUMERIC)
         conditions = [v for v in self.scope if v.dtype == "bool" and broadcast(v.shape, x.shape)]
         if conditions and self.chance(2):
@@ -451,7 +430,7 @@ class Body:
         shapes = [[-1], [n], [1, -1], [-1, 1], *([a, n // a] for a in (2, 3) if n and n % a == 0)]
         if self.wrong():
             shapes = [[n + 1], [-1, -1], [3, -1] if n % 3 else [-1, 2, -1]]  # must fail
-        same = [v for v in self.scope if v.size == n and v is not x and v.shape != x.shape and v.known]
+        same = [v for v in self.scope if v.size == n and v is not x and v.shape != x.shape]
         if same and self.chance(4):  # a TensorShape as the shape argument
             other = self.pick(same)
             self.bind(c.Op("reshape", (x.expr, c.Attribute(other.expr, "shape"))), x.dtype, other.shape)
@@ -604,12 +583,11 @@ class Body:
             self.bind(c.Op("fill", (dims, self.scalar(dtype))), filled, shape)
         elif kind == "range":
             start, limit, delta = self.pick([(0, 3, 1), (1, 10, 3), (5, 0, -2), (0, 1, 1), (2, 2, 1)])
-            invalid = self.wrong()
-            if invalid:
+            if self.wrong():
                 start, limit, delta = self.pick([(5, 0, 1), (0, 5, 0), (0, 10, -1)])  # invalid ranges
             args = (_src(limit),) if start == 0 and delta == 1 else (_src(start), _src(limit), _src(delta))
             length = max(0, math.ceil((limit - start) / delta)) if delta else 0
-            self.bind(c.Op("range", args), "int32", (length,), known=not invalid)
+            self.bind(c.Op("range", args), "int32", (length,))
         else:
             value = self.pick([1.5, 2, True, [1.0, 2.0], [[1, 2], [3, 4]], "s", -7] + (
                 [2**31, 2**40] if self.wrong() else []))
@@ -730,7 +708,7 @@ class Body:
         for callee in self.callees:
             x = self.operand(lambda v, s=callee.spec: (v.dtype, v.shape) == s)
             if x is not None:
-                self.bind(c.CallFunction(callee.name, (x.expr,)), *callee.result, known=callee.known)
+                self.bind(c.CallFunction(callee.name, (x.expr,)), *callee.result)
                 return True
         return False
 
@@ -777,7 +755,7 @@ class Body:
             return True
         name = f"{self.prefix}{len(self.statements)}"
         self.statements.append(c.PyFunction(name, self.label(), x.expr))
-        self.scope.append(Value(c.Name(name), x.dtype, x.shape, known=False))  # static shape unknown
+        self.scope.append(Value(c.Name(name), x.dtype, x.shape))  # its static shape is unknown
         return True
 
 
@@ -901,7 +879,7 @@ def nested_function(draw, name: str, spec: Spec, statements=(1, 4), weights=None
     body.run(integer(draw, *statements), weights)
     result = body.scope[-1]
     f = c.FunctionDef(name, ("a",), (*body.statements, c.Return(result.expr)), autograph=body.autograph)
-    return f, Callee(name, spec, (result.dtype, result.shape), result.known)
+    return f, Callee(name, spec, (result.dtype, result.shape))
 
 
 @st.composite

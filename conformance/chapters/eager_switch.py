@@ -25,10 +25,12 @@ TOP_LEVEL = (
 
 
 def _flag_reader() -> c.FunctionDef:
-    """A driver: the run-eagerly switch and ``executing_eagerly`` as the program sees them."""
+    """A driver: the run-eagerly switch, ``executing_eagerly`` and a top-level tensor as the
+    program sees them (outside any function, whatever the switch says: EAGER-6)."""
+    t = c.Op("constant", (c.Literal([1.5, 2.0]),))
     return c.FunctionDef("flags", (), (c.Return(c.Structure("tuple", (
-        c.Method(c.Name("ts.config"), "functions_run_eagerly"), c.Op("executing_eagerly", ())))),),
-        traced=False)
+        c.Method(c.Name("ts.config"), "functions_run_eagerly"), c.Op("executing_eagerly", ()),
+        c.Op("is_tensor", (t,)), c.Attribute(t, "ndim")))),), traced=False)
 
 
 @st.composite

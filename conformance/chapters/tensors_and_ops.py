@@ -50,8 +50,7 @@ def _scenarios(draw) -> Scenario:
         return draw(_static_shapes())
     errors = choice(draw, [0, 0, 1, 2], "errors")  # pure programs too (OP-1)
     options = choice(draw, ["plain"] * 5 + ["signature", "relaxed"], "function options")
-    weights = WEIGHTS if options == "plain" else p.for_unknown_shapes(WEIGHTS)
-    f, parameters = draw(p.op_function("f", params, (5, 12), weights, errors=errors, dtypes=dtypes))
+    f, parameters = draw(p.op_function("f", params, (5, 12), WEIGHTS, errors=errors, dtypes=dtypes))
     steps = draw(p.calls("f", parameters, params, (1, 4), vary=options == "plain"))
     if options == "signature":
         f = dataclasses.replace(f, input_signature=_signature(draw, parameters))
@@ -98,7 +97,7 @@ def _static_shapes(draw) -> Scenario:
     dtype = choice(draw, ["float32", "int32"])
     shape = choice(draw, [(2, 3), (3,), (2, 2)])
     pattern = tuple(None if chance(draw, 2) else d for d in shape)
-    body = p.Body(draw, [p.Value(c.Name("x"), dtype, shape, known=False)], errors=0, partial=True)
+    body = p.Body(draw, [p.Value(c.Name("x"), dtype, shape)], errors=0)
     for _ in range(integer(draw, 3, 6)):
         start = len(body.scope)
         body.run(1, SHAPE_RULES)

@@ -11,9 +11,6 @@ from ..scenario import T1, T2, V2, Call, Concrete, Scenario, SetEager, Step, han
 
 # Few statements per body: the calls are what this chapter is about.
 WEIGHTS = {"value_use": 0, "tensor_api": 0}
-# Calls of a concrete function with a tensor of another dtype or shape, or a Python value: off
-# until the reference names concrete functions deterministically (their messages carry the name).
-CONCRETE_MISMATCHES = False
 OBJECTS = ("Token(0)", "Token(1)", "Token(0)", "Token(2)", "Token(1)", "[1, 2]", "[2, 1]", "(1, 2)",
            "{'a': 1, 'b': 2}", "{'b': 2, 'a': 1}", "[Token(0)]")
 
@@ -115,7 +112,7 @@ def _signature_variant(draw):
     names = ("x", "y") if two else ("x",)
     values = [p.Value(c.Name(n), dtype, (2,)) for n in names]
     fn = p.Body(draw, values, errors=0)
-    fn.run(integer(draw, 2, 4), p.for_unknown_shapes(WEIGHTS))
+    fn.run(integer(draw, 2, 4), WEIGHTS)
     defaulted = chance(draw, 2)
     params = (*names, "k") if defaulted else names
     result = fn.scope[-1].expr
@@ -161,7 +158,7 @@ def _concrete_variant(draw):
     spec = f"ts.TensorSpec({None if shape is None else list(shape)}, ts.{dtype})"
     fitting = (dtype, (2,) if shape is None else tuple(d or 2 for d in shape))
     body = p.Body(draw, [p.Value(c.Name("x"), *fitting)], errors=0)
-    body.run(integer(draw, 2, 4), p.for_unknown_shapes(WEIGHTS))
+    body.run(integer(draw, 2, 4), WEIGHTS)
     result = c.Structure("tuple", (body.scope[-1].expr, c.Name("n")))
     runs = c.Evaluate(c.Op("print", (c.Literal("run"), c.Name("n"))))
     f = c.FunctionDef("f", ("x", "n"), (c.Log("trace f"), runs, *body.statements, c.Return(result)),
@@ -173,9 +170,8 @@ def _concrete_variant(draw):
         steps = []
         definitions.append(c.Assign("cf", c.Name(f"f.get_concrete_function({spec}{literal})")))
     for _ in range(integer(draw, 2, 5)):
-        x = draw(_tensor()) if CONCRETE_MISMATCHES and chance(draw, 4) else draw(tensor_source(fitting))
-        form = choice(draw, ["structured", "flat", "keyword", "literal", "wrong literal"]
-                      + (["python"] if CONCRETE_MISMATCHES else []))
+        x = draw(_tensor()) if chance(draw, 4) else draw(tensor_source(fitting))
+        form = choice(draw, ["structured", "flat", "keyword", "literal", "wrong literal", "python"])
         args = {"structured": x, "flat": x, "keyword": f"x={x}", "literal": f"{x}, 2",
                 "python": draw(scalar_source(dtype)), "wrong literal": f"{x}, n=3"}[form]
         steps.append(Call("cf", args))
@@ -189,7 +185,7 @@ def _relaxed_variant(draw):
     dtype = choice(draw, ["float32", "int32"])
     body = p.Body(draw, [p.Value(c.Name("x"), dtype, (3,))], errors=0)
     shaped = ("index", "gather", "matmul", "concat", "reshape")  # would fail on other shapes
-    body.run(integer(draw, 1, 3), p.for_unknown_shapes({**WEIGHTS, **dict.fromkeys(shaped, 0)}))
+    body.run(integer(draw, 1, 3), {**WEIGHTS, **dict.fromkeys(shaped, 0)})
     f = c.FunctionDef("f", ("x", "n"), (c.Log("trace f"), *body.statements,
                                         c.Return(c.Structure("tuple", (body.scope[-1].expr, c.Name("n"))))),
                       reduce_retracing=True, autograph=body.autograph)
@@ -233,7 +229,7 @@ def _retracing_variant(draw):
     """Many distinct Python values: frequent retracing is logged (TRACE-15)."""
     f = c.FunctionDef("f", ("x", "n"), (c.Log("trace f"), c.Return(c.BinOp("+", c.Name("x"), c.Name("n")))))
     values = list(range(integer(draw, 5, 12)))
-    steps: list[Step] = [SetEager(False)] if chance(draw, 2) else []
+    steps: list[Step] = [SetEager(False)] if not chance(draw, 4) else []
     for n in values:
         steps.append(Call("f", arguments(T1, str(n if not chance(draw, 4) else values[0]))))
     return [f], steps
