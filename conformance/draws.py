@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import random
+import re
 
 from hypothesis import strategies as st
 
 from . import codegen as c
-from .scenario import BASE_REQUIREMENTS, Scenario, Step
+from .scenario import BASE_REQUIREMENTS, Call, Concrete, Scenario, SetGlobal, Step
 
 FLOATS = ("float32", "float64")
 INTEGERS = ("int32", "int64")
@@ -189,6 +190,50 @@ def scenario(chapter: str, definitions, steps: list[Step], globals=None,
         globals=globals or {},
         requires=BASE_REQUIREMENTS | requirements(source, steps),
     )
+
+
+def combined(chapter: str, parts, globals=None) -> Scenario:
+    """One scenario made of several ``(definitions, steps)`` parts, one after the other.
+
+    Every name a part defines at top level (functions, classes, globals, concrete
+    functions its steps keep) gets the part's suffix (``_1``, ``_2``...; none for the
+    first), in its program text and in its steps, so the parts never collide.
+    """
+    sources: list[str] = []
+    steps: list[Step] = []
+    tracked: list[str] = []
+    for index, (definitions, part_steps) in enumerate(parts):
+        definitions = tuple(definitions)
+        rename = _renamer(_defined(definitions, part_steps), f"_{index}") if index else str
+        sources.append(rename(c.program(definitions)))
+        steps += [_renamed_step(step, rename) for step in part_steps]
+        tracked += [rename(d.name) for d in definitions if isinstance(d, c.FunctionDef) and d.traced]
+    source = "\n\n".join(sources)
+    return Scenario(chapter=chapter, source=source, steps=tuple(steps), functions=tuple(tracked),
+                    globals=globals or {}, requires=BASE_REQUIREMENTS | requirements(source, tuple(steps)))
+
+
+def _defined(definitions, steps) -> set[str]:
+    names = {d.name for d in definitions if isinstance(d, (c.FunctionDef, c.ClassDef))}
+    names |= {d.target for d in definitions if isinstance(d, c.Assign)}
+    return names | {s.name for s in steps if isinstance(s, Concrete) and s.name}
+
+
+def _renamer(names: set[str], suffix: str):
+    if not names:
+        return str
+    pattern = re.compile(r"(?<![\w.'\"])(" + "|".join(sorted(map(re.escape, names))) + r")\b")
+    return lambda text: pattern.sub(lambda m: m.group(1) + suffix, text)
+
+
+def _renamed_step(step: Step, rename) -> Step:
+    if isinstance(step, Call):
+        return Call(rename(step.function), rename(step.args))
+    if isinstance(step, Concrete):
+        return Concrete(rename(step.function), rename(step.args), step.name and rename(step.name))
+    if isinstance(step, SetGlobal):
+        return SetGlobal(step.name, rename(step.value))
+    return step
 
 
 # Capability -> how a program or call script shows it uses it.

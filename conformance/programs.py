@@ -104,7 +104,8 @@ VARIANTS: dict[str, tuple] = {
     "unary": ("-", "abs()", "negative", "abs", "square", "sqrt", "exp", "log"),
     "compare": (*COMPARISONS, *COMPARISONS.values()),
     "logical": ("&", "|", "^", "~", "logical_and", "logical_or", "logical_not", "reflected"),
-    "where": (None, None), "cast": (None, None), "reshape": (None, None), "concat": (None, None),
+    "where": (None, None, "coordinates"), "cast": (None, None), "reshape": (None, None),
+    "concat": (None, None),
     "stack": (None, None), "gather": (None, None), "index": (None, None, None),
     "reduce": ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min") * 2,
     "matmul": ("@", "matmul"), "identity": (None, None),
@@ -118,15 +119,17 @@ TENSOR_API = ("shape", "ndim", "dtype", "DType", "repr", "str", "ref", "deref", 
 KINDS: dict[str, int] = dict.fromkeys(VARIANTS, 1)  # default weights: every entry alike
 # One statement per op of the vocabulary (``Body.tour``): each primitive at least once.
 TOUR: tuple[tuple[str, object], ...] = (
-    *(("operator", op) for op in VARIANTS["operator"]), ("function", "maximum"), ("function", "minimum"),
+    *(("operator", op) for op in VARIANTS["operator"]), *(("function", fn) for fn in VARIANTS["function"]),
     *(("unary", fn) for fn in ("-", "abs", "square", "sqrt", "exp", "log")),
     *(("compare", op) for op in COMPARISONS),
-    *(("logical", f"{op} {kind}") for op in ("&", "|", "^", "~") for kind in ("bool", "int")),
-    ("logical", "logical_not"), ("where", None), ("where", "coordinates"), ("cast", None), ("reshape", None),
-    ("concat", None), ("stack", None), ("gather", None), ("index", None),
+    *(("logical", f"{op} {kind}") for op in ("&", "|", "^", "~", "reflected") for kind in ("bool", "int")),
+    ("logical", "logical_not"), ("where", None), ("where", "coordinates"), ("cast", None),
+    ("reshape", None), ("concat", None), ("stack", None), ("gather", None), ("index", None),
     *(("reduce", fn) for fn in VARIANTS["reduce"][:4]), ("matmul", None), ("identity", None),
     ("create", "zeros"), ("create", "fill"), ("create", "range"),
 )
+
+
 @functools.cache
 def _table(weights: tuple[tuple[str, int], ...]) -> tuple[tuple[str, object], ...]:
     """Every ``(kind, variant)`` entry, each kind's repeated as often as its weight says."""
@@ -383,7 +386,7 @@ class Body:
         return True
 
     def _where(self, form: str | None = None) -> bool:
-        if form == "coordinates" or self.chance(6):  # ts.where(condition): where the trues are
+        if form == "coordinates":  # ts.where(condition): where the trues are
             condition = self.of(("bool",))
             coordinates = c.Op("where", (condition.expr,))
             self.bind(c.Op("reduce_sum", (coordinates,), (("axis", 0),)), "int64", (condition.rank,))

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from .. import codegen as c
 from .. import programs as p
-from ..draws import POOL, arguments, chance, choice, fresh, integer, scalar_source, scenario, tensor_source
+from ..draws import POOL, arguments, chance, choice, combined, fresh, integer, scalar_source, tensor_source
 from ..scenario import T1, T2, V2, Call, Concrete, Scenario, SetEager, Step, handwritten
 
 # Few statements per body: the calls are what this chapter is about.
@@ -40,7 +40,8 @@ def _tensor(draw, pool=POOL) -> str:
 @st.composite
 def _arguments_variant(draw):
     """Tensor, Python-literal, container and object parameters, keyed as TRACE-3..7 say."""
-    kinds = ["tensor"] + [choice(draw, ["literal", "container", "object", "literal"]) for _ in range(
+    other = ["literal", "object", "container", "object", "literal"]
+    kinds = ["tensor"] + [choice(draw, other) for _ in range(
         integer(draw, 1, 2))]
     names, body, values, sources = [], [c.Log("trace f")], [], []
     for index, kind in enumerate(kinds):
@@ -283,16 +284,21 @@ def _mutating_variant(draw):
 VARIANTS = {"arguments": (_arguments_variant, 3), "containers": (_containers_variant, 4),
             "mutating": (_mutating_variant, 3),
             "signature": (_signature_variant, 3), "concrete": (_concrete_variant, 3),
-            "relaxed": (_relaxed_variant, 3), "methods": (_methods_variant, 3),
+            "relaxed": (_relaxed_variant, 3), "methods": (_methods_variant, 4),
             "retracing": (_retracing_variant, 3), "failing": (_failing_variant, 2)}
 
 
 @st.composite
 def _scenarios(draw) -> Scenario:
-    variant = choice(draw, [v for v, (_, w) in VARIANTS.items() for _ in range(w)], "variant")
-    definitions, steps = draw(VARIANTS[variant][0]())
-    steps = p.trace_first(draw, steps, mostly=True)
-    return scenario("tracing-and-cache", definitions, p.flips(draw, steps, 3))
+    """One variant, often two (renamed apart): more of them per scenario, the same cost each."""
+    table = [v for v, (_, w) in VARIANTS.items() for _ in range(w)]
+    variants = [choice(draw, table, "variant")]
+    if chance(draw, 2) is False:
+        variants.append(choice(draw, [v for v in table if v != variants[0]], "second variant"))
+    parts = [draw(VARIANTS[v][0]()) for v in variants]
+    first, *rest = parts
+    parts = [(first[0], p.flips(draw, p.trace_first(draw, first[1], mostly=True), 3)), *rest]
+    return combined("tracing-and-cache", parts)
 
 
 def scenarios():
