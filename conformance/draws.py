@@ -25,6 +25,9 @@ DTYPES = (*NUMERIC, "bool")
 Shape = tuple[int, ...]
 Spec = tuple[str, Shape]
 SPECIAL_FLOATS = (math.nan, math.inf, -math.inf, 0.0, -0.0)
+# TensorFlow caches the eager tensors of Python scalars by value, and -0.0 == 0.0: which zero a
+# scalar gets depends on what the process converted first. Python and scalar floats avoid both.
+SCALAR_FLOATS = (math.nan, math.inf, -math.inf)
 SPECIAL_INTS = {"int32": (0, -1, -7, 2**31 - 1, -(2**31)), "int64": (0, -1, -7, 2**40, -(2**63))}
 STRINGS = ("a", "bc", "", "it's", "a b")
 SHAPES: tuple[Shape, ...] = ((), (2,), (3,), (2, 2), (2, 3), (1, 3), (3, 1))
@@ -77,23 +80,27 @@ def element(draw, dtype: str, special: bool = False):
     if dtype == "string":
         return choice(draw, STRINGS)
     if special and chance(draw, 3):
-        return choice(draw, SPECIAL_INTS[dtype] if dtype in INTEGERS else SPECIAL_FLOATS)
+        return choice(draw, SPECIAL_INTS[dtype] if dtype in INTEGERS else SCALAR_FLOATS)
     if dtype in INTEGERS:
         return integer(draw, -20, 20)
-    return integer(draw, -80, 80) / 8
+    return (integer(draw, -80, 79) + 0.5) / 8  # never a zero
 
 
 def _elements(seed: int, dtype: str, count: int) -> list:
     """``count`` values of ``dtype`` made from ``seed``: all zeros for seed 0, awkward ones
     (``SPECIAL_*``) in about one seed in four."""
+    scalar = count == 1 and dtype in FLOATS  # a Python scalar to convert: no zeros
     if not seed:
-        return [_ZERO[dtype]] * count
+        return [1.0 if scalar else _ZERO[dtype]] * count
     generator = random.Random(seed)
     special = seed % 4 == 0
     out = []
     for _ in range(count):
         if special and generator.random() < 0.4 and dtype not in ("bool", "string"):
-            out.append(generator.choice(SPECIAL_INTS[dtype] if dtype in INTEGERS else SPECIAL_FLOATS))
+            floats = SCALAR_FLOATS if scalar else SPECIAL_FLOATS
+            out.append(generator.choice(SPECIAL_INTS[dtype] if dtype in INTEGERS else floats))
+        elif scalar:
+            out.append((generator.randint(-80, 79) + 0.5) / 8)
         elif dtype == "bool":
             out.append(generator.random() < 0.5)
         elif dtype == "string":

@@ -48,11 +48,13 @@ def _scenarios(draw) -> Scenario:
                       autograph=f.autograph)
     definitions = [*definitions[:-1], f, _flag_reader()]
     specs = ", ".join(f"ts.TensorSpec({list(s)}, ts.{d})" for d, s in parameters)
-    if chance(draw, 3):  # traced when the program is defined, whatever the flag
-        definitions.append(c.Assign("cf", c.Name(f"f.get_concrete_function({specs})")))
+    driver = chance(draw, 3) is False  # the program itself asks for a concrete function
+    if driver:
+        definitions.append(p.concrete_driver("via_concrete", "f", specs))
     steps: list[Step] = []
     for _ in range(integer(draw, 3, 8)):
-        kind = choice(draw, ["call", "call", "call", "flag", "flag", "concrete", "top level", "flags"])
+        kinds = ["call", "call", "call", "flag", "flag", "concrete", "top level", "flags"]
+        kind = choice(draw, kinds + (["driver"] if driver else []))
         if kind == "call":
             steps += draw(p.calls("f", parameters, params, (1, 1)))
         elif kind == "flag":
@@ -61,6 +63,8 @@ def _scenarios(draw) -> Scenario:
             steps.append(Concrete("f", specs, name="cf"))
             args = ", ".join(draw(tensor_source(spec)) for spec in parameters)
             steps.append(Call("cf", args))
+        elif kind == "driver":  # traced whatever the flag says (EAGER-5), then called
+            steps.append(Call("via_concrete", ", ".join(draw(tensor_source(spec)) for spec in parameters)))
         elif kind == "top level":
             steps.append(Call(*choice(draw, TOP_LEVEL)))
         else:

@@ -112,7 +112,7 @@ def _signature_variant(draw):
     specs = ((pattern, dtype), ((None,), dtype)) if two else ((pattern, dtype),)
     names = ("x", "y") if two else ("x",)
     values = [p.Value(c.Name(n), dtype, (2,)) for n in names]
-    fn = p.Body(draw, values, errors=0)
+    fn = p.Body(draw, values, errors=0, known_shapes=False)
     fn.run(integer(draw, 2, 4), WEIGHTS)
     defaulted = chance(draw, 2)
     params = (*names, "k") if defaulted else names
@@ -167,15 +167,16 @@ def _concrete_variant(draw):
     literal = choice(draw, ["", ", 2", ", 3", ", n=2"])
     steps: list[Step] = [Concrete("f", spec + literal, name="cf")]
     definitions: list = [f, _signatures("f")]
-    if chance(draw, 2):  # the program asks for the concrete function itself, when it is defined
-        steps = []
-        definitions.append(c.Assign("cf", c.Name(f"f.get_concrete_function({spec}{literal})")))
+    target = "cf"
+    if chance(draw, 2):  # the program asks for the concrete function itself, at each call
+        steps, target = [], "concrete"
+        definitions.append(p.concrete_driver("concrete", "f", spec + literal))
     for _ in range(integer(draw, 2, 5)):
         x = draw(_tensor()) if chance(draw, 4) else draw(tensor_source(fitting))
         form = choice(draw, ["structured", "flat", "keyword", "literal", "wrong literal", "python"])
         args = {"structured": x, "flat": x, "keyword": f"x={x}", "literal": f"{x}, 2",
                 "python": draw(scalar_source(dtype)), "wrong literal": f"{x}, n=3"}[form]
-        steps.append(Call("cf", args))
+        steps.append(Call(target, args))
     steps += [Call("f", draw(tensor_source(fitting))), Call("signatures")]
     return definitions, steps
 
