@@ -167,24 +167,40 @@ def arguments(*sources: str, keywords: tuple[tuple[str, str], ...] = ()) -> str:
     return ", ".join([*sources, *(f"{k}={v}" for k, v in keywords)])
 
 
-def scenario(chapter: str, definitions, steps: list[Step], requires=(), globals=None,
+def scenario(chapter: str, definitions, steps: list[Step], globals=None,
              tracked: tuple[str, ...] | None = None) -> Scenario:
     """A generated scenario: ``definitions`` printed by ``codegen``.
 
     The tracing counts of ``tracked`` (by default every top-level ``ts.function``)
-    are recorded after each step.
+    are recorded after each step. The scenario requires what its text uses (see
+    ``requirements``), so a backend lacking a capability skips only the scenarios
+    that need it.
     """
     definitions = tuple(definitions)
     if tracked is None:
         tracked = tuple(d.name for d in definitions if isinstance(d, c.FunctionDef) and d.traced)
+    source = c.program(definitions)
+    steps = tuple(steps)
     return Scenario(
         chapter=chapter,
-        source=c.program(definitions),
-        steps=tuple(steps),
+        source=source,
+        steps=steps,
         functions=tracked,
         globals=globals or {},
-        requires=BASE_REQUIREMENTS | set(requires),
+        requires=BASE_REQUIREMENTS | requirements(source, steps),
     )
+
+
+# Capability -> how a program or call script shows it uses it.
+_USES = {"print": ("ts.print(",), "py_function": ("ts.py_function(",), "numpy": (".numpy",),
+         "get_concrete_function": ("get_concrete_function(",), "input_signature": ("input_signature=",),
+         "reduce_retracing": ("reduce_retracing=True",)}
+
+
+def requirements(source: str, steps: tuple[Step, ...]) -> set[str]:
+    """The capabilities (``adapters.base.CAPABILITIES``) a scenario's text uses."""
+    text = source + "\n".join(step.source() for step in steps)
+    return {capability for capability, marks in _USES.items() if any(m in text for m in marks)}
 
 
 def fresh(strategy: st.SearchStrategy) -> st.SearchStrategy:

@@ -105,8 +105,7 @@ def _scenarios(draw) -> Scenario:
         else:
             x = draw(tensor_source(choice(draw, [("float32", (2,)), ("float32", (2,)), ("float32", ())])))
             steps.append(Call("f", arguments(x, choice(draw, ["True", "False"]))))
-    needs = {"print", "py_function"} | body.needs
-    return scenario("side-effects", definitions, p.flips(draw, steps, 3), needs, {"G": "1.0"})
+    return scenario("side-effects", definitions, p.flips(draw, steps, 3), {"G": "1.0"})
 
 
 def scenarios():
