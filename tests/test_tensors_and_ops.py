@@ -1301,7 +1301,7 @@ def test_TENSOR_4_python_conversions_of_eager_tensors_follow_tensorflow():
     # array with more than one element is ambiguous. ..."; int() of a vector -> TypeError;
     # range(tf.constant(2.0)) -> AttributeError "'numpy.float32' object has no attribute '__index__'"
     assert bool(ts.zeros([0])) is False and bool(ts.constant([1])) is True
-    with pytest.raises(ValueError, match="The truth value of an array with more than one element"):
+    with pytest.raises(ValueError, match=r"The truth value of an array with more than one element"):
         bool(ts.constant([True, False]))
     with pytest.raises(TypeError, match="only 0-dimensional arrays can be converted to Python scalars"):
         int(ts.constant([1, 2]))
