@@ -1305,6 +1305,7 @@ def test_TENSOR_4_python_conversions_of_eager_tensors_follow_tensorflow():
         bool(ts.constant([True, False]))
     with pytest.raises(TypeError, match="only 0-dimensional arrays can be converted to Python scalars"):
         int(ts.constant([1, 2]))
-    with pytest.raises(AttributeError, match=re.escape("'numpy.float32' object has no attribute '__index__'")):
+    with pytest.raises(AttributeError,
+                       match=re.escape("'numpy.float32' object has no attribute '__index__'")):
         range(ts.constant(2.0))
     assert list(range(ts.constant(2))) == [0, 1]
