@@ -906,11 +906,12 @@ LITERALS = ("0", "1", "1.0", "True", "False", "2", "-3", "'a'", "'b'", "None", "
 
 
 @st.composite
-def container_argument(draw, kind: str, items: list[Spec]) -> str:
-    """A container of tensors, varied in the ways a trace key tells apart (or does not)."""
+def container_argument(draw, kind: str, items: list[Spec], same: int = 4) -> str:
+    """A container of tensors, varied in the ways a trace key tells apart (or does not); about
+    ``same`` in ``same + 5`` keep the structure and the items' specs."""
     sources = [draw(tensor_source(spec)) for spec in items]
-    variant = choice(draw, ["same"] * 4 + ["reordered", "other kind", "longer", "python leaf",
-                                           "other dtype"], "container variant")
+    variant = choice(draw, ["same"] * same + ["reordered", "other kind", "longer", "python leaf",
+                                              "other dtype"], "container variant")
     if variant == "python leaf":
         sources[-1] = draw(scalar_source(items[-1][0])) if items[-1][0] != "string" else "'s'"
     elif variant == "other dtype":
@@ -921,7 +922,7 @@ def container_argument(draw, kind: str, items: list[Spec]) -> str:
     if kind == "dict":
         keys = ["a", "b", "c"][: len(sources)]
         pairs = list(zip(keys, sources))
-        if variant == "reordered":
+        if variant == "reordered" or chance(draw, 2):
             pairs.reverse()  # insertion order: not part of the key
         if variant == "other kind":
             return "[" + ", ".join(sources) + "]"

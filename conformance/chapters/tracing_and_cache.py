@@ -250,6 +250,21 @@ def _failing_variant(draw):
 
 
 @st.composite
+def _containers_variant(draw):
+    """A list, tuple, dict or ``Pair`` of tensors, called with the variations a trace key tells
+    apart (kind, length, dtypes) and those it does not (a dict's insertion order) (TRACE-5)."""
+    kind = choice(draw, ["dict", "dict", "dict", "list", "tuple", "pair"])
+    items = [choice(draw, POOL), choice(draw, POOL)]
+    statements, values = p.unpack(kind, "xs", items)
+    body = p.Body(draw, values, errors=0)
+    body.run(integer(draw, 1, 3), WEIGHTS)
+    f = c.FunctionDef("f", ("xs",), (c.Log("trace f"), *statements, *body.statements,
+                                     c.Return(body.scope[-1].expr)), autograph=body.autograph)
+    steps = [Call("f", draw(p.container_argument(kind, items, same=10))) for _ in range(integer(draw, 2, 5))]
+    return [f], steps
+
+
+@st.composite
 def _mutating_variant(draw):
     """A body that modifies its list or dict argument: the trace fails (TRACE-14)."""
     kind = choice(draw, ["list", "dict"])
@@ -265,7 +280,8 @@ def _mutating_variant(draw):
     return [f], steps
 
 
-VARIANTS = {"arguments": (_arguments_variant, 3), "mutating": (_mutating_variant, 3),
+VARIANTS = {"arguments": (_arguments_variant, 3), "containers": (_containers_variant, 4),
+            "mutating": (_mutating_variant, 3),
             "signature": (_signature_variant, 3), "concrete": (_concrete_variant, 3),
             "relaxed": (_relaxed_variant, 3), "methods": (_methods_variant, 3),
             "retracing": (_retracing_variant, 3), "failing": (_failing_variant, 2)}
