@@ -90,8 +90,8 @@ MESSAGES: tuple[Message, ...] = (
             r"return value of type (?P<type>\w+), which is not a Tensor(?: or ExtensionType)?\."),
     # RETURN-3: a leaked symbolic tensor (the advice differs).
     Message("out-of-scope", "TypeError",
-            r"(?P<tensor><\w+\.Tensor '[^']*' shape=\S+ dtype=\w+>) is out of scope and cannot be "
-            r"used here\.[^\n]*"),
+            r"(?P<tensor><\w+\.Tensor '[^']*' shape=(?:\([^)]*\)|<unknown>) dtype=\w+>) is out of "
+            r"scope and cannot be used here\.[^\n]*"),
     # ERROR-2: the frame of a graph execution error (the node naming differs).
     Message("graph-execution", "OpError", r"Graph execution error:"),
     Message("graph-node", "OpError",

@@ -16,8 +16,10 @@ from __future__ import annotations
 import types as _types
 
 from . import eager_switch as _eager_switch
-from . import errors
+from . import errors, operators  # noqa: F401  (importing operators installs them on Tensor)
+from .concrete_function import ConcreteFunction
 from .context import executing_eagerly
+from .conversion import constant, convert_to_tensor
 from .dtypes import DType, as_dtype, float32, float64, int32, int64, string
 from .dtypes import bool_ as bool
 from .ops.arithmetic import (
@@ -55,9 +57,6 @@ from .ops.creation import fill, ones, range, zeros
 from .ops.effects import print, py_function
 from .ops.reduction import reduce_max, reduce_mean, reduce_min, reduce_sum
 from .ops.shaping import concat, gather, identity, reshape, stack
-from . import operators as _operators  # installs the Python operators on Tensor
-from .concrete_function import ConcreteFunction
-from .conversion import constant, convert_to_tensor
 from .polymorphic_function import Function, function
 from .tensor import EagerTensor, SymbolicTensor, Tensor, is_tensor
 from .tensor_spec import TensorSpec

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import context, nest, trace_type
 from .conversion import convert_to_tensor
-from .graph import Graph
+from .graph import Graph, name_scope
 from .interpreter import execute
 from .ops.checks import DtypeError
 from .primitive import Primitive, bind
@@ -138,7 +138,9 @@ class ConcreteFunction:
         captured = [outer for outer, _ in self.graph.captures]
         if context.current_graph() is not None:
             note("NEST-1", "%s is called inside a trace: a call node", self.name)
-        results = bind(call_p, *arguments, *captured, function=self)
+        kind = "StatefulPartitionedCall" if self.stateful else "PartitionedCall"  # TF's call ops
+        with name_scope(kind) as scope:
+            results = bind(call_p, *arguments, *captured, function=self, name=scope)
         flat = iter(results)
         return nest.map_structure(
             lambda leaf: next(flat) if isinstance(leaf, SymbolicTensor) else leaf,

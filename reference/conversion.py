@@ -60,11 +60,13 @@ _FAILED = ("Failed to convert elements of {!r} to Tensor. Consider casting eleme
            "type. See https://www.tensorflow.org/api_docs/python/tf/dtypes for supported TF dtypes.")
 
 
-def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = None) -> Tensor:
+def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = None,
+                      name: str | None = None) -> Tensor:
     """Turn ``value`` into a tensor (``ts.convert_to_tensor``); see the module docstring.
 
     ``dtype`` is required of the result; ``dtype_hint`` is tried first and
-    dropped if the value does not convert to it.
+    dropped if the value does not convert to it. Inside a trace a new constant
+    node is called ``name`` (``Const`` unless told).
     """
     want = None if dtype is None else dtypes.as_dtype(dtype)
     if isinstance(value, Tensor):
@@ -77,15 +79,15 @@ def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = 
     note("TENSOR-1", "converting a %s to a tensor", type(value).__name__)
     if want is None and dtype_hint is not None:
         try:
-            return convert_to_tensor(value, dtype=dtype_hint)
+            return convert_to_tensor(value, dtype=dtype_hint, name=name)
         except (TypeError, ValueError):
             pass
     if isinstance(value, (list, tuple)) and _holds_tensor(value):
-        return _pack(value, want)
-    return _as_graph_value(_to_eager(value, want))
+        return _pack(value, want, name or "packed")
+    return _as_graph_value(_to_eager(value, want), name)
 
 
-def constant(value: object, dtype: object = None, shape: object = None) -> Tensor:
+def constant(value: object, dtype: object = None, shape: object = None, name: str = "Const") -> Tensor:
     """A constant tensor holding ``value`` (``ts.constant``); NumPy input is cast to ``dtype``.
 
     An eager tensor is copied; a symbolic one (inside a trace) is refused.
@@ -112,8 +114,8 @@ def constant(value: object, dtype: object = None, shape: object = None) -> Tenso
         raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
     tensor = _to_eager(value, want)
     if shape is not None:
-        tensor = _reshaped(tensor, value, tuple(TensorShape(shape).as_list()), tracing)
-    return _as_graph_value(tensor)
+        tensor = _reshaped(tensor, value, tuple(int(d) for d in shape), tracing)  # type: ignore[union-attr]
+    return _as_graph_value(tensor, name)
 
 
 def _reshaped(tensor: EagerTensor, value: object, target: tuple, tracing: bool) -> EagerTensor:
@@ -162,13 +164,13 @@ def matching_inputs(op: str, values: Sequence[object], params: Sequence[str],
     return tensors
 
 
-def hinted_inputs(x: object, y: object) -> list[Tensor]:
+def hinted_inputs(x: object, y: object, names: tuple[str, str] = ("x", "y")) -> list[Tensor]:
     """``add``, ``matmul``, ``/``: ``x`` converts on its own, ``y`` tries ``x``'s dtype first."""
-    first = convert_to_tensor(x)
+    first = convert_to_tensor(x, name=names[0])
     if isinstance(y, Tensor):
         return [first, y]
     note("TENSOR-2", "the second operand tries the dtype of the first")
-    return [first, convert_to_tensor(y, dtype_hint=first.dtype)]
+    return [first, convert_to_tensor(y, dtype_hint=first.dtype, name=names[1])]
 
 
 def listed_inputs(op: str, values: Sequence[object], param: str = "values") -> list[Tensor]:
@@ -182,7 +184,8 @@ def listed_inputs(op: str, values: Sequence[object], param: str = "values") -> l
             dtype = dtype or tensors[-1].dtype
         return tensors
     try:
-        tensors = [convert_to_tensor(v, dtype) if not isinstance(v, Tensor) else v for v in values]
+        tensors = [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype, name=_nth(param, i))
+                   for i, v in enumerate(values)]
     except (TypeError, ValueError):
         tensors = None
     if tensors is not None and len({t.dtype for t in tensors}) <= 1:
@@ -195,6 +198,10 @@ def listed_inputs(op: str, values: Sequence[object], param: str = "values") -> l
             observed.append("<NOT CONVERTIBLE TO TENSOR>")
     raise TypeError(f"Tensors in list passed to '{param}' of '{op}' Op have types "
                     f"[{', '.join(observed)}] that don't all match.")
+
+
+def _nth(name: str, index: int) -> str:
+    return name if index == 0 else f"{name}_{index}"
 
 
 def op_input(op: str, param: str, value: object, dtype: dtypes.DType | None = None,
@@ -214,7 +221,7 @@ def _graph_input(op: str, param: str, value: object, dtype: dtypes.DType | None,
     if isinstance(value, Tensor):
         return value
     try:
-        return convert_to_tensor(value, dtype, dtype_hint=hint)
+        return convert_to_tensor(value, dtype, dtype_hint=hint, name=param)
     except TypeError as error:
         if dtype is None:
             raise
@@ -232,14 +239,14 @@ def _holds_tensor(value: object) -> bool:
     return isinstance(value, (list, tuple)) and any(_holds_tensor(v) for v in value)
 
 
-def _pack(value: list | tuple, want: dtypes.DType | None) -> Tensor:
+def _pack(value: list | tuple, want: dtypes.DType | None, name: str) -> Tensor:
     """A list holding tensors: its items converted to the first tensor's dtype, then stacked."""
     from .ops.shaping import pack  # the one op conversion uses; ops import this module
 
     dtype = want or _first_tensor_dtype(value)
-    items = [_pack(v, dtype) if isinstance(v, (list, tuple)) else convert_to_tensor(v, dtype)
-             for v in value]
-    return pack(items)
+    items = [_pack(v, dtype, "packed") if isinstance(v, (list, tuple)) else
+             convert_to_tensor(v, dtype) for v in value]
+    return pack(items, name=name)
 
 
 def _first_tensor_dtype(value: object) -> dtypes.DType | None:
@@ -253,10 +260,10 @@ def _first_tensor_dtype(value: object) -> dtypes.DType | None:
     return None
 
 
-def _as_graph_value(tensor: EagerTensor) -> Tensor:
+def _as_graph_value(tensor: EagerTensor, name: str | None = None) -> Tensor:
     """Inside a trace a converted value is a constant node of the graph (a symbolic tensor)."""
     graph = context.current_graph()
-    return tensor if graph is None else graph.own(tensor)
+    return tensor if graph is None else graph.own(tensor, name or "Const")
 
 
 def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:

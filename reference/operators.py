@@ -26,27 +26,24 @@ from typing import Any
 
 from . import dtypes
 from .conversion import convert_to_tensor
+from .graph import exact, name_scope
 from .ops import arithmetic, comparison, shaping
 from .tensor import Tensor
 from .verbose import note
 
 
-def _add(x: Tensor, y: Any) -> Tensor:
-    return arithmetic.add(x, y)
-
-
-def _mul(x: Any, y: Any) -> Tensor:
+def _mul(x: Any, y: Any, name: str | None = None) -> Tensor:
     """``*``: with a ``bool`` tensor on either side, ``bool(int(x) * int(y))``, as TensorFlow."""
     if any(isinstance(v, Tensor) and v.dtype.is_bool for v in (x, y)):
         note("TENSOR-5", "* with a bool tensor multiplies the operands as integers")
-        product = arithmetic.multiply(arithmetic.cast(x, dtypes.int32), arithmetic.cast(y, dtypes.int32))
-        return arithmetic.cast(product, dtypes.bool_)
-    return arithmetic.multiply(x, y)
+        as_int = [arithmetic.cast(v, dtypes.int32) for v in (x, y)]
+        return arithmetic.cast(arithmetic.multiply(*as_int, name=name), dtypes.bool_)
+    return arithmetic.multiply(x, y, name=name)
 
 
 def _bitwise(logical: Callable[..., Tensor], bitwise: Callable[..., Tensor]):
-    def op(x: Tensor, y: Any) -> Tensor:
-        return (logical if x.dtype.is_bool else bitwise)(x, y)
+    def op(x: Tensor, y: Any, name: str | None = None) -> Tensor:
+        return logical(x, y, name=name) if x.dtype.is_bool else bitwise(x, y)
 
     return op
 
@@ -56,7 +53,7 @@ def _invert(x: Tensor) -> Tensor:
 
 
 BINARY: dict[str, Callable[..., Tensor]] = {
-    "add": _add, "sub": arithmetic.subtract, "mul": _mul, "truediv": arithmetic.truediv,
+    "add": arithmetic.add, "sub": arithmetic.subtract, "mul": _mul, "truediv": arithmetic.truediv,
     "floordiv": arithmetic.floordiv, "mod": arithmetic.mod, "pow": arithmetic.pow,
     "matmul": arithmetic.matmul,
     "and": _bitwise(comparison.logical_and, arithmetic.bitwise_and),
@@ -65,16 +62,14 @@ BINARY: dict[str, Callable[..., Tensor]] = {
 }
 
 
-def _forward(op: Callable[..., Tensor]) -> Callable[..., Tensor]:
-    return lambda self, other: op(self, other)
-
-
 def _binary(name: str, op: Callable[..., Tensor]) -> Callable[..., Any]:
-    """``self <op> other``; if the op refuses, an operand with its own reflected operator
-    (NumPy data) gets a chance, as TensorFlow's operator wrapper gives it."""
+    """``self <op> other``, in a name scope of the operator's name (``add``, ``mul``...). If the
+    op refuses, an operand with its own reflected operator (NumPy data) gets a chance, as
+    TensorFlow's operator wrapper gives it."""
     def forward(self: Tensor, other: Any) -> Any:
         try:
-            return op(self, other)
+            with name_scope(name) as scope:
+                return op(self, other, name=exact(scope))
         except (TypeError, ValueError) as error:
             if not hasattr(type(other), f"__r{name}__"):
                 raise
@@ -93,11 +88,12 @@ def _binary(name: str, op: Callable[..., Tensor]) -> Callable[..., Any]:
     return forward
 
 
-def _reflected(op: Callable[..., Tensor]) -> Callable[..., Tensor]:
+def _reflected(name: str, op: Callable[..., Tensor]) -> Callable[..., Tensor]:
     """``other <op> self``: ``other`` must convert to ``self``'s dtype (``TypeError`` otherwise)."""
     def reflected(self: Tensor, other: Any) -> Tensor:
         note("TENSOR-5", "a reflected operator converts its Python operand to the tensor's dtype")
-        return op(convert_to_tensor(other, dtype=self.dtype), self)
+        with name_scope(name) as scope:
+            return op(convert_to_tensor(other, dtype=self.dtype, name="x"), self, name=exact(scope))
 
     return reflected
 
@@ -112,9 +108,13 @@ def _equality(op: Callable[..., Tensor], if_none: bool) -> Callable[..., Any]:
     return compare
 
 
+def _forward(op: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    return lambda self, other: op(self, other)
+
+
 TABLE: dict[str, Callable[..., Any]] = {
     **{f"__{name}__": _binary(name, op) for name, op in BINARY.items()},
-    **{f"__r{name}__": _reflected(op) for name, op in BINARY.items()},
+    **{f"__r{name}__": _reflected(name, op) for name, op in BINARY.items()},
     "__neg__": arithmetic.negative,
     "__abs__": arithmetic.abs,
     "__invert__": _invert,

@@ -44,13 +44,16 @@ class Primitive:
     # (TensorFlow builds every kernel of a graph first): raises the OpError of a kernel
     # that cannot exist for these input dtypes.
     instantiate: Callable[..., None] | None = None
+    node_name: str = ""  # TENSOR-3: the TensorFlow op type that names its graph nodes
+
+    def __post_init__(self) -> None:
+        if not self.node_name:
+            object.__setattr__(self, "node_name", self.name)
+        PRIMITIVES.setdefault(self.name, self)
 
     def is_stateful(self, attrs: dict[str, Any]) -> bool:
         """Stateful nodes always run, in program order, even if nothing uses them."""
         return self.stateful
-
-    def __post_init__(self) -> None:
-        PRIMITIVES.setdefault(self.name, self)
 
     def __repr__(self) -> str:
         return f"Primitive({self.name})"
@@ -60,13 +63,16 @@ PRIMITIVES: dict[str, Primitive] = {}
 """Every primitive by name, in the order the ops modules define them."""
 
 
-def bind(primitive: Primitive, *inputs: Tensor, **attrs: Any):
-    """Apply ``primitive`` to tensors in the current context; returns tensor(s)."""
+def bind(primitive: Primitive, *inputs: Tensor, name: str | None = None, **attrs: Any):
+    """Apply ``primitive`` to tensors in the current context; returns tensor(s).
+
+    ``name`` names the graph node while tracing (the op call's scope, TENSOR-3).
+    """
     graph = context.current_graph()
     if graph is None:
         outputs = execute_eagerly(primitive, inputs, attrs)
     else:
-        outputs = graph.add_node(primitive, inputs, attrs)
+        outputs = graph.add_node(primitive, inputs, attrs, name)
     return tuple(outputs) if primitive.multiple_results else outputs[0]
 
 

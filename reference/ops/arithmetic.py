@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..conversion import convert_to_tensor, hinted_inputs, matching_inputs, op_input
+from ..graph import name_scope
 from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
@@ -86,12 +87,15 @@ def _add(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 _ADDABLE = (*checks.NUMERIC, dtypes.string)
-add_p = Primitive("add", _binary_rule("add", _ADDABLE), _elementwise(_add))
-subtract_p = Primitive("subtract", _binary_rule("subtract", checks.NUMERIC), _elementwise(np.subtract))
-multiply_p = Primitive("multiply", _binary_rule("multiply", checks.NUMERIC), _elementwise(np.multiply))
-divide_p = Primitive("divide", _binary_rule("divide", checks.FLOATING), _elementwise(np.true_divide))
+add_p = Primitive("add", _binary_rule("add", _ADDABLE), _elementwise(_add), node_name="AddV2")
+subtract_p = Primitive("subtract", _binary_rule("subtract", checks.NUMERIC), _elementwise(np.subtract),
+                       node_name="Sub")
+multiply_p = Primitive("multiply", _binary_rule("multiply", checks.NUMERIC), _elementwise(np.multiply),
+                       node_name="Mul")
+divide_p = Primitive("divide", _binary_rule("divide", checks.FLOATING), _elementwise(np.true_divide),
+                     node_name="RealDiv")
 floordiv_p = Primitive("floordiv", _binary_rule("floordiv", checks.NUMERIC),
-                       _elementwise(_floor_divide, _no_integer_zero_division))
+                       _elementwise(_floor_divide, _no_integer_zero_division), node_name="FloorDiv")
 def _floor_mod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Floor modulo: of integers, Python's ``%``; of floats, TensorFlow's sign-corrected fmod."""
     if x.dtype.kind == "i":
@@ -101,22 +105,26 @@ def _floor_mod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 mod_p = Primitive("mod", _binary_rule("mod", checks.NUMERIC),
-                  _elementwise(_floor_mod, _no_integer_zero_division))
+                  _elementwise(_floor_mod, _no_integer_zero_division), node_name="FloorMod")
 pow_p = Primitive("pow", _binary_rule("pow", checks.NUMERIC),
-                  _elementwise(np.power, _no_negative_integer_power))
-maximum_p = Primitive("maximum", _binary_rule("maximum", checks.NUMERIC), _elementwise(np.maximum))
-minimum_p = Primitive("minimum", _binary_rule("minimum", checks.NUMERIC), _elementwise(np.minimum))
+                  _elementwise(np.power, _no_negative_integer_power), node_name="Pow")
+maximum_p = Primitive("maximum", _binary_rule("maximum", checks.NUMERIC), _elementwise(np.maximum),
+                      node_name="Maximum")
+minimum_p = Primitive("minimum", _binary_rule("minimum", checks.NUMERIC), _elementwise(np.minimum),
+                      node_name="Minimum")
 bitwise_and_p = Primitive("bitwise_and", _binary_rule("bitwise_and", checks.INTEGER),
-                          _elementwise(np.bitwise_and))
+                          _elementwise(np.bitwise_and), node_name="BitwiseAnd")
 bitwise_or_p = Primitive("bitwise_or", _binary_rule("bitwise_or", checks.INTEGER),
-                         _elementwise(np.bitwise_or))
+                         _elementwise(np.bitwise_or), node_name="BitwiseOr")
 bitwise_xor_p = Primitive("bitwise_xor", _binary_rule("bitwise_xor", checks.INTEGER),
-                          _elementwise(np.bitwise_xor))
+                          _elementwise(np.bitwise_xor), node_name="BitwiseXor")
 
 
-def _binary_op(primitive: Primitive, allowed):
-    def op(x: object, y: object) -> Tensor:
-        return bind(primitive, *matching_inputs(primitive.name, (x, y), _XY, allowed))
+def _binary_op(primitive: Primitive, allowed, scope_name: str | None = None):
+    def op(x: object, y: object, name: str | None = None) -> Tensor:
+        with name_scope(name or scope_name or primitive.node_name) as scope:
+            return bind(primitive, *matching_inputs(primitive.name, (x, y), _XY, allowed),
+                        name=scope)
 
     op.__name__ = primitive.name
     op.__doc__ = f"Elementwise ``{primitive.name}`` with NumPy broadcasting."
@@ -125,7 +133,7 @@ def _binary_op(primitive: Primitive, allowed):
 
 subtract = _binary_op(subtract_p, checks.NUMERIC)
 multiply = _binary_op(multiply_p, checks.NUMERIC)
-floordiv = _binary_op(floordiv_p, checks.NUMERIC)
+floordiv = _binary_op(floordiv_p, checks.NUMERIC, "floordiv")
 mod = _binary_op(mod_p, checks.NUMERIC)
 pow = _binary_op(pow_p, checks.NUMERIC)
 maximum = _binary_op(maximum_p, checks.NUMERIC)
@@ -135,9 +143,10 @@ bitwise_or = _binary_op(bitwise_or_p, checks.INTEGER)
 bitwise_xor = _binary_op(bitwise_xor_p, checks.INTEGER)
 
 
-def add(x: object, y: object) -> Tensor:
+def add(x: object, y: object, name: str | None = None) -> Tensor:
     """Elementwise ``add`` with broadcasting; ``y`` tries ``x``'s dtype (TENSOR-2); strings join."""
-    return bind(add_p, *hinted_inputs(x, y))
+    with name_scope(name or "Add") as scope:
+        return bind(add_p, *hinted_inputs(x, y), name=scope)
 
 
 def divide(x: object, y: object) -> Tensor:
@@ -147,18 +156,19 @@ def divide(x: object, y: object) -> Tensor:
     return x / y  # the operator, as TensorFlow's divide
 
 
-def truediv(x: object, y: object) -> Tensor:
+def truediv(x: object, y: object, name: str | None = None) -> Tensor:
     """``x / y``: one dtype, checked in Python; integers are divided as ``float64`` (OP-3)."""
-    x, y = hinted_inputs(x, y)
-    if x.dtype != y.dtype:
-        raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != {y.dtype!r}.")
-    if x.dtype not in checks.NUMERIC:
-        expected = ", ".join(repr(d) for d in checks.NUMERIC)
-        raise TypeError(f"Invalid dtype {x.dtype!r} in __truediv__. Expected one of {{{expected}}}.")
-    if x.dtype.is_integer:
-        note("OP-3", "true division of %s gives float64", x.dtype.name)
-        x, y = cast(x, dtypes.float64), cast(y, dtypes.float64)
-    return bind(divide_p, x, y)
+    with name_scope(name or "truediv") as scope:
+        x, y = hinted_inputs(x, y)
+        if x.dtype != y.dtype:
+            raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != {y.dtype!r}.")
+        if x.dtype not in checks.NUMERIC:
+            expected = ", ".join(repr(d) for d in checks.NUMERIC)
+            raise TypeError(f"Invalid dtype {x.dtype!r} in __truediv__. Expected one of {{{expected}}}.")
+        if x.dtype.is_integer:
+            note("OP-3", "true division of %s gives float64", x.dtype.name)
+            x, y = cast(x, dtypes.float64), cast(y, dtypes.float64)
+        return bind(divide_p, x, y, name=scope)
 
 
 def _unary_rule(name: str, allowed):
@@ -177,18 +187,22 @@ def _quiet(kernel):
     return run
 
 
-negative_p = Primitive("negative", _unary_rule("negative", checks.NUMERIC), _quiet(np.negative))
-abs_p = Primitive("abs", _unary_rule("abs", checks.NUMERIC), _quiet(np.abs))
-square_p = Primitive("square", _unary_rule("square", checks.NUMERIC), _quiet(np.square))
-sqrt_p = Primitive("sqrt", _unary_rule("sqrt", checks.FLOATING), _quiet(np.sqrt))
-exp_p = Primitive("exp", _unary_rule("exp", checks.FLOATING), _quiet(np.exp))
-log_p = Primitive("log", _unary_rule("log", checks.FLOATING), _quiet(np.log))
-invert_p = Primitive("invert", _unary_rule("invert", checks.INTEGER), _quiet(np.invert))
+negative_p = Primitive("negative", _unary_rule("negative", checks.NUMERIC), _quiet(np.negative),
+                       node_name="Neg")
+abs_p = Primitive("abs", _unary_rule("abs", checks.NUMERIC), _quiet(np.abs), node_name="Abs")
+square_p = Primitive("square", _unary_rule("square", checks.NUMERIC), _quiet(np.square),
+                     node_name="Square")
+sqrt_p = Primitive("sqrt", _unary_rule("sqrt", checks.FLOATING), _quiet(np.sqrt), node_name="Sqrt")
+exp_p = Primitive("exp", _unary_rule("exp", checks.FLOATING), _quiet(np.exp), node_name="Exp")
+log_p = Primitive("log", _unary_rule("log", checks.FLOATING), _quiet(np.log), node_name="Log")
+invert_p = Primitive("invert", _unary_rule("invert", checks.INTEGER), _quiet(np.invert),
+                     node_name="Invert")
 
 
 def _unary_op(primitive: Primitive):
-    def op(x: object) -> Tensor:
-        return bind(primitive, op_input(primitive.name, "x", x))
+    def op(x: object, name: str | None = None) -> Tensor:
+        with name_scope(name or primitive.node_name) as scope:
+            return bind(primitive, op_input(primitive.name, "x", x), name=scope)
 
     op.__name__ = primitive.name
     op.__doc__ = f"Elementwise ``{primitive.name}``."
@@ -222,15 +236,16 @@ def _cast_kernel(x: np.ndarray, *, dtype: dtypes.DType) -> np.ndarray:
         return flush_subnormals(x.astype(dtype.numpy_dtype))
 
 
-cast_p = Primitive("cast", _cast_rule, _cast_kernel, instantiate=_cast_supported)
+cast_p = Primitive("cast", _cast_rule, _cast_kernel, instantiate=_cast_supported, node_name="Cast")
 
 
-def cast(x: object, dtype: object) -> Tensor:
+def cast(x: object, dtype: object, name: str | None = None) -> Tensor:
     """Convert ``x`` to ``dtype``; a tensor of that dtype already is returned as it is."""
     target = dtypes.as_dtype(dtype)
     if isinstance(x, Tensor) and x.dtype == target:
         return x
-    return bind(cast_p, convert_to_tensor(x), dtype=target)
+    with name_scope(name or "Cast") as scope:
+        return bind(cast_p, convert_to_tensor(x, name="x"), dtype=target, name=scope)
 
 
 def _matmul_rule(a: TensorSpec, b: TensorSpec) -> TensorSpec:
@@ -272,12 +287,13 @@ def _matmul_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return flush_subnormals(np.matmul(flush_subnormals(a), flush_subnormals(b)))
 
 
-matmul_p = Primitive("matmul", _matmul_rule, _matmul_kernel)
+matmul_p = Primitive("matmul", _matmul_rule, _matmul_kernel, node_name="MatMul")
 
 
-def matmul(a: object, b: object) -> Tensor:
+def matmul(a: object, b: object, name: str | None = None) -> Tensor:
     """Matrix product of two tensors of one dtype (batched over leading dimensions)."""
-    return bind(matmul_p, *hinted_inputs(a, b))
+    with name_scope(name or "MatMul") as scope:
+        return bind(matmul_p, *hinted_inputs(a, b, ("a", "b")), name=scope)
 
 
 __all__ = [

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import context, dtypes, errors
 from ..conversion import convert_to_tensor, matching_inputs, op_input
+from ..graph import name_scope
 from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
@@ -44,25 +45,28 @@ def _broadcastable(x: np.ndarray, y: np.ndarray) -> bool:
     return True
 
 
-def _compare_op(name: str, allowed, kernel, unequal_result: bool = False):
+def _compare_op(op_name: str, node_name: str, allowed, kernel, unequal_result: bool = False):
     primitive = Primitive(
-        name, _compare_rule(name, allowed), _compare_kernel(kernel, unequal_result)
+        op_name, _compare_rule(op_name, allowed), _compare_kernel(kernel, unequal_result),
+        node_name=node_name,
     )
 
-    def op(x: object, y: object, **attrs) -> Tensor:
-        return bind(primitive, *matching_inputs(name, (x, y), _XY, allowed), **attrs)
+    def op(x: object, y: object, name: str | None = None, **attrs) -> Tensor:
+        with name_scope(name or node_name) as scope:
+            return bind(primitive, *matching_inputs(op_name, (x, y), _XY, allowed), name=scope,
+                        **attrs)
 
-    op.__name__ = name
-    op.__doc__ = f"Elementwise ``{name}``, giving a ``bool`` tensor."
+    op.__name__ = op_name
+    op.__doc__ = f"Elementwise ``{op_name}``, giving a ``bool`` tensor."
     return op
 
 
-equal = _compare_op("equal", _ANY, np.equal)
-not_equal = _compare_op("not_equal", _ANY, np.not_equal, unequal_result=True)
-less = _compare_op("less", checks.NUMERIC, np.less)
-less_equal = _compare_op("less_equal", checks.NUMERIC, np.less_equal)
-greater = _compare_op("greater", checks.NUMERIC, np.greater)
-greater_equal = _compare_op("greater_equal", checks.NUMERIC, np.greater_equal)
+equal = _compare_op("equal", "Equal", _ANY, np.equal)
+not_equal = _compare_op("not_equal", "NotEqual", _ANY, np.not_equal, unequal_result=True)
+less = _compare_op("less", "Less", checks.NUMERIC, np.less)
+less_equal = _compare_op("less_equal", "LessEqual", checks.NUMERIC, np.less_equal)
+greater = _compare_op("greater", "Greater", checks.NUMERIC, np.greater)
+greater_equal = _compare_op("greater_equal", "GreaterEqual", checks.NUMERIC, np.greater_equal)
 
 
 def _logical_rule(name: str):
@@ -84,9 +88,12 @@ def _logical_kernel(kernel):
     return run
 
 
-logical_and_p = Primitive("logical_and", _logical_rule("logical_and"), _logical_kernel(np.logical_and))
-logical_or_p = Primitive("logical_or", _logical_rule("logical_or"), _logical_kernel(np.logical_or))
-logical_not_p = Primitive("logical_not", _logical_rule("logical_not"), np.logical_not)
+logical_and_p = Primitive("logical_and", _logical_rule("logical_and"), _logical_kernel(np.logical_and),
+                          node_name="LogicalAnd")
+logical_or_p = Primitive("logical_or", _logical_rule("logical_or"), _logical_kernel(np.logical_or),
+                         node_name="LogicalOr")
+logical_not_p = Primitive("logical_not", _logical_rule("logical_not"), np.logical_not,
+                          node_name="LogicalNot")
 
 
 def _bool_inputs(op: str, values: tuple) -> list[Tensor]:
@@ -103,24 +110,26 @@ def _bool_inputs(op: str, values: tuple) -> list[Tensor]:
     return [op_input(op, p, v, dtypes.bool_) for p, v in zip(_XY, values)]
 
 
-def logical_and(x: object, y: object) -> Tensor:
-    """Elementwise ``and`` of ``bool`` tensors (Python values must be ``bool``)."""
-    return bind(logical_and_p, *_bool_inputs("logical_and", (x, y)))
+def _logical_op(primitive: Primitive):
+    def op(*operands: object, name: str | None = None) -> Tensor:
+        with name_scope(name or primitive.node_name) as scope:
+            return bind(primitive, *_bool_inputs(primitive.name, operands), name=scope)
+
+    op.__name__ = primitive.name
+    return op
 
 
-def logical_or(x: object, y: object) -> Tensor:
-    """Elementwise ``or`` of ``bool`` tensors (Python values must be ``bool``)."""
-    return bind(logical_or_p, *_bool_inputs("logical_or", (x, y)))
+logical_and = _logical_op(logical_and_p)
+logical_and.__doc__ = "Elementwise ``and`` of ``bool`` tensors (Python values must be ``bool``)."
+logical_or = _logical_op(logical_or_p)
+logical_or.__doc__ = "Elementwise ``or`` of ``bool`` tensors (Python values must be ``bool``)."
+logical_not = _logical_op(logical_not_p)
+logical_not.__doc__ = "Elementwise negation of a ``bool`` tensor."
 
 
-def logical_not(x: object) -> Tensor:
-    """Elementwise negation of a ``bool`` tensor."""
-    return bind(logical_not_p, *_bool_inputs("logical_not", (x,)))
-
-
-def logical_xor(x: object, y: object) -> Tensor:
+def logical_xor(x: object, y: object, name: str | None = None) -> Tensor:
     """``(x | y) & ~(x & y)``, as TensorFlow composes it (the ``^`` of ``bool`` tensors)."""
-    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)))
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
 def _where_rule(condition: TensorSpec, x: TensorSpec, y: TensorSpec) -> TensorSpec:
@@ -141,7 +150,7 @@ def _where_kernel(condition: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.nda
     return np.where(condition, x, y)
 
 
-where_p = Primitive("where", _where_rule, _where_kernel)
+where_p = Primitive("where", _where_rule, _where_kernel, node_name="SelectV2")
 
 
 def _coordinates_rule(condition: TensorSpec) -> TensorSpec:
@@ -150,10 +159,13 @@ def _coordinates_rule(condition: TensorSpec) -> TensorSpec:
 
 
 def _coordinates_kernel(condition: np.ndarray) -> np.ndarray:
+    if condition.ndim == 0:  # TensorFlow's kernel has no case for a scalar
+        raise errors.InvalidArgumentError("WhereOp : Unhandled input dimensions: 0")
     return np.argwhere(condition != 0).astype(np.int64)
 
 
-where_coordinates_p = Primitive("where_coordinates", _coordinates_rule, _coordinates_kernel)
+where_coordinates_p = Primitive("where_coordinates", _coordinates_rule, _coordinates_kernel,
+                                node_name="Where")
 
 
 def where(condition: object, x: object = None, y: object = None) -> Tensor:
@@ -162,9 +174,11 @@ def where(condition: object, x: object = None, y: object = None) -> Tensor:
     Without ``x`` and ``y``: the ``int64`` coordinates of the true elements.
     """
     if x is None and y is None:
-        return bind(where_coordinates_p, op_input("where", "condition", condition))
+        with name_scope("Where") as scope:
+            return bind(where_coordinates_p, op_input("where", "input", condition), name=scope)
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
-    condition = op_input("where", "condition", condition, dtypes.bool_)
-    x, y = matching_inputs("where", (x, y), ("t", "e"))
-    return bind(where_p, condition, x, y)
+    with name_scope("SelectV2") as scope:
+        condition = op_input("where", "condition", condition, dtypes.bool_)
+        x, y = matching_inputs("where", (x, y), ("t", "e"))
+        return bind(where_p, condition, x, y, name=scope)

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import context, dtypes, errors
 from ..conversion import constant, convert_to_tensor, op_input
-from ..graph import constant_value
+from ..graph import constant_value, exact, name_scope
 from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
@@ -48,30 +48,32 @@ def _fill_kernel(value: np.ndarray, *, shape: tuple[int, ...], dims_rank: int = 
     return np.full(shape, value.reshape(()))
 
 
-fill_p = Primitive("fill", _fill_rule, _fill_kernel)
+fill_p = Primitive("fill", _fill_rule, _fill_kernel, node_name="Fill")
 
 
-def fill(dims: object, value: object) -> Tensor:
+def fill(dims: object, value: object, name: str | None = None) -> Tensor:
     """A tensor of shape ``dims`` with every element equal to the scalar ``value``.
 
     Eagerly ``dims`` may be a single int; a trace checks that it is a vector.
     """
-    scalar = op_input("fill", "value", value)  # converted first, as TensorFlow's fill does
-    shape, rank = shape_argument("fill", "dims", dims, "index_type")
-    rank = 1 if context.executing_eagerly() else rank
-    return bind(fill_p, scalar, shape=shape, dims_rank=rank)
+    with name_scope(name or "Fill") as scope:
+        scalar = op_input("fill", "value", value)  # converted first, as TensorFlow's fill does
+        shape, rank = shape_argument("fill", "dims", dims, "index_type")
+        rank = 1 if context.executing_eagerly() else rank
+        return bind(fill_p, scalar, shape=shape, dims_rank=rank, name=scope)
 
 
-def _filled(shape: object, dtype: object, value: object) -> Tensor:
+def _filled(shape: object, dtype: object, value: object, name: str) -> Tensor:
     target = dtypes.as_dtype(dtype)
-    if not context.executing_eagerly() and not isinstance(shape, Tensor):
-        small = _small_shape(shape)  # a trace makes a small one a constant, as TensorFlow does
-        if small is not None:
-            return constant(value, dtype=target, shape=small)
-    if not isinstance(shape, Tensor):
-        shape = convert_to_tensor(shape, dtype=dtypes.int32)  # as TensorFlow's zeros and ones do
-    dims, _ = shape_argument("fill", "dims", shape, "index_type")
-    return bind(fill_p, constant(value, dtype=target), shape=dims)
+    with name_scope(name) as scope:
+        if not context.executing_eagerly() and not isinstance(shape, Tensor):
+            small = _small_shape(shape)  # a trace makes a small one a constant, as TensorFlow does
+            if small is not None:
+                return constant(value, dtype=target, shape=small, name=exact(scope))
+        if not isinstance(shape, Tensor):  # as TensorFlow's zeros and ones convert it
+            shape = convert_to_tensor(shape, dtype=dtypes.int32, name="shape")
+        dims, _ = shape_argument("fill", "dims", shape, "index_type")
+        return bind(fill_p, constant(value, dtype=target), shape=dims, name=scope)
 
 
 def _small_shape(shape: object) -> tuple[int, ...] | None:
@@ -86,13 +88,13 @@ def zeros(shape: object, dtype: object = dtypes.float32) -> Tensor:
     """A tensor of zeros (``float32`` unless told; ``False`` for ``bool``, ``b""`` for ``string``)."""
     target = dtypes.as_dtype(dtype)
     zero = False if target.is_bool else "" if target == dtypes.string else 0
-    return _filled(shape, target, zero)
+    return _filled(shape, target, zero, "zeros")
 
 
 def ones(shape: object, dtype: object = dtypes.float32) -> Tensor:
     """A tensor of ones (``float32`` unless told; ``True`` for ``bool``)."""
     target = dtypes.as_dtype(dtype)
-    return _filled(shape, target, True if target.is_bool else 1)
+    return _filled(shape, target, True if target.is_bool else 1, "ones")
 
 
 # -- range ----------------------------------------------------------------------------------
@@ -153,7 +155,7 @@ def _range_kernel(start: np.ndarray, limit: np.ndarray, delta: np.ndarray, *, va
         return (first + count * step).astype(start.dtype)
 
 
-range_p = Primitive("range", _range_rule, _range_kernel)
+range_p = Primitive("range", _range_rule, _range_kernel, node_name="Range")
 
 
 def range(start: object, limit: object = None, delta: object = 1, dtype: object = None) -> Tensor:
@@ -161,14 +163,15 @@ def range(start: object, limit: object = None, delta: object = 1, dtype: object 
     if limit is None:
         start, limit = 0, start
     want = None if dtype is None else dtypes.as_dtype(dtype)
-    tensors = [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype=want)
-               for v in (start, limit, delta)]
-    if want is None:
-        for name, tensor in zip(_RANGE_PARAMS, tensors):
-            if tensor.dtype not in _RANGE_ORDER:
-                raise TypeError(f"ts.range needs numbers, got a {tensor.dtype.name} {name}.")
-        want = max((t.dtype for t in tensors), key=_RANGE_ORDER.index)
-    known = [constant_value(t) for t in tensors]  # a trace knows constants, cast or not
-    values = None if any(v is None or np.ndim(v) for v in known) else tuple(
-        v[()].astype(want.numpy_dtype) for v in known)
-    return bind(range_p, *(cast(t, want) for t in tensors), values=values)
+    with name_scope("range") as scope:
+        tensors = [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype=want, name=param)
+                   for v, param in zip((start, limit, delta), _RANGE_PARAMS)]
+        if want is None:
+            for param, tensor in zip(_RANGE_PARAMS, tensors):
+                if tensor.dtype not in _RANGE_ORDER:
+                    raise TypeError(f"ts.range needs numbers, got a {tensor.dtype.name} {param}.")
+            want = max((t.dtype for t in tensors), key=_RANGE_ORDER.index)
+        known = [constant_value(t) for t in tensors]  # a trace knows constants, cast or not
+        values = None if any(v is None or np.ndim(v) for v in known) else tuple(
+            v[()].astype(want.numpy_dtype) for v in known)
+        return bind(range_p, *(cast(t, want) for t in tensors), values=values, name=scope)

@@ -31,9 +31,9 @@ from .arithmetic import flush_subnormals
 def format_value(value: np.ndarray) -> str:
     """How ``ts.print`` shows a tensor, as ``tf.print`` does.
 
-    Booleans print as 1/0, strings in quotes with C escapes, floats in the
-    shortest of 6 or 9 significant digits (15 or 17 for float64) that reads
-    back exactly (subnormals as 0, as TensorFlow's CPU reads them), and each
+    Booleans print as 1/0, strings in quotes with C escapes, a NaN with its sign
+    (``-nan``), floats in the shortest of 6 or 9 significant digits (15 or 17 for
+    float64) that reads back exactly (subnormals as 0, as TensorFlow's CPU reads them), and each
     dimension longer than 6 as its first 3 and last 3 entries around ``...``.
     Sub-arrays of rank ``r`` are separated by ``r - 1`` line breaks, as NumPy does.
     An empty tensor prints ``[]``, or ``[`` line breaks `` ...]`` when only an
@@ -67,9 +67,11 @@ def _scalar(item: object, dtype: np.dtype) -> str:
         return "1" if item else "0"
     if dtype.kind != "f":
         return str(item)
+    if np.isnan(item):
+        return "-nan" if np.signbit(item) else "nan"  # C's printf shows the sign bit of a NaN
     short, long = (6, 9) if dtype == np.float32 else (15, 17)
     text = f"{item:.{short}g}"
-    return text if dtype.type(text) == item or np.isnan(item) else f"{item:.{long}g}"
+    return text if dtype.type(text) == item else f"{item:.{long}g}"
 
 
 _ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"',
@@ -109,7 +111,8 @@ def _print_kernel(*values: np.ndarray, pieces, raw: bool, end: str, stream) -> t
     return ()
 
 
-print_p = Primitive("print", _print_rule, _print_kernel, stateful=True, multiple_results=True)
+print_p = Primitive("print", _print_rule, _print_kernel, stateful=True, multiple_results=True,
+                   node_name="PrintV2")
 
 
 class _Tensor:
@@ -198,7 +201,7 @@ class Operation:
 
 # -- py_function ----------------------------------------------------------------------------
 
-def _py_function_rule(*inputs: TensorSpec, func, Tout, name) -> tuple[TensorSpec, ...]:
+def _py_function_rule(*inputs: TensorSpec, func, Tout, label) -> tuple[TensorSpec, ...]:
     return tuple(TensorSpec(None, dtype) for dtype in Tout)
 
 
@@ -213,7 +216,7 @@ _ERROR_CLASSES: tuple[tuple[type[BaseException], type[errors.OpError]], ...] = (
 )
 
 
-def _py_function_kernel(*values: np.ndarray, func, Tout, name) -> tuple[np.ndarray, ...]:
+def _py_function_kernel(*values: np.ndarray, func, Tout, label) -> tuple[np.ndarray, ...]:
     """EFFECT-3: the Python callable runs now, whenever its op executes."""
     note("EFFECT-3", "ts.py_function calls %s", getattr(func, "__name__", func))
     assert context.executing_eagerly(), "py_function bodies run outside any trace"
@@ -224,7 +227,7 @@ def _py_function_kernel(*values: np.ndarray, func, Tout, name) -> tuple[np.ndarr
     results = [] if result is None else list(result) if isinstance(result, (list, tuple)) else [result]
     if len(results) < len(Tout):
         raise errors.InvalidArgumentError(
-            f"{name} returns {len(results)} values, but expects to see {len(Tout)} values.")
+            f"{label} returns {len(results)} values, but expects to see {len(Tout)} values.")
     try:  # extra results are dropped, as TensorFlow zips them with Tout
         return tuple(convert_to_tensor(r, dtype=d)._value for r, d in zip(results, Tout))
     except (TypeError, ValueError) as error:
@@ -241,7 +244,8 @@ def _mapped(error: BaseException) -> errors.OpError:
 
 
 py_function_p = Primitive(
-    "py_function", _py_function_rule, _py_function_kernel, stateful=True, multiple_results=True
+    "py_function", _py_function_rule, _py_function_kernel, stateful=True, multiple_results=True,
+    node_name="EagerPyFunc",
 )
 _py_functions = itertools.count()
 
@@ -257,7 +261,7 @@ def py_function(func: Callable[..., Any], inp: Sequence[object], Tout: object):
     out_dtypes = tuple(dtypes.as_dtype(d) for d in ([Tout] if single else Tout))
     inputs = [convert_to_tensor(v) for v in inp]
     outputs = bind(py_function_p, *inputs, func=func, Tout=out_dtypes,
-                   name=f"pyfunc_{next(_py_functions)}")
+                   label=f"pyfunc_{next(_py_functions)}")
     if single:
         return outputs[0]
     if not out_dtypes and not context.executing_eagerly():

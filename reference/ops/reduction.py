@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import errors
+from .. import context, dtypes, errors
 from ..conversion import op_input
-from ..graph import constant_value
+from ..graph import constant_value, name_scope
 from ..primitive import Primitive, bind
-from ..tensor import Tensor
+from ..tensor import EagerTensor, Tensor
 from ..tensor_spec import TensorSpec
 from ..verbose import note
 from . import checks
@@ -95,19 +95,33 @@ def _reduce_kernel(kernel):
     return run
 
 
-def _reduction(name: str, kernel):
-    primitive = Primitive(name, _reduce_rule(name), _reduce_kernel(kernel))
+def _reduction(op_name: str, node_name: str, kernel):
+    primitive = Primitive(op_name, _reduce_rule(op_name), _reduce_kernel(kernel), node_name=node_name)
 
-    def op(input_tensor: object, axis: object = None, keepdims: bool = False) -> Tensor:
-        return bind(primitive, op_input(name, "input", input_tensor), axis=_axes(name, axis),
-                    keepdims=bool(keepdims))
+    def op(input_tensor: object, axis: object = None, keepdims: bool = False,
+           name: str | None = None) -> Tensor:
+        axes = _axes(op_name, axis)
+        graph = context.current_graph()
+        if axes is None and graph is not None:
+            # TensorFlow computes the axes of a full reduction with nodes of its own, whose
+            # names are then taken (TENSOR-3): a constant, or Rank and range when the rank
+            # is 0 or unknown.
+            rank = input_tensor.ndim if isinstance(input_tensor, Tensor) else None
+            if rank:
+                graph.own(EagerTensor(np.arange(rank, dtype=np.int32), dtypes.int32))
+            else:
+                graph.unique_name("Rank")
+                graph.unique_name("range")
+        with name_scope(name or node_name) as scope:
+            return bind(primitive, op_input(op_name, "input", input_tensor), axis=axes,
+                        keepdims=bool(keepdims), name=scope)
 
-    op.__name__ = name
-    op.__doc__ = f"``{name}`` over ``axis`` (all axes when None)."
+    op.__name__ = op_name
+    op.__doc__ = f"``{op_name}`` over ``axis`` (all axes when None)."
     return op
 
 
-reduce_sum = _reduction("reduce_sum", _sum)
-reduce_mean = _reduction("reduce_mean", _mean)
-reduce_max = _reduction("reduce_max", _extreme(np.max, -np.inf, "min"))
-reduce_min = _reduction("reduce_min", _extreme(np.min, np.inf, "max"))
+reduce_sum = _reduction("reduce_sum", "Sum", _sum)
+reduce_mean = _reduction("reduce_mean", "Mean", _mean)
+reduce_max = _reduction("reduce_max", "Max", _extreme(np.max, -np.inf, "min"))
+reduce_min = _reduction("reduce_min", "Min", _extreme(np.min, np.inf, "max"))

@@ -17,19 +17,20 @@ import numpy as np
 
 from .. import context, dtypes, errors
 from ..conversion import convert_to_tensor, listed_inputs, op_input
-from ..graph import constant_value
+from ..graph import constant_value, name_scope
 from ..primitive import Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import Shape, TensorSpec
 from ..verbose import note
 from . import checks
 
-identity_p = Primitive("identity", lambda x: x, lambda x: x.copy())
+identity_p = Primitive("identity", lambda x: x, lambda x: x.copy(), node_name="Identity")
 
 
-def identity(x: object) -> Tensor:
+def identity(x: object, name: str | None = None) -> Tensor:
     """A tensor with the same value as ``x``."""
-    return bind(identity_p, convert_to_tensor(x))
+    with name_scope(name or "Identity") as scope:
+        return bind(identity_p, convert_to_tensor(x, name="input"), name=scope)
 
 
 def static_int(op: str, param: str, value: object) -> int:
@@ -128,17 +129,18 @@ def _reshape_kernel(x: np.ndarray, *, shape: tuple[int, ...]) -> np.ndarray:
     return x.reshape(target)
 
 
-reshape_p = Primitive("reshape", _reshape_rule, _reshape_kernel)
+reshape_p = Primitive("reshape", _reshape_rule, _reshape_kernel, node_name="Reshape")
 
 
-def reshape(x: object, shape: object) -> Tensor:
+def reshape(x: object, shape: object, name: str | None = None) -> Tensor:
     """Same elements, new shape; one dimension may be -1."""
-    tensor = op_input("reshape", "tensor", x)
-    dims, _ = shape_argument("reshape", "shape", shape, "Tshape")
-    if any(d < -1 for d in dims) and not context.executing_eagerly():
-        bad = next(d for d in dims if d < -1)
-        raise ValueError(f"Invalid value in tensor used for shape: {bad}")
-    return bind(reshape_p, tensor, shape=dims)
+    with name_scope(name or "Reshape") as scope:
+        tensor = op_input("reshape", "tensor", x)
+        dims, _ = shape_argument("reshape", "shape", shape, "Tshape")
+        if any(d < -1 for d in dims) and not context.executing_eagerly():
+            bad = next(d for d in dims if d < -1)
+            raise ValueError(f"Invalid value in tensor used for shape: {bad}")
+        return bind(reshape_p, tensor, shape=dims, name=scope)
 
 
 # -- concat and stack ------------------------------------------------------------------------
@@ -243,40 +245,42 @@ def _stack_kernel(*arrays: np.ndarray, axis: int) -> np.ndarray:
     return np.stack(arrays, axis=axis)
 
 
-concat_p = Primitive("concat", _concat_rule, _concat_kernel)
-stack_p = Primitive("stack", _stack_rule, _stack_kernel)
+concat_p = Primitive("concat", _concat_rule, _concat_kernel, node_name="ConcatV2")
+stack_p = Primitive("stack", _stack_rule, _stack_kernel, node_name="Pack")
 
 
-def concat(values: object, axis: object) -> Tensor:
+def concat(values: object, axis: object, name: str = "concat") -> Tensor:
     """Join tensors of one dtype along an existing axis."""
     items = list(values) if isinstance(values, (list, tuple)) else [values]
     where = static_int("concat", "axis", axis)
     if len(items) == 1:
-        return identity(items[0])
-    return bind(concat_p, *listed_inputs("concat", items), axis=where)
+        with name_scope(name):
+            return identity(items[0], name=name)
+    with name_scope(name) as scope:
+        return bind(concat_p, *listed_inputs("concat", items), axis=where, name=scope)
 
 
-def stack(values: Sequence[object], axis: object = 0) -> Tensor:
+def stack(values: Sequence[object], axis: object = 0, name: str = "stack") -> Tensor:
     """Join tensors of one dtype and shape along a new axis."""
     where = static_int("stack", "axis", axis)
     items = list(values)
     if where == 0:  # TensorFlow converts the whole list as one value first, if it can
         try:
-            return convert_to_tensor(items)
+            return convert_to_tensor(items, name=name)
         except (TypeError, ValueError):
             pass
     else:  # and checks another axis against the first value, converted alone
-
-        first = convert_to_tensor(items[0]).spec.shape
+        first = convert_to_tensor(items[0], name=name).spec.shape
         rank = None if first is None else len(first) + 1
         if rank is not None and not -rank <= where < rank:
             raise ValueError(f"Argument `axis` = {where} not in range [{-rank}, {rank})")
-    return bind(stack_p, *listed_inputs("stack", items), axis=where)
+    return pack(items, where, name)
 
 
-def pack(values: Sequence[Tensor]) -> Tensor:
+def pack(values: Sequence[object], axis: int = 0, name: str = "packed") -> Tensor:
     """A list holding tensors as one tensor (``convert_to_tensor`` of the list): a stack."""
-    return bind(stack_p, *listed_inputs("stack", list(values)), axis=0)
+    with name_scope(name) as scope:
+        return bind(stack_p, *listed_inputs("stack", list(values)), axis=axis, name=scope)
 
 
 # -- gather ---------------------------------------------------------------------------------
@@ -318,13 +322,15 @@ def _gather_kernel(params: np.ndarray, indices: np.ndarray, *, axis: int) -> np.
     return np.take(params, indices, axis=axis)
 
 
-gather_p = Primitive("gather", _gather_rule, _gather_kernel)
+gather_p = Primitive("gather", _gather_rule, _gather_kernel, node_name="GatherV2")
 
 
-def gather(params: object, indices: object, axis: object = 0) -> Tensor:
+def gather(params: object, indices: object, axis: object = 0, name: str | None = None) -> Tensor:
     """Pick slices of ``params`` along ``axis``; out-of-range indices fail at run time."""
-    return bind(gather_p, op_input("gather", "params", params), op_input("gather", "indices", indices),
-                axis=static_int("gather", "axis", axis))
+    with name_scope(name or "GatherV2") as scope:
+        return bind(gather_p, op_input("gather", "params", params),
+                    op_input("gather", "indices", indices), axis=static_int("gather", "axis", axis),
+                    name=scope)
 
 
 # -- slicing --------------------------------------------------------------------------------
@@ -421,7 +427,7 @@ def _slice_kernel(x: np.ndarray, *bounds: np.ndarray, index: tuple) -> np.ndarra
     return np.asarray(x[concrete])
 
 
-strided_slice_p = Primitive("strided_slice", _slice_rule, _slice_kernel)
+strided_slice_p = Primitive("strided_slice", _slice_rule, _slice_kernel, node_name="StridedSlice")
 
 
 def strided_slice(x: Tensor, index: object) -> Tensor:
@@ -459,4 +465,5 @@ def strided_slice(x: Tensor, index: object) -> Tensor:
             normalised.append(item)
         else:
             normalised.append(part(item))
-    return bind(strided_slice_p, x, *bounds, index=tuple(normalised))
+    with name_scope("strided_slice") as scope:
+        return bind(strided_slice_p, x, *bounds, index=tuple(normalised), name=scope)
