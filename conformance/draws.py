@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import random
+import re
 
 from hypothesis import strategies as st
 
 from . import codegen as c
-from .scenario import BASE_REQUIREMENTS, Scenario, Step
+from .scenario import BASE_REQUIREMENTS, Call, Concrete, Scenario, SetGlobal, Step
 
 FLOATS = ("float32", "float64")
 INTEGERS = ("int32", "int64")
@@ -24,6 +25,9 @@ DTYPES = (*NUMERIC, "bool")
 Shape = tuple[int, ...]
 Spec = tuple[str, Shape]
 SPECIAL_FLOATS = (math.nan, math.inf, -math.inf, 0.0, -0.0)
+# TensorFlow caches the eager tensors of Python scalars by value, and -0.0 == 0.0: which zero a
+# scalar gets depends on what the process converted first. Python and scalar floats avoid both.
+SCALAR_FLOATS = (math.nan, math.inf, -math.inf)
 SPECIAL_INTS = {"int32": (0, -1, -7, 2**31 - 1, -(2**31)), "int64": (0, -1, -7, 2**40, -(2**63))}
 STRINGS = ("a", "bc", "", "it's", "a b")
 SHAPES: tuple[Shape, ...] = ((), (2,), (3,), (2, 2), (2, 3), (1, 3), (3, 1))
@@ -76,23 +80,27 @@ def element(draw, dtype: str, special: bool = False):
     if dtype == "string":
         return choice(draw, STRINGS)
     if special and chance(draw, 3):
-        return choice(draw, SPECIAL_INTS[dtype] if dtype in INTEGERS else SPECIAL_FLOATS)
+        return choice(draw, SPECIAL_INTS[dtype] if dtype in INTEGERS else SCALAR_FLOATS)
     if dtype in INTEGERS:
         return integer(draw, -20, 20)
-    return integer(draw, -80, 80) / 8
+    return (integer(draw, -80, 79) + 0.5) / 8  # never a zero
 
 
 def _elements(seed: int, dtype: str, count: int) -> list:
     """``count`` values of ``dtype`` made from ``seed``: all zeros for seed 0, awkward ones
     (``SPECIAL_*``) in about one seed in four."""
+    scalar = count == 1 and dtype in FLOATS  # a Python scalar to convert: no zeros
     if not seed:
-        return [_ZERO[dtype]] * count
+        return [1.0 if scalar else _ZERO[dtype]] * count
     generator = random.Random(seed)
     special = seed % 4 == 0
     out = []
     for _ in range(count):
         if special and generator.random() < 0.4 and dtype not in ("bool", "string"):
-            out.append(generator.choice(SPECIAL_INTS[dtype] if dtype in INTEGERS else SPECIAL_FLOATS))
+            floats = SCALAR_FLOATS if scalar else SPECIAL_FLOATS
+            out.append(generator.choice(SPECIAL_INTS[dtype] if dtype in INTEGERS else floats))
+        elif scalar:
+            out.append((generator.randint(-80, 79) + 0.5) / 8)
         elif dtype == "bool":
             out.append(generator.random() < 0.5)
         elif dtype == "string":
@@ -167,25 +175,85 @@ def arguments(*sources: str, keywords: tuple[tuple[str, str], ...] = ()) -> str:
     return ", ".join([*sources, *(f"{k}={v}" for k, v in keywords)])
 
 
-def scenario(chapter: str, definitions, steps: list[Step], requires=(), globals=None,
-             tracked: tuple[str, ...] | None = None, prelude: str = "") -> Scenario:
+def scenario(chapter: str, definitions, steps: list[Step], globals=None,
+             tracked: tuple[str, ...] | None = None, requires=(), prelude: str = "") -> Scenario:
     """A generated scenario: ``definitions`` printed by ``codegen``, after ``prelude`` source.
 
     The tracing counts of ``tracked`` (by default every top-level ``ts.function``)
-    are recorded after each step.
+    are recorded after each step. The scenario requires what its text uses (see
+    ``requirements``), so a backend lacking a capability skips only the scenarios
+    that need it.
     """
     definitions = tuple(definitions)
     if tracked is None:
         tracked = tuple(d.name for d in definitions if isinstance(d, c.FunctionDef) and d.traced)
     source = c.program(definitions)
+    source = (prelude + "\n\n" + source) if prelude else source
+    steps = tuple(steps)
     return Scenario(
         chapter=chapter,
-        source=(prelude + "\n\n" + source) if prelude else source,
-        steps=tuple(steps),
+        source=source,
+        steps=steps,
         functions=tracked,
         globals=globals or {},
-        requires=BASE_REQUIREMENTS | set(requires),
+        requires=BASE_REQUIREMENTS | set(requires) | requirements(source, steps),
     )
+
+
+def combined(chapter: str, parts, globals=None) -> Scenario:
+    """One scenario made of several ``(definitions, steps)`` parts, one after the other.
+
+    Every name a part defines at top level (functions, classes, globals, concrete
+    functions its steps keep) gets the part's suffix (``_1``, ``_2``...; none for the
+    first), in its program text and in its steps, so the parts never collide.
+    """
+    sources: list[str] = []
+    steps: list[Step] = []
+    tracked: list[str] = []
+    for index, (definitions, part_steps) in enumerate(parts):
+        definitions = tuple(definitions)
+        rename = _renamer(_defined(definitions, part_steps), f"_{index}") if index else str
+        sources.append(rename(c.program(definitions)))
+        steps += [_renamed_step(step, rename) for step in part_steps]
+        tracked += [rename(d.name) for d in definitions if isinstance(d, c.FunctionDef) and d.traced]
+    source = "\n\n".join(sources)
+    return Scenario(chapter=chapter, source=source, steps=tuple(steps), functions=tuple(tracked),
+                    globals=globals or {}, requires=BASE_REQUIREMENTS | requirements(source, tuple(steps)))
+
+
+def _defined(definitions, steps) -> set[str]:
+    names = {d.name for d in definitions if isinstance(d, (c.FunctionDef, c.ClassDef))}
+    names |= {d.target for d in definitions if isinstance(d, c.Assign)}
+    return names | {s.name for s in steps if isinstance(s, Concrete) and s.name}
+
+
+def _renamer(names: set[str], suffix: str):
+    if not names:
+        return str
+    pattern = re.compile(r"(?<![\w.'\"])(" + "|".join(sorted(map(re.escape, names))) + r")\b")
+    return lambda text: pattern.sub(lambda m: m.group(1) + suffix, text)
+
+
+def _renamed_step(step: Step, rename) -> Step:
+    if isinstance(step, Call):
+        return Call(rename(step.function), rename(step.args))
+    if isinstance(step, Concrete):
+        return Concrete(rename(step.function), rename(step.args), step.name and rename(step.name))
+    if isinstance(step, SetGlobal):
+        return SetGlobal(step.name, rename(step.value))
+    return step
+
+
+# Capability -> how a program or call script shows it uses it.
+_USES = {"print": ("ts.print(",), "py_function": ("ts.py_function(",), "numpy": (".numpy",),
+         "get_concrete_function": ("get_concrete_function(",), "input_signature": ("input_signature=",),
+         "reduce_retracing": ("reduce_retracing=True",)}
+
+
+def requirements(source: str, steps: tuple[Step, ...]) -> set[str]:
+    """The capabilities (``adapters.base.CAPABILITIES``) a scenario's text uses."""
+    text = source + "\n".join(step.source() for step in steps)
+    return {capability for capability, marks in _USES.items() if any(m in text for m in marks)}
 
 
 def fresh(strategy: st.SearchStrategy) -> st.SearchStrategy:

@@ -55,7 +55,7 @@ class Value:
     expr: c.Expr
     dtype: str
     shape: Shape
-    known: bool = True  # its static shape is known while tracing (not so for py_function outputs)
+    exact: bool = True  # its float values are the same on every backend, to the last bit
 
     @property
     def rank(self) -> int:
@@ -73,7 +73,6 @@ class Callee:
     name: str
     spec: Spec
     result: Spec
-    known: bool = True  # the static shape of its result is known
 
 
 def broadcast(*shapes: Shape) -> Shape | None:
@@ -105,8 +104,9 @@ VARIANTS: dict[str, tuple] = {
     "function": ("add", "subtract", "multiply", "divide", "floordiv", "mod", "pow", "maximum", "minimum"),
     "unary": ("-", "abs()", "negative", "abs", "square", "sqrt", "exp", "log"),
     "compare": (*COMPARISONS, *COMPARISONS.values()),
-    "logical": ("&", "|", "~", "logical_and", "logical_or", "logical_not", "reflected"),
-    "where": (None, None), "cast": (None, None), "reshape": (None, None), "concat": (None, None),
+    "logical": ("&", "|", "^", "~", "logical_and", "logical_or", "logical_not", "reflected"),
+    "where": (None, None, "coordinates"), "cast": (None, None), "reshape": (None, None),
+    "concat": (None, None),
     "stack": (None, None), "gather": (None, None), "index": (None, None, None),
     "reduce": ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min") * 2,
     "matmul": ("@", "matmul"), "identity": (None, None),
@@ -118,25 +118,31 @@ VARIANTS: dict[str, tuple] = {
 TENSOR_API = ("shape", "ndim", "dtype", "DType", "repr", "str", "ref", "deref", "is_tensor", "isinstance",
               "hash", "executing", "config", "as_dtype", "errors")
 KINDS: dict[str, int] = dict.fromkeys(VARIANTS, 1)  # default weights: every entry alike
-# Statements whose reference rules or kernels still crash on tensors of unknown static rank or
-# dimensions (/work/scratch/gen/DIVERGENCES.md D3, D5): left out of bodies whose tensors have
-# unknown static shapes (``input_signature`` with ``None``, ``reduce_retracing``) until fixed.
-SHAPE_SENSITIVE = ("reshape", "concat", "stack", "gather", "index", "reduce", "matmul", "create", "nested")
-UNKNOWN_SHAPES_CRASH = True
-
-
-def for_unknown_shapes(weights: dict[str, int]) -> dict[str, int]:
-    """``weights`` for a body whose tensors may have unknown static shapes."""
-    return {**weights, **dict.fromkeys(SHAPE_SENSITIVE, 0)} if UNKNOWN_SHAPES_CRASH else weights
 # One statement per op of the vocabulary (``Body.tour``): each primitive at least once.
 TOUR: tuple[tuple[str, object], ...] = (
-    *(("operator", op) for op in VARIANTS["operator"]), ("function", "maximum"), ("function", "minimum"),
+    *(("operator", op) for op in VARIANTS["operator"]), *(("function", fn) for fn in VARIANTS["function"]),
     *(("unary", fn) for fn in ("-", "abs", "square", "sqrt", "exp", "log")),
-    *(("compare", op) for op in COMPARISONS), ("logical", "&"), ("logical", "|"), ("logical", "~"),
-    ("where", None), ("cast", None), ("reshape", None), ("concat", None), ("stack", None), ("gather", None),
-    ("index", None), *(("reduce", fn) for fn in VARIANTS["reduce"][:4]), ("matmul", None),
-    ("identity", None), ("create", "zeros"), ("create", "range"),
+    *(("compare", op) for op in COMPARISONS),
+    *(("logical", f"{op} {kind}") for op in ("&", "|", "^", "~", "reflected") for kind in ("bool", "int")),
+    ("logical", "logical_not"), ("where", None), ("where", "coordinates"), ("cast", None),
+    ("reshape", None), ("concat", None), ("stack", None), ("gather", None), ("index", None),
+    *(("reduce", fn) for fn in VARIANTS["reduce"][:4]), ("matmul", None), ("identity", None),
+    ("create", "zeros"), ("create", "fill"), ("create", "range"),
 )
+
+
+# Float ops whose last bit may differ between NumPy and another backend's kernels (Eigen, XLA):
+# transcendental functions, powers, and sums in another order.
+INEXACT = frozenset({"exp", "log", "pow", "reduce_sum", "reduce_mean", "matmul"})
+
+
+def _exact(expr: c.Expr) -> bool:
+    """Whether the op at the top of ``expr`` gives the same float bits everywhere."""
+    if isinstance(expr, c.Op):
+        return expr.fn not in INEXACT
+    if isinstance(expr, c.BinOp):
+        return expr.op not in ("**", "@")
+    return not isinstance(expr, c.CallFunction)
 
 
 @functools.cache
@@ -153,14 +159,14 @@ class Body:
     scope: list[Value]
     statements: list[c.Stmt] = field(default_factory=list)
     errors: int = 1  # in how many of 16 statements an erroneous variant is drawn
-    needs: set[str] = field(default_factory=set)  # capabilities the body needs
     autograph: bool = True  # False once the body applies Python builtins to tensors
     guard: bool = True  # value uses (numpy, len, int...) only when ts.executing_eagerly()
     prefix: str = "v"
     callees: list[Callee] = field(default_factory=list)  # functions the body may call
     labels: int = 0
     used: set[c.Expr] = field(default_factory=set)  # values some statement already uses
-    sensitive: bool = False  # the statement being drawn must not see unknown static shapes
+    failed: bool = False  # an erroneous variant has been drawn
+    known_shapes: bool = True  # static shapes are as drawn (not relaxed or partly unknown)
 
     # -- drawing helpers -------------------------------------------------------------
     def pick(self, options, label: str | None = None):
@@ -170,13 +176,17 @@ class Body:
         return chance(self.draw, one_in)
 
     def wrong(self) -> bool:
-        """Whether to draw an erroneous variant now."""
-        return self.errors > 0 and integer(self.draw, 0, 15) < self.errors
+        """Whether to draw an erroneous variant now: at most once per body, so that a graph
+        never has two independent failing nodes (which one TensorFlow names is unspecified)."""
+        if self.failed or self.errors <= 0 or integer(self.draw, 0, 15) >= self.errors:
+            return False
+        self.failed = True
+        return True
 
     def operand(self, accept=lambda v: True) -> Value | None:
         """A value in scope, most often the newest one nothing uses yet (so results feed each
         other and graphs run them instead of pruning them)."""
-        fits = [v for v in self.scope if accept(v) and (v.known or not self.sensitive)]
+        fits = [v for v in self.scope if accept(v)]
         if not fits:
             return None
         unused = [v for v in fits if v.expr not in self.used]
@@ -216,19 +226,20 @@ class Body:
         self.labels += 1
         return f"{self.prefix}{self.labels}"
 
-    def bind(self, expr: c.Expr, dtype: str, shape: Shape | None, known: bool = True) -> Value:
+    def bind(self, expr: c.Expr, dtype: str, shape: Shape | None) -> Value:
         """``vN = expr``; the new value joins the scope."""
         name = f"{self.prefix}{len(self.statements)}"
         self.statements.append(c.Assign(name, expr))
         dims = () if shape is None else tuple(max(d, 0) for d in shape)
-        value = Value(c.Name(name), dtype, dims, known and all(v.known for v in self._operands(expr)))
+        exact = dtype not in FLOATS or (_exact(expr) and all(v.exact for v in self._operands(expr)))
+        value = Value(c.Name(name), dtype, dims, exact)
         self.scope.append(value)
         return value
 
     def _operands(self, expr: c.Expr) -> list[Value]:
-        """The values in scope that ``expr`` names directly or in its parts."""
-        names = set()
-        stack = [expr]
+        """The values in scope that ``expr`` uses."""
+        names: set[str] = set()
+        stack: list = [expr]
         while stack:
             e = stack.pop()
             if isinstance(e, c.Name):
@@ -254,11 +265,7 @@ class Body:
 
     def statement(self, kind: str, variant: object) -> bool:
         """Draw one statement of ``kind``; False if nothing in scope fits it."""
-        self.sensitive = UNKNOWN_SHAPES_CRASH and kind in SHAPE_SENSITIVE
-        try:
-            return getattr(self, f"_{kind}")(variant)
-        finally:
-            self.sensitive = False
+        return getattr(self, f"_{kind}")(variant)
 
     def tour(self, entries) -> None:
         """One statement for each ``(kind, variant)`` of ``entries``, in their order."""
@@ -289,13 +296,15 @@ class Body:
             kinds.append("list")
         kind = self.pick(kinds)
         partner = self.partner(x)
-        if self.wrong():  # a value of another dtype: TENSOR-2, OP-4
+        if self.wrong():  # a value of another dtype (TENSOR-2, OP-4), or None
             other = self.operand(lambda v: v.dtype != x.dtype and v.dtype != "string")
             if other is not None and kind == "tensor":
                 return other.expr, broadcast(x.shape, other.shape)
+            if self.chance(4):
+                return c.Literal(None), x.shape
             return self.scalar("float32" if x.dtype in INTEGERS else "int32"), x.shape
         if op == "**":  # integers to negative powers fail; a Python base to a fraction is complex
-            return _src(self.pick([0, 1, 2, 3] if x.dtype in INTEGERS else [2.0, 3.0, -1.0, 0.0])), x.shape
+            return _src(self.pick([0, 1, 2, 3] if x.dtype in INTEGERS else [2.0, 3.0, -1.0])), x.shape
         if kind == "tensor" and partner is not None:
             return partner.expr, broadcast(x.shape, partner.shape)
         if kind == "numpy":
@@ -376,6 +385,9 @@ class Body:
         elif op in ("==", "!=") and self.chance(5):  # incompatible shapes compare unequal
             other = c.Op("zeros", (_src([7]),), (("dtype", f"ts.{x.dtype}"),))
             shape = broadcast(x.shape, (7,)) or ()
+        elif op in ("==", "!=") and self.chance(5):  # None is simply unequal: a Python bool
+            self.log(_str(c.BinOp(op, x.expr, c.Literal(None))))
+            return True
         else:
             other, shape = self.scalar(x.dtype if x.dtype != "bool" else "bool"), x.shape
         expr = c.BinOp(op, x.expr, other) if op in COMPARISONS else c.Op(op, (x.expr, other))
@@ -383,27 +395,38 @@ class Body:
         return True
 
     def _logical(self, form: str) -> bool:
-        if self.wrong():  # bitwise on integers in TensorFlow; OP-4 in the reference
+        """``&``, ``|``, ``^``, ``~``: logical on bools, bitwise on integers; the ``logical_*`` ops
+        (bools only: on integers, OP-4). ``form`` may name the operand kind: ``"& int"``."""
+        form, _, kind = form.partition(" ")
+        operators = form in ("&", "|", "^", "~", "reflected")
+        if kind == "int" or (operators and not kind and self.chance(2)) or (not operators and self.wrong()):
             x = self.of(INTEGERS)
         else:
             x = self.of(("bool",))
         partner = self.partner(x)
-        other = partner.expr if partner is not None else _src(self.pick([True, False]))
+        other = partner.expr if partner is not None else (  # a tensor: TF's autograph refuses
+            c.UnaryOp("~", x.expr) if form != "~" else x.expr)  # `x | <Python value>` in a trace
         shape = broadcast(x.shape, partner.shape) if partner is not None else x.shape
-        if form in ("&", "|"):
+        if form in ("&", "|", "^"):
             expr: c.Expr = c.BinOp(form, x.expr, other)
         elif form == "~":
             expr, shape = c.UnaryOp("~", x.expr), x.shape
         elif form == "logical_not":
             expr, shape = c.Op("logical_not", (x.expr,)), x.shape
-        elif form == "reflected":  # ``True & x``: the Python value on the left
-            expr, shape = c.BinOp(self.pick(["&", "|"]), _src(self.pick([True, False])), x.expr), x.shape
+        elif form == "reflected":  # ``True & x``, ``3 ^ x``: the Python value on the left
+            left = _src(self.pick([True, False])) if x.dtype == "bool" else _src(self.pick([3, 0]))
+            expr, shape = c.BinOp(self.pick(["&", "|", "^"]), left, x.expr), x.shape
         else:
             expr = c.Op(form, (x.expr, other))
         self.bind(expr, x.dtype, shape)
         return True
 
-    def _where(self, _=None) -> bool:
+    def _where(self, form: str | None = None) -> bool:
+        if form == "coordinates":  # ts.where(condition): where the trues are
+            condition = self.of(("bool",))
+            coordinates = c.Op("where", (condition.expr,))
+            self.bind(c.Op("reduce_sum", (coordinates,), (("axis", 0),)), "int64", (condition.rank,))
+            return True
         x = self.operand(lambda v: v.dtype != "string") or self.of(NUMERIC)
         conditions = [v for v in self.scope if v.dtype == "bool" and broadcast(v.shape, x.shape)]
         if conditions and self.chance(2):
@@ -444,9 +467,9 @@ class Body:
             return False
         n = x.size
         shapes = [[-1], [n], [1, -1], [-1, 1], *([a, n // a] for a in (2, 3) if n and n % a == 0)]
-        if self.wrong():
-            shapes = [[n + 1], [-1, -1], [3, -1] if n % 3 else [-1, 2, -1]]  # must fail
-        same = [v for v in self.scope if v.size == n and v is not x and v.shape != x.shape and v.known]
+        if self.known_shapes and self.wrong():  # must fail (Grappler folds some of these in TF)
+            shapes = [[n + 1], [3, -1] if n % 3 else [n + 1]]
+        same = [v for v in self.scope if v.size == n and v is not x and v.shape != x.shape]
         if same and self.chance(4):  # a TensorShape as the shape argument
             other = self.pick(same)
             self.bind(c.Op("reshape", (x.expr, c.Attribute(other.expr, "shape"))), x.dtype, other.shape)
@@ -599,12 +622,11 @@ class Body:
             self.bind(c.Op("fill", (dims, self.scalar(dtype))), filled, shape)
         elif kind == "range":
             start, limit, delta = self.pick([(0, 3, 1), (1, 10, 3), (5, 0, -2), (0, 1, 1), (2, 2, 1)])
-            invalid = self.wrong()
-            if invalid:
+            if self.wrong():
                 start, limit, delta = self.pick([(5, 0, 1), (0, 5, 0), (0, 10, -1)])  # invalid ranges
             args = (_src(limit),) if start == 0 and delta == 1 else (_src(start), _src(limit), _src(delta))
             length = max(0, math.ceil((limit - start) / delta)) if delta else 0
-            self.bind(c.Op("range", args), "int32", (length,), known=not invalid)
+            self.bind(c.Op("range", args), "int32", (length,))
         else:
             value = self.pick([1.5, 2, True, [1.0, 2.0], [[1, 2], [3, 4]], "s", -7] + (
                 [2**31, 2**40] if self.wrong() else []))
@@ -633,10 +655,10 @@ class Body:
     # -- the Tensor API and Python values --------------------------------------------------
     def _tensor_api(self, kind: str) -> bool:
         """Python values read from tensors: shape, dtype, ndim, ref, repr and str, type tests."""
-        x = self.operand()
+        kind = kind or self.pick(TENSOR_API)
+        x = self.operand(lambda v: v.exact) if kind in ("repr", "str") else self.operand()
         if x is None:
             return False
-        kind = kind or self.pick(TENSOR_API)
         if kind == "shape":
             shape = c.Attribute(x.expr, "shape")
             self.log(self.pick([_str(shape), _str(c.PyCall("len", (shape,))),
@@ -689,10 +711,9 @@ class Body:
         elif use in ("int", "index"):
             x = self.count()
         elif use == "float":
-            x = self.bind(c.Op("reduce_sum", (c.Op("cast", (self.of(NUMERIC).expr, _dtype("float32"))),)),
-                          "float32", ())
+            x = self.bind(c.Op("cast", (self.count().expr, _dtype("float32"))), "float32", ())
         else:
-            x = self.operand(lambda v: v.dtype != "string")
+            x = self.operand(lambda v: v.dtype != "string" and v.exact)
         if x is None:
             return False
         statements: list[c.Stmt]
@@ -712,8 +733,6 @@ class Body:
             statements = [c.If(c.Op("executing_eagerly", ()), tuple(statements))]
         self.statements.extend(statements)
         self.autograph = False  # autograph would turn len(), int(), bool(), iteration into ops
-        if use == "numpy":
-            self.needs.add("numpy")
         return True
 
     def count(self) -> Value:
@@ -727,7 +746,7 @@ class Body:
         for callee in self.callees:
             x = self.operand(lambda v, s=callee.spec: (v.dtype, v.shape) == s)
             if x is not None:
-                self.bind(c.CallFunction(callee.name, (x.expr,)), *callee.result, known=callee.known)
+                self.bind(c.CallFunction(callee.name, (x.expr,)), *callee.result)
                 return True
         return False
 
@@ -759,14 +778,12 @@ class Body:
         else:
             args = (label, x.expr)
         self.statements.append(c.Evaluate(c.Op("print", args, kwargs)))
-        self.needs.add("print")
         return True
 
     def _py_function(self, _=None) -> bool:
         x = self.operand(lambda v: v.dtype in (*NUMERIC, "bool"))
         if x is None:
             return False
-        self.needs.add("py_function")
         if self.wrong():  # the callback raises when the graph runs
             exception = self.pick(["ValueError", "TypeError", "KeyError", "ZeroDivisionError",
                                    "StopIteration", "NotImplementedError"])
@@ -776,7 +793,7 @@ class Body:
             return True
         name = f"{self.prefix}{len(self.statements)}"
         self.statements.append(c.PyFunction(name, self.label(), x.expr))
-        self.scope.append(Value(c.Name(name), x.dtype, x.shape, known=False))  # static shape unknown
+        self.scope.append(Value(c.Name(name), x.dtype, x.shape))  # its static shape is unknown
         return True
 
 
@@ -827,14 +844,15 @@ def returned(draw, body: Body, structure: bool = True) -> c.Expr:
 @st.composite
 def op_function(draw, name: str = "f", params: tuple[str, ...] = ("x", "y"), statements=(3, 7),
                 weights: dict[str, int] | None = None, errors: int = 1, dtypes=DTYPES,
-                structure: bool = True, guard: bool = True, prefix: str = "v"):
-    """A ``ts.function`` over tensor ``params``: ``(FunctionDef, parameter specs, needs)``."""
+                structure: bool = True, guard: bool = True, prefix: str = "v", known_shapes: bool = True):
+    """A ``ts.function`` over tensor ``params``: ``(FunctionDef, parameter specs)``."""
     parameter = draw(parameter_specs(len(params), dtypes))
-    body = Body(draw, values_of(params, parameter), errors=errors, guard=guard, prefix=prefix)
+    body = Body(draw, values_of(params, parameter), errors=errors, guard=guard, prefix=prefix,
+                known_shapes=known_shapes)
     body.run(integer(draw, *statements), weights)
     result = returned(draw, body, structure)
     f = c.FunctionDef(name, params, (*body.statements, c.Return(result)), autograph=body.autograph)
-    return f, parameter, body.needs
+    return f, parameter
 
 
 @st.composite
@@ -847,7 +865,7 @@ def tensor_argument(draw, spec: Spec, vary: bool = True) -> str:
     dtype, shape = spec
     variant = choice(draw, ["same"] * 10 + (["numpy", "shape", "dtype", "python"] if vary else []),
                      "argument variant")
-    if variant == "numpy" and dtype != "string":
+    if variant == "numpy" and dtype in NUMERIC:  # NumPy bools under operators become int8
         return draw(tensor_source(spec, numpy_array=True))
     if variant == "shape":
         return draw(tensor_source((dtype, choice(draw, [(), (2,), (3,), (2, 2), (1,)]))))
@@ -890,7 +908,7 @@ def calls(draw, function: str, parameters: list[Spec], names: tuple[str, ...], c
 def nested_function(draw, name: str, spec: Spec, statements=(1, 4), weights=None, prefix: str = "w"):
     """An inner ``ts.function`` ``name(a)`` with its own Python and runtime effects and ops.
 
-    Returns ``(FunctionDef, Callee, needs)``.
+    Returns ``(FunctionDef, Callee)``.
     """
     body = Body(draw, [Value(c.Name("a"), *spec)], prefix=prefix)
     body.statements.append(c.Log(f"trace {name}"))
@@ -900,7 +918,7 @@ def nested_function(draw, name: str, spec: Spec, statements=(1, 4), weights=None
     body.run(integer(draw, *statements), weights)
     result = body.scope[-1]
     f = c.FunctionDef(name, ("a",), (*body.statements, c.Return(result.expr)), autograph=body.autograph)
-    return f, Callee(name, spec, (result.dtype, result.shape), result.known), body.needs
+    return f, Callee(name, spec, (result.dtype, result.shape))
 
 
 @st.composite
@@ -908,10 +926,10 @@ def with_nested(draw, name: str = "f", params: tuple[str, ...] = ("x",), stateme
                 weights=None, errors: int = 1, dtypes=DTYPES, inner: str = "g"):
     """``op_function`` that also calls a nested ``ts.function`` ``inner`` of its own.
 
-    Returns ``(definitions, parameter specs, needs)``: the inner function first.
+    Returns ``(definitions, parameter specs)``: the inner function first.
     """
     parameter = draw(parameter_specs(len(params), dtypes))
-    g, callee, needs = draw(nested_function(inner, parameter[0], weights=weights))
+    g, callee = draw(nested_function(inner, parameter[0], weights=weights))
     body = Body(draw, values_of(params, parameter), errors=errors, callees=[callee])
     body.run(integer(draw, *statements), weights)
     if not any(isinstance(s, c.Assign) and isinstance(s.value, c.CallFunction) for s in body.statements):
@@ -919,7 +937,7 @@ def with_nested(draw, name: str = "f", params: tuple[str, ...] = ("x",), stateme
         body.run(1, weights)
     result = returned(draw, body)
     f = c.FunctionDef(name, params, (*body.statements, c.Return(result)), autograph=body.autograph)
-    return [g, f], parameter, needs | body.needs
+    return [g, f], parameter
 
 
 # Python values whose trace keys collide (``1 == 1.0 == True``, NaN matches NaN) or differ.
@@ -927,11 +945,12 @@ LITERALS = ("0", "1", "1.0", "True", "False", "2", "-3", "'a'", "'b'", "None", "
 
 
 @st.composite
-def container_argument(draw, kind: str, items: list[Spec]) -> str:
-    """A container of tensors, varied in the ways a trace key tells apart (or does not)."""
+def container_argument(draw, kind: str, items: list[Spec], same: int = 4) -> str:
+    """A container of tensors, varied in the ways a trace key tells apart (or does not); about
+    ``same`` in ``same + 5`` keep the structure and the items' specs."""
     sources = [draw(tensor_source(spec)) for spec in items]
-    variant = choice(draw, ["same"] * 4 + ["reordered", "other kind", "longer", "python leaf",
-                                           "other dtype"], "container variant")
+    variant = choice(draw, ["same"] * same + ["reordered", "other kind", "longer", "python leaf",
+                                              "other dtype"], "container variant")
     if variant == "python leaf":
         sources[-1] = draw(scalar_source(items[-1][0])) if items[-1][0] != "string" else "'s'"
     elif variant == "other dtype":
@@ -942,7 +961,7 @@ def container_argument(draw, kind: str, items: list[Spec]) -> str:
     if kind == "dict":
         keys = ["a", "b", "c"][: len(sources)]
         pairs = list(zip(keys, sources))
-        if variant == "reordered":
+        if variant == "reordered" or chance(draw, 2):
             pairs.reverse()  # insertion order: not part of the key
         if variant == "other kind":
             return "[" + ", ".join(sources) + "]"
@@ -995,7 +1014,7 @@ TENSOR_USES = {
     "float": c.PyCall("float", (c.Name("t"),)),
     "index": c.PyCall("len", (c.PyCall("range", (c.Name("t"),)),)),
     "ref": c.BinOp("==", c.Method(c.Name("t"), "ref"), c.Method(c.Name("t"), "ref")),
-    "eq": c.PyCall("str", (c.BinOp("==", c.Name("t"), c.Name("t")),)),
+    "eq": c.PyCall("spelled", (c.PyCall("str", (c.BinOp("==", c.Name("t"), c.Name("t")),)),)),
     "isinstance": c.PyCall("isinstance", (c.Name("t"), c.Name("ts.Tensor"))),
     "DType": c.PyCall("isinstance", (c.Attribute(c.Name("t"), "dtype"), c.Name("ts.DType"))),
     "is_tensor": c.Op("is_tensor", (c.Name("t"),)),
@@ -1003,6 +1022,14 @@ TENSOR_USES = {
     "as_dtype": c.BinOp("==", c.Op("as_dtype", (c.Attribute(c.Attribute(c.Name("t"), "dtype"), "name"),)),
                         c.Attribute(c.Name("t"), "dtype")),
 }
+
+
+def concrete_driver(name: str, function: str, arguments: str) -> c.FunctionDef:
+    """A driver ``name(*args, **kwargs)``: the program asks ``function`` for its concrete function
+    for ``arguments`` (source text) and calls it, when the call script says so."""
+    concrete = c.Method(c.Name(function), "get_concrete_function", (c.Name(arguments),) if arguments else ())
+    call = c.PyCall(c.expression(concrete), (c.Name("*args"), c.Name("**kwargs")))
+    return c.FunctionDef(name, ("*args", "**kwargs"), (c.Return(call),), traced=False)
 
 
 def inspector(uses: tuple[str, ...]) -> c.FunctionDef:

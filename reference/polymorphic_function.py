@@ -194,7 +194,7 @@ class Function:
                 if isinstance(value, Tensor):  # equal, but a tensor is no literal
                     raise TypeError(f"Parameter `{name}` was expected to be of type {kind!r} but "
                                     f"is {value.spec!r}")
-                arguments[name] = value  # an equal value: the trace sees the first one (TRACE-4)
+                arguments[name] = value
                 continue
             specs = kind.items if isinstance(kind, trace_type.SequenceType) else (kind,)
             values = [bound.arguments[f"{name}_{i}"] for i in range(len(specs))] \
@@ -212,7 +212,11 @@ class Function:
                     raise binding_error(cast, args, kwargs, shown)
                 tensors.append(tensor)
             arguments[name] = tuple(tensors) if isinstance(kind, trace_type.SequenceType) else tensors[0]
-        return FunctionType(tuple(types.items())), arguments
+        # A defaulted parameter is keyed by the value passed (== the default): the first one
+        # traced is the one the body sees, as for any literal (TRACE-4).
+        keyed = tuple((n, trace_type.from_value(arguments[n]) if n in defaults else t)
+                      for n, t in types.items())
+        return FunctionType(keyed), arguments
 
     # -- step 3: the cache ---------------------------------------------------------------
     def _lookup(self, function_type: FunctionType) -> ConcreteFunction | None:

@@ -77,7 +77,10 @@ class EagerTensor(Tensor):
         return np.asarray(self._value, dtype=dtype)
 
     def __bool__(self) -> bool:
-        return _as_python(bool, self.numpy())
+        value = self.numpy()
+        if isinstance(value, np.ndarray) and value.size == 0:
+            return False  # as TensorFlow's: an empty tensor is false
+        return _as_python(bool, value)
 
     def __int__(self) -> int:
         return _as_python(int, self.numpy())

@@ -629,3 +629,9 @@ def test_EFFECT_4_after_a_failed_op_only_what_depends_on_it_stops():
         with pytest.raises(InvalidArgumentError):
             function(ts.constant([1.0, 2.0]))
         assert out == printed, function
+
+
+def test_EFFECT_2_a_nan_prints_with_its_sign_bit():
+    # TF: tf.print(np.float32(nan)) -> "nan"; of -nan, of 0 * inf and of log(-1.0) -> "-nan"
+    assert _printed(ts.constant(np.float32(np.nan)), ts.constant([-np.nan, 1.0])) == "nan [-nan 1]\n"
+    assert _printed(ts.constant(0.0) * ts.constant(np.inf), ts.log(ts.constant(-1.0))) == "-nan -nan\n"

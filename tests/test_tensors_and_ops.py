@@ -1294,3 +1294,18 @@ def test_OP_6_cast_of_strings_fails_when_the_graph_runs_before_anything_else():
     with pytest.raises(ts.errors.UnimplementedError, match="Cast string to float is not supported"):
         body(ts.constant("a"))
     assert effects == ["traced after the cast"]
+
+
+def test_TENSOR_4_python_conversions_of_eager_tensors_follow_tensorflow():
+    # TF: bool(tf.zeros([0])) -> False; bool of two elements -> ValueError "The truth value of an
+    # array with more than one element is ambiguous. ..."; int() of a vector -> TypeError;
+    # range(tf.constant(2.0)) -> AttributeError "'numpy.float32' object has no attribute '__index__'"
+    assert bool(ts.zeros([0])) is False and bool(ts.constant([1])) is True
+    with pytest.raises(ValueError, match=r"The truth value of an array with more than one element"):
+        bool(ts.constant([True, False]))
+    with pytest.raises(TypeError, match="only 0-dimensional arrays can be converted to Python scalars"):
+        int(ts.constant([1, 2]))
+    with pytest.raises(AttributeError,
+                       match=re.escape("'numpy.float32' object has no attribute '__index__'")):
+        range(ts.constant(2.0))
+    assert list(range(ts.constant(2))) == [0, 1]

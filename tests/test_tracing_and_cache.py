@@ -994,3 +994,20 @@ def test_TRACE_13_keyword_only_parameters_stay_keyword_only():
     kind, message = _outcome(lambda: cf(ts.constant(5.0), ts.constant(2.0)))
     assert kind == "TypeError" and "`too many positional arguments`" in message
     assert _outcome(lambda: cf(ts.constant(5.0), y=2)) == ("value", 10.0)
+
+
+def test_TRACE_10_a_defaulted_parameter_is_traced_with_the_first_equal_value():
+    # TF: def g(x, k=1) with input_signature=[TensorSpec([None])]: g(x, True) traces with k=True
+    # and returns a bool True; g(x, 1.0) and g(x) reuse that trace (still True); tracing count 1.
+    seen = []
+
+    @ts.function(input_signature=[ts.TensorSpec([None], ts.float32)])
+    def g(x, k=1):
+        seen.append(k)
+        return -x, k
+
+    for call in (lambda: g(ts.constant([1.0]), True), lambda: g(ts.constant([1.0]), 1.0),
+                 lambda: g(ts.constant([1.0]))):
+        _, k = call()
+        assert k.dtype == ts.bool and bool(k.numpy()) is True
+    assert seen == [True] and g.experimental_get_tracing_count() == 1

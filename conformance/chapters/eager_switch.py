@@ -25,10 +25,12 @@ TOP_LEVEL = (
 
 
 def _flag_reader() -> c.FunctionDef:
-    """A driver: the run-eagerly switch and ``executing_eagerly`` as the program sees them."""
+    """A driver: the run-eagerly switch, ``executing_eagerly`` and a top-level tensor as the
+    program sees them (outside any function, whatever the switch says: EAGER-6)."""
+    t = c.Op("constant", (c.Literal([1.5, 2.0]),))
     return c.FunctionDef("flags", (), (c.Return(c.Structure("tuple", (
-        c.Method(c.Name("ts.config"), "functions_run_eagerly"), c.Op("executing_eagerly", ())))),),
-        traced=False)
+        c.Method(c.Name("ts.config"), "functions_run_eagerly"), c.Op("executing_eagerly", ()),
+        c.Op("is_tensor", (t,)), c.Attribute(t, "ndim")))),), traced=False)
 
 
 @st.composite
@@ -36,9 +38,9 @@ def _scenarios(draw) -> Scenario:
     nested = chance(draw, 3) is False
     params = choice(draw, [("x",), ("x", "y")], "parameters")
     if nested:
-        definitions, parameters, needs = draw(p.with_nested("f", params, (3, 6), WEIGHTS))
+        definitions, parameters = draw(p.with_nested("f", params, (3, 6), WEIGHTS))
     else:
-        f, parameters, needs = draw(p.op_function("f", params, (3, 7), WEIGHTS, guard=chance(draw, 2)))
+        f, parameters = draw(p.op_function("f", params, (3, 7), WEIGHTS, guard=chance(draw, 2)))
         definitions = [f]
     f = definitions[-1]
     seen = c.Structure("tuple", (f.body[-1].value, c.Op("executing_eagerly", ())))
@@ -46,12 +48,13 @@ def _scenarios(draw) -> Scenario:
                       autograph=f.autograph)
     definitions = [*definitions[:-1], f, _flag_reader()]
     specs = ", ".join(f"ts.TensorSpec({list(s)}, ts.{d})" for d, s in parameters)
-    if chance(draw, 3):  # traced when the program is defined, whatever the flag
-        definitions.append(c.Assign("cf", c.Name(f"f.get_concrete_function({specs})")))
-        needs.add("get_concrete_function")
+    driver = chance(draw, 3) is False  # the program itself asks for a concrete function
+    if driver:
+        definitions.append(p.concrete_driver("via_concrete", "f", specs))
     steps: list[Step] = []
     for _ in range(integer(draw, 3, 8)):
-        kind = choice(draw, ["call", "call", "call", "flag", "flag", "concrete", "top level", "flags"])
+        kinds = ["call", "call", "call", "flag", "flag", "concrete", "top level", "flags"]
+        kind = choice(draw, kinds + (["driver"] if driver else []))
         if kind == "call":
             steps += draw(p.calls("f", parameters, params, (1, 1)))
         elif kind == "flag":
@@ -60,14 +63,15 @@ def _scenarios(draw) -> Scenario:
             steps.append(Concrete("f", specs, name="cf"))
             args = ", ".join(draw(tensor_source(spec)) for spec in parameters)
             steps.append(Call("cf", args))
-            needs.add("get_concrete_function")
+        elif kind == "driver":  # traced whatever the flag says (EAGER-5), then called
+            steps.append(Call("via_concrete", ", ".join(draw(tensor_source(spec)) for spec in parameters)))
         elif kind == "top level":
             steps.append(Call(*choice(draw, TOP_LEVEL)))
         else:
             steps.append(Call("flags"))
     if nested and chance(draw, 2):
         steps.append(Call("g", draw(tensor_source(parameters[0]))))
-    return scenario("eager-switch", definitions, steps, needs)
+    return scenario("eager-switch", definitions, steps)
 
 
 def scenarios():

@@ -81,7 +81,7 @@ def _scenarios(draw) -> Scenario:
             rest = [choice(draw, ["True", "False"])]
         steps.append(Call("f", arguments(x, *rest)))
     steps = p.flips(draw, p.trace_first(draw, steps, mostly=variant == "symbolic"), 2)
-    return scenario("errors", [f], steps, body.needs | {"print"})
+    return scenario("errors", [f], steps)
 
 
 def scenarios():

@@ -37,7 +37,7 @@ def _structure(draw, tensors: list[c.Expr], depth: int = 0) -> c.Expr:
 @st.composite
 def _nested(draw):
     params = choice(draw, [("x",), ("x", "y")])
-    definitions, parameters, needs = draw(p.with_nested("outer", params, (2, 5), WEIGHTS, inner="inner"))
+    definitions, parameters = draw(p.with_nested("outer", params, (2, 5), WEIGHTS, inner="inner"))
     outer = definitions[-1]
     tensors = [s.target for s in outer.body if isinstance(s, c.Assign)][-3:] or ["x"]
     returned = draw(_structure([c.Name(t) for t in tensors]))
@@ -49,7 +49,7 @@ def _nested(draw):
             steps.append(Call("inner", draw(tensor_source(parameters[0]))))
         else:
             steps += draw(p.calls("outer", parameters, params, (1, 1)))
-    return [definitions[0], outer], steps, needs
+    return [definitions[0], outer], steps
 
 
 @st.composite
@@ -76,7 +76,7 @@ def _leak(draw):
             steps.append(Call("user", draw(tensor_source((leaked.dtype, leaked.shape)))))
         else:
             steps.append(Call("leaky", x))
-    return [leaky, user], steps, body.needs | {"numpy"}
+    return [leaky, user], steps
 
 
 @st.composite
@@ -92,7 +92,7 @@ def _recursion(draw):
     spec = choice(draw, [("float32", (2,)), ("int32", ())])
     steps = [Call("rec", arguments(draw(tensor_source(spec)), str(integer(draw, 0, 3))))
              for _ in range(integer(draw, 1, 4))]
-    return [rec], steps, {"print"}
+    return [rec], steps
 
 
 @st.composite
@@ -104,7 +104,7 @@ def _returns(draw):
     f = c.FunctionDef("f", ("x",), (c.Log("trace f"), *body.statements, c.Return(returned)),
                       autograph=body.autograph)
     steps = [Call("f", draw(tensor_source(spec))) for _ in range(integer(draw, 1, 3))]
-    return [f], steps, body.needs
+    return [f], steps
 
 
 VARIANTS = {"nested": (_nested, 3), "leak": (_leak, 3), "recursion": (_recursion, 2),
@@ -114,9 +114,9 @@ VARIANTS = {"nested": (_nested, 3), "leak": (_leak, 3), "recursion": (_recursion
 @st.composite
 def _scenarios(draw) -> Scenario:
     variant = choice(draw, [v for v, (_, w) in VARIANTS.items() for _ in range(w)], "variant")
-    definitions, steps, needs = draw(VARIANTS[variant][0]())
+    definitions, steps = draw(VARIANTS[variant][0]())
     steps = p.flips(draw, p.trace_first(draw, steps, mostly=variant in ("leak", "recursion")), 3)
-    return scenario("returns-and-nesting", definitions, steps, needs | {"numpy"})
+    return scenario("returns-and-nesting", definitions, steps)
 
 
 def scenarios():

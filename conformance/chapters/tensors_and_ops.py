@@ -46,28 +46,25 @@ def _scenarios(draw) -> Scenario:
     dtypes = (*DTYPES, "string") if chance(draw, 8) else DTYPES
     if chance(draw, 4):
         return draw(_tour())
+    if chance(draw, 6):
+        return draw(_static_shapes())
     errors = choice(draw, [0, 0, 1, 2], "errors")  # pure programs too (OP-1)
     options = choice(draw, ["plain"] * 5 + ["signature", "relaxed"], "function options")
-    weights = WEIGHTS if options == "plain" else p.for_unknown_shapes(WEIGHTS)
-    f, parameters, needs = draw(p.op_function("f", params, (5, 12), weights, errors=errors, dtypes=dtypes))
+    f, parameters = draw(p.op_function("f", params, (5, 12), WEIGHTS, errors=errors, dtypes=dtypes,
+                                       known_shapes=options == "plain"))
     steps = draw(p.calls("f", parameters, params, (1, 4), vary=options == "plain"))
     if options == "signature":
         f = dataclasses.replace(f, input_signature=_signature(draw, parameters))
-        needs.add("input_signature")
     elif options == "relaxed":
         f = dataclasses.replace(f, reduce_retracing=True)
         steps += draw(p.calls("f", parameters, params, (2, 3), vary=True))
-        needs.add("reduce_retracing")
     definitions = [f]
     if chance(draw, 3) is False:  # the Tensor API on eager tensors, at top level
         uses = sorted(set(choice(draw, tuple(p.TENSOR_USES)) for _ in range(integer(draw, 3, 8))))
         definitions.append(p.inspector(tuple(uses)))
-        for step in steps[: integer(draw, 1, 2)]:
-            if isinstance(step, Call) and isinstance(f.body[-1].value, c.Name):
-                steps.append(Call("inspect", step.source()))  # what f returned
-        steps.append(Call("inspect", draw(tensor_source(draw(specs())))))
-        needs.add("numpy")
-    return scenario("tensors-and-ops", definitions, p.flips(draw, steps), needs)
+        for _ in range(integer(draw, 1, 3)):
+            steps.append(Call("inspect", draw(tensor_source(draw(specs())))))
+    return scenario("tensors-and-ops", definitions, p.flips(draw, steps))
 
 
 @st.composite
@@ -83,7 +80,36 @@ def _tour(draw) -> Scenario:
     result = c.Structure("tuple", tuple(v.expr for v in body.unused()))
     f = c.FunctionDef("f", params, (*body.statements, c.Return(result)), autograph=body.autograph)
     steps = draw(p.calls("f", parameters, params, (1, 3), vary=False))
-    return scenario("tensors-and-ops", [f], p.trace_first(draw, steps), body.needs)
+    return scenario("tensors-and-ops", [f], p.trace_first(draw, steps))
+
+
+# Ops whose static shape rules the static-shapes variant exercises on partly known shapes.
+SHAPE_RULES = {k: 0 for k in p.KINDS} | {"reduce": 2, "where": 2, "reshape": 2, "matmul": 2, "concat": 1,
+                                         "stack": 1, "operator": 1, "compare": 1, "cast": 1}
+
+
+@st.composite
+def _static_shapes(draw) -> Scenario:
+    """Static shapes inferred through reduce, where, reshape, matmul... from partly known
+    shapes (an ``input_signature`` with ``None`` dimensions), logged while tracing; and a
+    caller's NumPy array, which a tensor made from it must not freeze."""
+    dtype = choice(draw, ["float32", "int32"])
+    shape = choice(draw, [(2, 3), (3,), (2, 2)])
+    pattern = tuple(None if chance(draw, 2) else d for d in shape)
+    body = p.Body(draw, [p.Value(c.Name("x"), dtype, shape)], errors=0)
+    for _ in range(integer(draw, 3, 6)):
+        start = len(body.scope)
+        body.run(1, SHAPE_RULES)
+        for value in body.scope[start:]:
+            body.log(c.PyCall("str", (c.Attribute(value.expr, "shape"),)))
+    f = c.FunctionDef("f", ("x",), (*body.statements, c.Return(body.scope[-1].expr)),
+                      input_signature=((pattern, dtype),), autograph=body.autograph)
+    array = c.Assign("ARRAY", c.Name(draw(tensor_source((dtype, shape), numpy_array=True))))
+    poke = c.FunctionDef("poke", (), (c.Assign("ARRAY[0]", c.Literal(1)), c.Return(c.Name("ARRAY"))),
+                         traced=False)
+    steps = [Call("f", "ARRAY"), Call("poke"), Call("f", "ARRAY"), Call("ts.constant", "ARRAY"), Call("poke"),
+             *draw(p.calls("f", [(dtype, shape)], ("x",), (1, 2), vary=False))]
+    return scenario("tensors-and-ops", [f, array, poke], p.flips(draw, steps))
 
 
 HANDWRITTEN = {

@@ -6,14 +6,11 @@ from hypothesis import strategies as st
 
 from .. import codegen as c
 from .. import programs as p
-from ..draws import POOL, arguments, chance, choice, fresh, integer, scalar_source, scenario, tensor_source
+from ..draws import POOL, arguments, chance, choice, combined, fresh, integer, scalar_source, tensor_source
 from ..scenario import T1, T2, V2, Call, Concrete, Scenario, SetEager, Step, handwritten
 
 # Few statements per body: the calls are what this chapter is about.
 WEIGHTS = {"value_use": 0, "tensor_api": 0}
-# Calls of a concrete function with a tensor of another dtype or shape, or a Python value: off
-# until the reference names concrete functions deterministically (their messages carry the name).
-CONCRETE_MISMATCHES = False
 OBJECTS = ("Token(0)", "Token(1)", "Token(0)", "Token(2)", "Token(1)", "[1, 2]", "[2, 1]", "(1, 2)",
            "{'a': 1, 'b': 2}", "{'b': 2, 'a': 1}", "[Token(0)]")
 
@@ -43,7 +40,8 @@ def _tensor(draw, pool=POOL) -> str:
 @st.composite
 def _arguments_variant(draw):
     """Tensor, Python-literal, container and object parameters, keyed as TRACE-3..7 say."""
-    kinds = ["tensor"] + [choice(draw, ["literal", "container", "object", "literal"]) for _ in range(
+    other = ["literal", "object", "container", "object", "literal"]
+    kinds = ["tensor"] + [choice(draw, other) for _ in range(
         integer(draw, 1, 2))]
     names, body, values, sources = [], [c.Log("trace f")], [], []
     for index, kind in enumerate(kinds):
@@ -60,7 +58,7 @@ def _arguments_variant(draw):
             body += statements
             values += unpacked
             sources.append((container, items))
-            if container in ("list", "dict") and chance(draw, 5):  # TRACE-14
+            if container in ("list", "dict") and chance(draw, 3):  # TRACE-14
                 body.append(c.Evaluate(c.Method(c.Name(name), "append" if container == "list" else "pop",
                                                 (c.Literal(0) if container == "list" else c.Literal("a"),))))
         else:
@@ -88,7 +86,7 @@ def _arguments_variant(draw):
             else:
                 given.append(draw(p.container_argument(kind, spec)))
         steps.append(_call("f", names, given, defaults, draw))
-    return [f], steps, fn.needs
+    return [f], steps
 
 
 def _call(function: str, names, given, defaults, draw) -> Call:
@@ -114,8 +112,8 @@ def _signature_variant(draw):
     specs = ((pattern, dtype), ((None,), dtype)) if two else ((pattern, dtype),)
     names = ("x", "y") if two else ("x",)
     values = [p.Value(c.Name(n), dtype, (2,)) for n in names]
-    fn = p.Body(draw, values, errors=0)
-    fn.run(integer(draw, 2, 4), p.for_unknown_shapes(WEIGHTS))
+    fn = p.Body(draw, values, errors=0, known_shapes=False)
+    fn.run(integer(draw, 2, 4), WEIGHTS)
     defaulted = chance(draw, 2)
     params = (*names, "k") if defaulted else names
     result = fn.scope[-1].expr
@@ -151,7 +149,7 @@ def _signature_variant(draw):
         fitting = (2, 2) if pattern == (None, 2) else (2,)
         cf_args = [draw(tensor_source((dtype, fitting if n == "x" else (2,)))) for n in names]
         steps.append(Call("cf", arguments(*cf_args)))
-    return [f], steps, fn.needs | {"input_signature"}
+    return [f], steps
 
 
 @st.composite
@@ -161,7 +159,7 @@ def _concrete_variant(draw):
     spec = f"ts.TensorSpec({None if shape is None else list(shape)}, ts.{dtype})"
     fitting = (dtype, (2,) if shape is None else tuple(d or 2 for d in shape))
     body = p.Body(draw, [p.Value(c.Name("x"), *fitting)], errors=0)
-    body.run(integer(draw, 2, 4), p.for_unknown_shapes(WEIGHTS))
+    body.run(integer(draw, 2, 4), WEIGHTS)
     result = c.Structure("tuple", (body.scope[-1].expr, c.Name("n")))
     runs = c.Evaluate(c.Op("print", (c.Literal("run"), c.Name("n"))))
     f = c.FunctionDef("f", ("x", "n"), (c.Log("trace f"), runs, *body.statements, c.Return(result)),
@@ -169,18 +167,18 @@ def _concrete_variant(draw):
     literal = choice(draw, ["", ", 2", ", 3", ", n=2"])
     steps: list[Step] = [Concrete("f", spec + literal, name="cf")]
     definitions: list = [f, _signatures("f")]
-    if chance(draw, 2):  # the program asks for the concrete function itself, when it is defined
-        steps = []
-        definitions.append(c.Assign("cf", c.Name(f"f.get_concrete_function({spec}{literal})")))
+    target = "cf"
+    if chance(draw, 2):  # the program asks for the concrete function itself, at each call
+        steps, target = [], "concrete"
+        definitions.append(p.concrete_driver("concrete", "f", spec + literal))
     for _ in range(integer(draw, 2, 5)):
-        x = draw(_tensor()) if CONCRETE_MISMATCHES and chance(draw, 4) else draw(tensor_source(fitting))
-        form = choice(draw, ["structured", "flat", "keyword", "literal", "wrong literal"]
-                      + (["python"] if CONCRETE_MISMATCHES else []))
+        x = draw(_tensor()) if chance(draw, 4) else draw(tensor_source(fitting))
+        form = choice(draw, ["structured", "flat", "keyword", "literal", "wrong literal", "python"])
         args = {"structured": x, "flat": x, "keyword": f"x={x}", "literal": f"{x}, 2",
                 "python": draw(scalar_source(dtype)), "wrong literal": f"{x}, n=3"}[form]
-        steps.append(Call("cf", args))
+        steps.append(Call(target, args))
     steps += [Call("f", draw(tensor_source(fitting))), Call("signatures")]
-    return definitions, steps, body.needs | {"get_concrete_function", "print"}
+    return definitions, steps
 
 
 @st.composite
@@ -189,14 +187,14 @@ def _relaxed_variant(draw):
     dtype = choice(draw, ["float32", "int32"])
     body = p.Body(draw, [p.Value(c.Name("x"), dtype, (3,))], errors=0)
     shaped = ("index", "gather", "matmul", "concat", "reshape")  # would fail on other shapes
-    body.run(integer(draw, 1, 3), p.for_unknown_shapes({**WEIGHTS, **dict.fromkeys(shaped, 0)}))
+    body.run(integer(draw, 1, 3), {**WEIGHTS, **dict.fromkeys(shaped, 0)})
     f = c.FunctionDef("f", ("x", "n"), (c.Log("trace f"), *body.statements,
                                         c.Return(c.Structure("tuple", (body.scope[-1].expr, c.Name("n"))))),
                       reduce_retracing=True, autograph=body.autograph)
     shapes = [(3,), (5,), (2, 2), (), (7,), (1, 3)]
     steps = [Call("f", arguments(draw(tensor_source((dtype, choice(draw, shapes)))), choice(draw, "112")))
              for _ in range(integer(draw, 3, 6))]
-    return [f, _signatures("f")], [*steps, Call("signatures")], body.needs | {"reduce_retracing"}
+    return [f, _signatures("f")], [*steps, Call("signatures")]
 
 
 @st.composite
@@ -225,7 +223,7 @@ def _methods_variant(draw):
         target = choice(draw, ["m1.call", "m2.call", "m1.call", "first", "second"])
         steps.append(Call(target, draw(tensor_source(choice(draw, [("float32", (2,)), ("float32", (3,))])))))
     steps.append(Call("counts"))
-    return definitions, steps, body.needs
+    return definitions, steps
 
 
 @st.composite
@@ -233,10 +231,10 @@ def _retracing_variant(draw):
     """Many distinct Python values: frequent retracing is logged (TRACE-15)."""
     f = c.FunctionDef("f", ("x", "n"), (c.Log("trace f"), c.Return(c.BinOp("+", c.Name("x"), c.Name("n")))))
     values = list(range(integer(draw, 5, 12)))
-    steps: list[Step] = [SetEager(False)] if chance(draw, 2) else []
+    steps: list[Step] = [SetEager(False)] if not chance(draw, 4) else []
     for n in values:
         steps.append(Call("f", arguments(T1, str(n if not chance(draw, 4) else values[0]))))
-    return [f], steps, set()
+    return [f], steps
 
 
 @st.composite
@@ -250,7 +248,22 @@ def _failing_variant(draw):
                       autograph=body.autograph)
     steps = [Call("f", arguments(draw(_tensor()), choice(draw, ["True", "False"])))
              for _ in range(integer(draw, 2, 5))]
-    return [f], steps, body.needs
+    return [f], steps
+
+
+@st.composite
+def _containers_variant(draw):
+    """A list, tuple, dict or ``Pair`` of tensors, called with the variations a trace key tells
+    apart (kind, length, dtypes) and those it does not (a dict's insertion order) (TRACE-5)."""
+    kind = choice(draw, ["dict", "dict", "dict", "list", "tuple", "pair"])
+    items = [choice(draw, POOL), choice(draw, POOL)]
+    statements, values = p.unpack(kind, "xs", items)
+    body = p.Body(draw, values, errors=0)
+    body.run(integer(draw, 1, 3), WEIGHTS)
+    f = c.FunctionDef("f", ("xs",), (c.Log("trace f"), *statements, *body.statements,
+                                     c.Return(body.scope[-1].expr)), autograph=body.autograph)
+    steps = [Call("f", draw(p.container_argument(kind, items, same=10))) for _ in range(integer(draw, 2, 5))]
+    return [f], steps
 
 
 @st.composite
@@ -265,22 +278,28 @@ def _mutating_variant(draw):
             c.Return(c.PyCall("len", (c.Name("items"),))))
     f = c.FunctionDef("f", ("items",), body)
     argument = "[ts.constant(1.0), 2]" if kind == "list" else "{'a': ts.constant(1.0), 'b': 2}"
-    steps = [Call("f", argument) for _ in range(integer(draw, 1, 3))]
-    return [f], steps, set()
+    steps = [SetEager(False), *(Call("f", argument) for _ in range(integer(draw, 1, 3)))]
+    return [f], steps
 
 
-VARIANTS = {"arguments": (_arguments_variant, 3), "mutating": (_mutating_variant, 3),
+VARIANTS = {"arguments": (_arguments_variant, 3), "containers": (_containers_variant, 4),
+            "mutating": (_mutating_variant, 3),
             "signature": (_signature_variant, 3), "concrete": (_concrete_variant, 3),
-            "relaxed": (_relaxed_variant, 3), "methods": (_methods_variant, 3),
+            "relaxed": (_relaxed_variant, 3), "methods": (_methods_variant, 4),
             "retracing": (_retracing_variant, 3), "failing": (_failing_variant, 2)}
 
 
 @st.composite
 def _scenarios(draw) -> Scenario:
-    variant = choice(draw, [v for v, (_, w) in VARIANTS.items() for _ in range(w)], "variant")
-    definitions, steps, needs = draw(VARIANTS[variant][0]())
-    steps = p.trace_first(draw, steps, mostly=True)
-    return scenario("tracing-and-cache", definitions, p.flips(draw, steps, 3), needs)
+    """One variant, often two (renamed apart): more of them per scenario, the same cost each."""
+    table = [v for v, (_, w) in VARIANTS.items() for _ in range(w)]
+    variants = [choice(draw, table, "variant")]
+    if chance(draw, 2) is False:
+        variants.append(choice(draw, [v for v in table if v != variants[0]], "second variant"))
+    parts = [draw(VARIANTS[v][0]()) for v in variants]
+    first, *rest = parts
+    parts = [(first[0], p.flips(draw, p.trace_first(draw, first[1], mostly=True), 3)), *rest]
+    return combined("tracing-and-cache", parts)
 
 
 def scenarios():

@@ -170,6 +170,8 @@ def _coordinates_rule(condition: TensorSpec) -> TensorSpec:
 
 
 def _coordinates_kernel(condition: np.ndarray) -> np.ndarray:
+    if condition.ndim == 0:  # TensorFlow's kernel has no case for a scalar
+        raise errors.InvalidArgumentError("WhereOp : Unhandled input dimensions: 0")
     return np.argwhere(condition != 0).astype(np.int64)
 
 

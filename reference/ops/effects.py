@@ -31,9 +31,9 @@ from .arithmetic import flush_subnormals
 def format_value(value: np.ndarray) -> str:
     """How ``ts.print`` shows a tensor, as ``tf.print`` does.
 
-    Booleans print as 1/0, strings in quotes with C escapes, floats in the
-    shortest of 6 or 9 significant digits (15 or 17 for float64) that reads
-    back exactly (subnormals as 0, as TensorFlow's CPU reads them), and each
+    Booleans print as 1/0, strings in quotes with C escapes, a NaN with its sign
+    (``-nan``), floats in the shortest of 6 or 9 significant digits (15 or 17 for
+    float64) that reads back exactly (subnormals as 0, as TensorFlow's CPU reads them), and each
     dimension longer than 6 as its first 3 and last 3 entries around ``...``.
     Sub-arrays of rank ``r`` are separated by ``r - 1`` line breaks, as NumPy does.
     An empty tensor prints ``[]``, or ``[`` line breaks `` ...]`` when only an
@@ -67,9 +67,11 @@ def _scalar(item: object, dtype: np.dtype) -> str:
         return "1" if item else "0"
     if dtype.kind != "f":
         return str(item)
+    if np.isnan(item):
+        return "-nan" if np.signbit(item) else "nan"  # C's printf shows the sign bit of a NaN
     short, long = (6, 9) if dtype == np.float32 else (15, 17)
     text = f"{item:.{short}g}"
-    return text if dtype.type(text) == item or np.isnan(item) else f"{item:.{long}g}"
+    return text if dtype.type(text) == item else f"{item:.{long}g}"
 
 
 _ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"',
