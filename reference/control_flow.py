@@ -499,8 +499,9 @@ def _while_backward(cotangents, inputs: tuple, values: np.ndarray, cond_graph: G
 
 @gradients.defvjp(cond_p)
 def _cond_vjp(cotangents, pred, *captured, out, true_graph, false_graph):
-    """GRAD-7: the gradient of a conditional is the gradient of the branch that ran."""
+    """GRAD-10: the gradient of a conditional is the gradient of the branch that ran."""
     count = true_graph.primal_count
+    note("GRAD-10", "the gradient of a conditional walks the branch that ran")
     if isinstance(out[count], EagerTensor):
         return (None, *_cond_backward(cotangents[:count], captured, out[count]._value, true_graph,
                                       false_graph))
@@ -510,8 +511,9 @@ def _cond_vjp(cotangents, pred, *captured, out, true_graph, false_graph):
 
 @gradients.defvjp(while_p)
 def _while_vjp(cotangents, *inputs, out, cond_graph, body_graph, bounded, must_iterate):
-    """GRAD-7: the gradient of a loop: each iteration's body walked backwards, last one first."""
+    """GRAD-10: the gradient of a loop: each iteration's body walked backwards, last one first."""
     count = len(body_graph.placeholders)
+    note("GRAD-10", "the gradient of a loop walks its iterations backwards")
     if isinstance(out[count], EagerTensor):
         return tuple(_while_backward(cotangents[:count], inputs, out[count]._value, cond_graph, body_graph))
     return tuple(_later("while", cotangents[:count], inputs, out[count],

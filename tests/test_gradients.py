@@ -1,4 +1,4 @@
-"""Chapter 11: gradients (rules GRAD-1..9).
+"""Chapter 11: gradients (rules GRAD-1..10).
 
 Expected values are TensorFlow 2.21's, as observed (/work/scratch/state/FINDINGS.md, F3 and
 F4), or computed independently: every gradient rule is checked against a central finite
@@ -537,7 +537,7 @@ NUMERIC = {
 @pytest.mark.parametrize("name", ["cond", "while"])
 @SETTINGS
 @given(data=st.data())
-def test_GRAD_5_control_flow_rules_inside_a_trace_match_a_numerical_derivative(name, data):
+def test_GRAD_10_control_flow_rules_inside_a_trace_match_a_numerical_derivative(name, data):
     """The same conditional and loop with the tape inside the trace: the walk is an op there."""
     fn, arrays = NUMERIC[name](data.draw)
 
@@ -897,3 +897,111 @@ def test_GRAD_9_the_linear_training_step_eager_flag_off_flag_on_and_traced():
     assert eager == flag_on == traced  # bitwise: the same kernels in the same order (OP-1)
     assert traced_step.experimental_get_tracing_count() == 1
     assert _linear_losses(traced_step) == eager and traced_step.experimental_get_tracing_count() == 1
+
+
+# --------------------------------------------------------------------------------------
+# GRAD-10: through conditionals and loops (the numerical checks are above, with GRAD-5's)
+# --------------------------------------------------------------------------------------
+
+V = ts.Variable(1.5)
+
+
+def _choose(x, y):
+    return ts.cond(x > 0.0, lambda: x * x, lambda: y * V)
+
+
+def _power_sum(x, y):
+    return ts.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, s * x + V), [0, y])[1]
+
+
+def _taped(fn, x=2.0, y=3.0):
+    xs = [ts.constant(x), ts.constant(y)]
+    with ts.GradientTape() as tape:
+        tape.watch(xs)
+        out = fn(*xs)
+    return [None if g is None else float(g) for g in tape.gradient(out, [*xs, V])]
+
+
+def _inside(fn, x=2.0, y=3.0):
+    @ts.function
+    def gradient(x, y):
+        with ts.GradientTape() as tape:
+            tape.watch([x, y])
+            out = fn(x, y)
+        return tape.gradient(out, [x, y, V])
+
+    return [float(g) for g in gradient(ts.constant(x), ts.constant(y))]
+
+
+def test_GRAD_10_a_conditional_walks_the_branch_that_ran():
+    # TensorFlow 2.21: eagerly [4.0, None, None]; traced (tape outside or inside) [4.0, 0.0, 0.0]
+    assert _taped(_choose) == [4.0, None, None]
+    assert _taped(ts.function(_choose)) == [4.0, 0.0, 0.0]
+    assert _inside(_choose) == [4.0, 0.0, 0.0]
+    # the other branch: d(y * V) = [0, V, y]
+    assert _taped(_choose, x=-2.0) == [None, 1.5, 3.0]
+    assert _taped(ts.function(_choose), x=-2.0) == _inside(_choose, x=-2.0) == [0.0, 1.5, 3.0]
+
+
+def test_GRAD_10_a_loop_walks_its_iterations_backwards():
+    # s = ((y x + V) x + V) x + V: ds/dx = 3 y x^2 + 2 V x + V, ds/dy = x^3, ds/dV = x^2 + x + 1
+    x, y, v = 2.0, 3.0, 1.5
+    expected = [3 * y * x * x + 2 * v * x + v, x ** 3, x * x + x + 1]
+    assert _taped(_power_sum) == _taped(ts.function(_power_sum)) == _inside(_power_sum) == expected
+
+
+def test_GRAD_10_a_loop_without_iterations_passes_the_gradient_to_its_initial_values():
+    def never(x, y):
+        return ts.while_loop(lambda s: s > 100.0, lambda s: [s * x], [y])[0]
+
+    assert _taped(ts.function(never)) == [0.0, 1.0, None]
+    assert _taped(never) == [None, 1.0, None]
+
+
+def test_GRAD_10_autograph_loops_and_conditionals_are_differentiable():
+    w = ts.Variable(2.0)
+
+    @ts.function
+    def scaled(x, n):
+        for _ in ts.range(n):
+            x = x * w
+        if ts.reduce_sum(x) > 10.0:
+            x = x - w
+        return x
+
+    x = ts.constant(2.0)
+    with ts.GradientTape() as tape:
+        tape.watch(x)
+        out = scaled(x, ts.constant(3))
+    # out = x w^3 - w = 14: d/dx = w^3, d/dw = 3 x w^2 - 1
+    assert float(out) == 14.0
+    assert [float(g) for g in tape.gradient(out, [x, w])] == [8.0, 23.0]
+
+
+def test_GRAD_10_the_walk_inside_a_trace_is_one_op_of_the_graph():
+    @ts.function
+    def gradient(x, y):
+        with ts.GradientTape() as tape:
+            tape.watch([x, y])
+            out = _power_sum(x, y)
+        return tape.gradient(out, [x, y])
+
+    graph = gradient.get_concrete_function(ts.constant(2.0), ts.constant(3.0)).graph
+    assert [node.primitive.name for node in graph.nodes].count("control_flow_backward") == 1
+
+
+def test_GRAD_10_values_equal_eager_execution_bitwise():
+    @ts.function
+    def f(x, y):
+        return ts.cond(ts.reduce_max(x) > 0.5, lambda: ts.exp(x) * y, lambda: x - y)
+
+    x, y = ts.constant([0.3, 1.7, -0.4]), ts.constant([1.1, -2.0, 0.6])
+
+    def taped(fn):
+        with ts.GradientTape() as tape:
+            tape.watch([x, y])
+            out = _power_sum(fn(x, y), y)
+        return [g.numpy() for g in tape.gradient(out, [x, y])]
+
+    eager, traced = taped(f.python_function), taped(f)
+    assert all(np.array_equal(a, b) for a, b in zip(eager, traced))

@@ -858,3 +858,49 @@ def test_VAR_13_a_function_method_has_one_cache_per_instance_and_creates_lazily(
     assert a.__call__ is not b.__call__
     a(ts.ones([5, 3]))
     assert a.__call__.experimental_get_tracing_count() == 3
+
+
+def test_VAR_7_reads_and_writes_keep_order_in_graph_loops_and_conditionals(event_log):
+    events, stream = event_log
+    total = ts.Variable(0.0)
+
+    @ts.function
+    def accumulate(xs):
+        for x in xs:
+            total.assign_add(x)
+            ts.print("running total", total, output_stream=stream)
+        if total > 5.0:
+            total.assign(0.0)
+        return total.read_value()
+
+    assert float(accumulate(ts.constant([1.0, 2.0, 3.0]))) == 0.0
+    assert float(accumulate(ts.constant([4.0, 0.5, 0.5]))) == 5.0
+    assert accumulate.experimental_get_tracing_count() == 1
+    assert events == ["running total 1", "running total 3", "running total 6",
+                      "running total 4", "running total 4.5", "running total 5"]
+
+
+def test_VAR_7_a_write_in_a_branch_runs_only_when_the_branch_is_taken():
+    v = ts.Variable(0)
+
+    @ts.function
+    def bump(flag):
+        ts.cond(flag, lambda: v.assign_add(1), lambda: v.assign_add(0))
+        return v.read_value()
+
+    assert [int(bump(ts.constant(b))) for b in (True, False, True)] == [1, 1, 2]
+
+
+def test_VAR_7_a_write_in_a_while_body_runs_every_iteration():
+    v = ts.Variable(1.0)
+
+    @ts.function
+    def doubling(n):
+        def body(i):
+            v.assign(v * 2.0)
+            return [i + 1]
+        ts.while_loop(lambda i: i < n, body, [0])
+        return v.read_value()
+
+    assert float(doubling(ts.constant(3))) == 8.0
+    assert float(doubling(ts.constant(2))) == 32.0
