@@ -51,6 +51,8 @@ def trace_subgraph(fn: Callable[..., Any], name: str, specs: Sequence[TensorSpec
     sub-graph's tensors as leaves. Afterwards the sub-graph is closed (``graph.py``).
     """
     graph = Graph(name)
+    outer = context.current_graph()
+    graph._scope = outer._scope if outer is not None else ""  # TensorFlow's `while/mul` (CF-9)
     try:
         with context.tracing_into(graph):
             placeholders = [graph.add_placeholder(spec, f"{name}_arg") for spec in specs]
@@ -171,14 +173,16 @@ def cond(pred: object, true_fn: Callable[[], Any] | None = None,
         raise TypeError("pred must not be a Python bool", pred)
     pred = convert_to_tensor(pred)
     note("CF-2", "ts.cond traces both branches into sub-graphs of %s", graph.name)
-    true_graph, true_out = trace_subgraph(true_fn, graph.unique_name("cond_true"), ())
-    false_graph, false_out = trace_subgraph(false_fn, graph.unique_name("cond_false"), ())
-    _check_branches(true_out, false_out)
-    inputs = [pred, *captures(true_graph, false_graph)]
-    if tape.recording(inputs, true_graph.variables + false_graph.variables):  # GRAD-6: its gradient
-        # needs the values the branch computes
-        true_graph, false_graph = returning_intermediates(true_graph), returning_intermediates(false_graph)
-    results = bind(cond_p, *inputs, true_graph=true_graph, false_graph=false_graph)
+    names = graph.unique_name("cond_true"), graph.unique_name("cond_false")
+    with graph.scoped(name or "cond") as scope:  # the branches' ops are `cond/mul`, as TensorFlow's
+        true_graph, true_out = trace_subgraph(true_fn, names[0], ())
+        false_graph, false_out = trace_subgraph(false_fn, names[1], ())
+        _check_branches(true_out, false_out)
+        inputs = [pred, *captures(true_graph, false_graph)]
+        if tape.recording(inputs, true_graph.variables + false_graph.variables):  # GRAD-6: its gradient
+            # needs the values the branch computes
+            true_graph, false_graph = map(returning_intermediates, (true_graph, false_graph))
+        results = bind(cond_p, *inputs, true_graph=true_graph, false_graph=false_graph, name=scope)
     return repack(true_out, results)
 
 
@@ -246,7 +250,8 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Se
                         f"{type(loop_vars).__name__}; write [x] for a single variable.")
     if context.current_graph() is None:
         return _eager_while(cond, body, loop_vars, maximum_iterations)
-    return traced_while(cond, body, loop_vars, shape_invariants, maximum_iterations)
+    with context.current_graph().scoped(name or "while") as scope:  # the body's ops are `while/mul`
+        return traced_while(cond, body, loop_vars, shape_invariants, maximum_iterations, name=scope)
 
 
 def _eager_while(cond, body, loop_vars, maximum_iterations) -> Any:
@@ -272,7 +277,7 @@ def _eager_while(cond, body, loop_vars, maximum_iterations) -> Any:
 
 
 def traced_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None,
-                 must_iterate: str | None = None) -> Any:
+                 must_iterate: str | None = None, name: str | None = None) -> Any:
     """CF-5, CF-6: trace ``cond`` and ``body`` once each into sub-graphs and add a ``while`` node.
 
     ``must_iterate`` is AutoGraph's: a message for the run-time error when the loop runs no
@@ -304,7 +309,7 @@ def traced_while(cond, body, loop_vars, shape_invariants=None, maximum_iteration
         # needs the values each iteration computes
         body_graph = returning_intermediates(body_graph)
     outputs = bind(while_p, *inputs, cond_graph=cond_graph, body_graph=body_graph, bounded=bool(limit),
-                   must_iterate=must_iterate)
+                   must_iterate=must_iterate, name=name)
     return type(loop_vars)(repack(list(result), outputs))  # the body's TensorArrays know more
 
 

@@ -114,7 +114,7 @@ def test_CF_2_the_graph_holds_both_branches_as_sub_graphs_and_prints_them():
     text = str(f.get_concrete_function(ts.TensorSpec([], ts.int32)))
     assert "cond(" in text and "graph cond_true() {" in text and "graph cond_false() {" in text
     assert text.index("graph cond_true") > text.index("= cond(")
-    assert "      add:0 = add(add/capture:0, add/y:0)" in text  # the branch's own nodes, indented
+    assert "      cond/add:0 = add(cond/add/capture:0, cond/add/y:0)" in text  # its own nodes, indented
 
 
 def test_CF_2_non_bool_predicate_fails_when_the_graph_runs():
