@@ -67,6 +67,8 @@ CAPABILITIES = frozenset({
     "print",                  # print(...) as a runtime effect
     "py_function",            # py_function(func, inp, Tout) as a runtime effect
     "numpy",                  # Tensor.numpy()
+    "variables",              # Variable (assign, read_value...) and Module
+    "gradients",              # GradientTape and stop_gradient
 })
 
 # The spec's error categories, most specific first. A backend exception maps to one of

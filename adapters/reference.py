@@ -43,7 +43,7 @@ class ReferenceAdapter(Adapter):
         return super().error_category(error, phase)
 
     def to_numpy(self, value: Any) -> np.ndarray | None:
-        if isinstance(value, ts.EagerTensor):
+        if isinstance(value, (ts.EagerTensor, ts.Variable)):
             return np.asarray(value.numpy())
         return None
 

@@ -206,6 +206,9 @@ class TensorFlowAdapter(Adapter):
         return super().error_category(error, phase)
 
     def to_numpy(self, value: Any) -> np.ndarray | None:
+        """Tensors and variables; a gradient of ``gather`` (``IndexedSlices``) as its dense value."""
+        if isinstance(value, tf.IndexedSlices):
+            value = tf.convert_to_tensor(value)
         if tf.is_tensor(value) and hasattr(value, "numpy"):
             return np.asarray(value.numpy())
         return None

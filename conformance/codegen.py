@@ -66,7 +66,43 @@ class Structure:
     items: tuple[Any, ...]
 
 
-Expr = Name | Literal | Op | BinOp | Numpy | CallFunction | Subscript | Structure
+@dataclass(frozen=True)
+class Attribute:
+    """``value.name``: ``x.shape``, ``x.dtype``, ``pair.a``."""
+
+    value: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Method:
+    """``value.name(*args, **kwargs)``: ``x.ref()``, ``f.get_concrete_function(spec)``."""
+
+    value: Expr
+    name: str
+    args: tuple[Expr, ...] = ()
+    kwargs: tuple[tuple[str, Expr], ...] = ()
+
+
+@dataclass(frozen=True)
+class PyCall:
+    """``fn(*args, **kwargs)`` for a Python callable named by source text (``len``, ``repr``, ``Pair``)."""
+
+    fn: str
+    args: tuple[Expr, ...] = ()
+    kwargs: tuple[tuple[str, Expr], ...] = ()
+
+
+@dataclass(frozen=True)
+class UnaryOp:
+    """``-x``, ``~x`` or ``not x``."""
+
+    op: str
+    operand: Expr
+
+
+Expr = (Name | Literal | Op | BinOp | Numpy | CallFunction | Subscript | Structure
+        | Attribute | Method | PyCall | UnaryOp)
 
 # -- statements ---------------------------------------------------------------------------
 
@@ -135,7 +171,38 @@ class Return:
     value: Expr | None
 
 
-Stmt = Assign | Log | Print | PyFunction | For | If | Raise | Leak | Return
+@dataclass(frozen=True)
+class Evaluate:
+    """An expression evaluated for its effect: ``ts.print(...)``, ``items.append(1)``."""
+
+    value: Expr
+
+
+@dataclass(frozen=True)
+class LogValue:
+    """``log(<value>)``: a Python side effect whose label is computed (``str(x.shape)``)."""
+
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Try:
+    """``try: <body> except <exception>: <handler>``."""
+
+    body: tuple[Stmt, ...]
+    exception: str
+    handler: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class Global:
+    """``global <names>``."""
+
+    names: tuple[str, ...]
+
+
+Stmt = (Assign | Log | Print | PyFunction | For | If | Raise | Leak | Return
+        | Evaluate | LogValue | Try | Global)
 
 
 @dataclass(frozen=True)
@@ -147,6 +214,19 @@ class FunctionDef:
     input_signature: tuple[tuple[tuple[int | None, ...] | None, str], ...] | None = None
     reduce_retracing: bool = False
     autograph: bool = True
+    traced: bool = True  # decorated with ``ts.function``; a plain ``def`` otherwise
+
+
+@dataclass(frozen=True)
+class ClassDef:
+    """A class whose methods are ``FunctionDef``s (``self`` first): ``ts.function`` methods."""
+
+    name: str
+    methods: tuple[FunctionDef, ...]
+
+
+# A program: functions, classes and module-level statements (instances, globals), in order.
+Definition = FunctionDef | ClassDef | Stmt
 
 
 # -- printing ------------------------------------------------------------------------------
@@ -169,6 +249,14 @@ def expression(e: Expr) -> str:
         return f"{e.name}({', '.join(expression(a) for a in e.args)})"
     if isinstance(e, Subscript):
         return f"{expression(e.value)}[{e.index}]"
+    if isinstance(e, Attribute):
+        return f"{expression(e.value)}.{e.name}"
+    if isinstance(e, Method):
+        return f"{expression(e.value)}.{e.name}({_arguments(e.args, e.kwargs)})"
+    if isinstance(e, PyCall):
+        return f"{e.fn}({_arguments(e.args, e.kwargs)})"
+    if isinstance(e, UnaryOp):
+        return f"({e.op}{' ' if e.op == 'not' else ''}{expression(e.operand)})"
     if isinstance(e, Structure):
         if e.kind == "dict":
             return "{" + ", ".join(f"{k!r}: {expression(v)}" for k, v in e.items) + "}"
@@ -179,6 +267,10 @@ def expression(e: Expr) -> str:
     if isinstance(e, CONTROL_FLOW_EXPRESSIONS):
         return control_flow_expression(e)
     raise AssertionError(f"unknown expression {e!r}")
+
+
+def _arguments(args: tuple[Expr, ...], kwargs: tuple[tuple[str, Expr], ...]) -> str:
+    return ", ".join([*(expression(a) for a in args), *(f"{k}={expression(v)}" for k, v in kwargs)])
 
 
 def _keyword(value: Any) -> str:
@@ -213,18 +305,31 @@ def statements(body: tuple[Stmt, ...], indent: str) -> list[str]:
             lines.append(f"{indent}raise {s.exception}({s.message!r})")
         elif isinstance(s, Leak):
             lines.append(f"{indent}LEAKED.append({expression(s.value)})")
+        elif isinstance(s, Evaluate):
+            lines.append(f"{indent}{expression(s.value)}")
+        elif isinstance(s, LogValue):
+            lines.append(f"{indent}log({expression(s.value)})")
+        elif isinstance(s, Try):
+            lines.append(f"{indent}try:")
+            lines += statements(s.body, indent + "    ") or [f"{indent}    pass"]
+            lines.append(f"{indent}except {s.exception}:")
+            lines += statements(s.handler, indent + "    ") or [f"{indent}    pass"]
+        elif isinstance(s, Global):
+            lines.append(f"{indent}global {', '.join(s.names)}")
         elif isinstance(s, Return):
             value = "" if s.value is None else " " + expression(s.value)
             lines.append(f"{indent}return{value}")
         elif isinstance(s, CONTROL_FLOW_STATEMENTS):
             lines += control_flow_statement(s, indent)
+        elif hasattr(s, "lines"):  # a statement that prints itself (appended below)
+            lines += s.lines(indent)
         else:
             raise AssertionError(f"unknown statement {s!r}")
     return lines
 
 
-def function(f: FunctionDef) -> str:
-    """Python source for one ``@ts.function``."""
+def function(f: FunctionDef, indent: str = "") -> str:
+    """Python source for one ``@ts.function`` (a plain ``def`` if not ``traced``)."""
     options = []
     if f.input_signature is not None:
         specs = ", ".join(
@@ -236,16 +341,51 @@ def function(f: FunctionDef) -> str:
         options.append("reduce_retracing=True")
     if not f.autograph:
         options.append("autograph=False")
-    decorator = "@ts.function" + (f"({', '.join(options)})" if options else "")
+    decorator = ["@ts.function" + (f"({', '.join(options)})" if options else "")] if f.traced else []
     defaults = dict(f.defaults)
-    params = ", ".join(p + (f"={defaults[p]!r}" if p in defaults else "") for p in f.params)
-    body = statements(f.body, "    ") or ["    pass"]
-    return "\n".join([decorator, f"def {f.name}({params}):", *body])
+    params = ", ".join(p + (f"={_keyword(defaults[p])}" if p in defaults else "") for p in f.params)
+    body = statements(f.body, indent + "    ") or [f"{indent}    pass"]
+    return "\n".join([*(indent + d for d in decorator), f"{indent}def {f.name}({params}):", *body])
 
 
-def program(functions: tuple[FunctionDef, ...]) -> str:
-    """Python source for a whole program (helpers first, then the functions that call them)."""
-    return "\n\n\n".join(function(f) for f in functions) + "\n"
+def class_(k: ClassDef) -> str:
+    """Python source for a class and its methods."""
+    methods = "\n\n".join(function(m, "    ") for m in k.methods) or "    pass"
+    return f"class {k.name}:\n{methods}"
+
+
+def program(definitions: tuple[Definition, ...]) -> str:
+    """Python source for a whole program, definitions in order (helpers before their callers).
+
+    Consecutive module-level statements stay together; functions and classes stand apart.
+    """
+    blocks: list[str] = []
+    for d in definitions:
+        if isinstance(d, FunctionDef):
+            blocks.append(function(d))
+        elif isinstance(d, ClassDef):
+            blocks.append(class_(d))
+        elif blocks and not blocks[-1].startswith(("@", "def ", "class ")):
+            blocks[-1] += "\n" + "\n".join(statements((d,), ""))
+        else:
+            blocks.append("\n".join(statements((d,), "")))
+    return "\n\n\n".join(blocks) + "\n"
+
+
+# -- nodes that print themselves: gradient tapes (chapter 11) ----------------------------
+
+
+@dataclass(frozen=True)
+class With:
+    """``with <context> as <target>:`` (a ``ts.GradientTape``)."""
+
+    context: Expr
+    target: str
+    body: tuple[Stmt, ...]
+
+    def lines(self, indent: str) -> list[str]:
+        body = statements(self.body, indent + "    ") or [f"{indent}    pass"]
+        return [f"{indent}with {expression(self.context)} as {self.target}:", *body]
 
 
 # -- control flow, AutoGraph and data pipelines (chapters 7-9) -------------------------------------

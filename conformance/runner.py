@@ -104,6 +104,8 @@ def observe(scenario: Scenario, adapter: Adapter, eager: bool,
     missing = scenario.requires - adapter.capabilities - OPTIONAL
     if missing:
         raise Unsupported(f"{adapter.name} lacks {', '.join(sorted(missing))}")
+    if "variables" in scenario.requires and adapter.policies.variables == "unsupported":
+        raise Unsupported(f"{adapter.name} declares variables='unsupported' (VAR-12)")
     crash = ReferenceBug if recorder is not None else BackendError
     records: list[StepRecord] = []
     events: list[Event] = []
@@ -489,6 +491,8 @@ def _note_arguments(recorder: Recorder | None, args: tuple, kwargs: dict) -> Non
 
 
 def _argument_kind(value: Any) -> str:
+    if isinstance(value, ts.Variable):
+        return "variable"
     if isinstance(value, ts.Tensor):
         return "tensor"
     if isinstance(value, ts.TensorSpec):

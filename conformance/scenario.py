@@ -18,6 +18,11 @@ which the runner provides:
 ``G``
     a module-level global the program may read (1 unless the scenario says otherwise);
     call scripts rebind it.
+``spelled(text)``
+    ``text`` (a repr or str) as the spec spells it: ``ts.`` where a backend writes its own
+    module (``tf.Tensor``), as ``Adapter.spelled_as_spec`` does for error messages.
+``raising(name)``
+    a callable for ``ts.py_function`` that raises the built-in exception ``name``.
 
 The call script is a sequence of steps. Argument lists are source text too, so
 every backend builds them from the same text through its own ``ts``.
@@ -77,7 +82,9 @@ class SetGlobal:
 Step = Call | Concrete | SetEager | SetGlobal
 
 HELPERS = '''\
+import builtins
 import collections
+import re
 import sys
 import numpy as np
 
@@ -97,6 +104,14 @@ class Token:
         return isinstance(other, Token) and other.key == self.key
     def __hash__(self):
         return hash(self.key)
+
+def spelled(text):
+    return re.sub(r"(?<![\\w.])tf\\.", "ts.", text)
+
+def raising(name):
+    def fail(*tensors):
+        raise getattr(builtins, name)("the callback fails")
+    return fail
 
 Pair = collections.namedtuple("Pair", "a b")
 LEAKED = []

@@ -23,6 +23,7 @@ from .control_flow import cond, while_loop
 from .conversion import constant, convert_to_tensor
 from .dtypes import DType, as_dtype, float32, float64, int32, int64, string
 from .dtypes import bool_ as bool
+from .module import Module
 from .ops.arithmetic import (
     abs,
     add,
@@ -59,10 +60,12 @@ from .ops.effects import print, py_function
 from .ops.reduction import reduce_max, reduce_mean, reduce_min, reduce_sum
 from .ops.shaping import concat, gather, identity, reshape, stack
 from .polymorphic_function import Function, function
+from .tape import GradientTape, stop_gradient
 from .tensor import EagerTensor, SymbolicTensor, Tensor, is_tensor
 from .tensor_array import TensorArray
 from .tensor_shape import TensorShape
 from .tensor_spec import TensorSpec
+from .variables import Variable
 
 config = _types.SimpleNamespace(
     run_functions_eagerly=_eager_switch.run_functions_eagerly,
@@ -82,3 +85,4 @@ __all__ = [
     "reduce_mean", "reduce_min", "reduce_sum", "reshape", "sqrt", "square", "stack", "string",
     "subtract", "where", "while_loop", "zeros",
 ]
+__all__ += ["GradientTape", "Module", "Variable", "stop_gradient"]  # chapters 10 and 11

@@ -46,3 +46,10 @@ def tracing_into(graph: Graph) -> Iterator[Graph]:
     finally:
         popped = stack.pop()
         assert popped is graph, "tracing contexts must nest"
+
+
+def tapes() -> list:
+    """The gradient tapes recording on this thread, outermost first (``tape.py``)."""
+    if not hasattr(_local, "tapes"):
+        _local.tapes = []
+    return _local.tapes

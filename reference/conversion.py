@@ -1,32 +1,72 @@
-"""TENSOR-1: how Python and NumPy values become tensors.
+"""TENSOR-1, TENSOR-2: how Python and NumPy values become tensors. All conversion lives here.
 
-One place for the whole rule. A Python ``bool`` becomes ``bool``, an ``int``
-becomes ``int32`` (``int64`` when it does not fit), a ``float`` becomes
-``float32``, a ``str``/``bytes`` becomes ``string``; NumPy arrays and scalars
-keep their own dtype. A requested dtype is honoured only where no information
-is lost by kind (bool -> int/float, int -> float, never float -> int and
-nothing -> bool); NumPy data is cast to it. The caller's NumPy array is copied,
-never frozen or shared.
+One value (``convert_to_tensor``, ``constant``), TENSOR-1:
+
+* a tensor stays itself (a requested dtype must be its own: ``ValueError``);
+* a fully known ``TensorShape`` becomes an ``int32`` vector (``int64`` when a
+  dimension does not fit); a partly known one cannot be converted;
+* a list or tuple holding tensors is packed into one tensor (``ts.stack``);
+* NumPy data keeps its dtype, or is cast to a requested one as NumPy casts
+  (``1.5`` becomes ``1``); text becomes UTF-8 ``bytes``;
+* Python data gets a default dtype: ``bool``; ``int32`` (``int64`` when a value
+  does not fit); ``float32``; ``string``. A requested dtype is honoured only
+  where no information is lost by kind (``bool`` to a number, ``int`` to a
+  float): an ``int`` is never a ``bool`` and a ``float`` never an ``int``.
+  Integers wrap into a requested integer dtype, as TensorFlow's do.
+* ``None`` is no value: ``ValueError``.
+
+Eagerly the result is an eager tensor. Inside a trace it is a graph constant,
+a symbolic tensor like any other (no ``.numpy()``, no ``bool()``). The errors
+are TensorFlow's, whose texts differ by mode: eagerly a failed conversion reads
+``Cannot convert 1.5 to EagerTensor of dtype int32``, while tracing
+``Expected int32, but got 1.5 of type 'float'.``. A few values convert in one
+mode only, as in TensorFlow: eagerly mixed ``bool``/number lists and floats
+beyond ``float32``'s range are refused; a trace accepts them (``inf``).
+
+An op's inputs (the ``*_inputs`` functions), TENSOR-2: ops never promote, so
+every input of one dtype slot must end up with the same dtype, and a Python
+value is converted to it where it can be:
+
+* most ops (``matching_inputs``): eagerly the first *tensor* among the inputs
+  decides and the others convert to its dtype (``ts.subtract(1, x)`` is
+  ``float32`` for a ``float32`` ``x``); while tracing the inputs convert in
+  order, so a leading Python value decides (``ts.subtract(1, x)`` is then a
+  dtype mismatch): TensorFlow's eager and graph op builders differ here;
+* ``add``, ``matmul`` and ``/`` (``hinted_inputs``): the first input converts
+  on its own and the second tries the first's dtype, falling back to its own;
+* lists (``listed_inputs``, for ``concat`` and ``stack``): the first tensor in
+  the list decides, in both modes;
+* inputs with a dtype of their own (``op_input``), possibly fixed by the op:
+  the condition of ``where``, the operands of logical ops.
+
+Checking the result (one dtype, an allowed dtype) is the op's rule
+(``ops/checks.py``).
 """
 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
-from . import dtypes
-from .tensor import EagerTensor, SymbolicTensor, Tensor
+from . import context, dtypes
+from .ops import checks
+from .tensor import EagerTensor, Tensor
+from .tensor_shape import TensorShape
 from .verbose import note
 
+_FAILED = ("Failed to convert elements of {!r} to Tensor. Consider casting elements to a supported "
+           "type. See https://www.tensorflow.org/api_docs/python/tf/dtypes for supported TF dtypes.")
 
-def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = None) -> Tensor:
-    """Turn ``value`` into a tensor (``ts.convert_to_tensor``).
 
-    A tensor is returned as is (its dtype must match ``dtype``). A Python value
-    gets ``dtype``, or ``dtype_hint`` when it converts to that exactly, or its
-    own default dtype. Inside a trace the result is still an eager constant; it
-    becomes a graph constant when an op uses it.
+def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = None,
+                      name: str | None = None) -> Tensor:
+    """Turn ``value`` into a tensor (``ts.convert_to_tensor``); see the module docstring.
+
+    ``dtype`` is required of the result; ``dtype_hint`` is tried first and
+    dropped if the value does not convert to it. Inside a trace a new constant
+    node is called ``name`` (``Const`` unless told).
     """
     want = None if dtype is None else dtypes.as_dtype(dtype)
     if isinstance(value, Tensor):
@@ -38,112 +78,375 @@ def convert_to_tensor(value: object, dtype: object = None, dtype_hint: object = 
         return value
     note("TENSOR-1", "converting a %s to a tensor", type(value).__name__)
     if want is None and dtype_hint is not None:
-        hint = dtypes.as_dtype(dtype_hint)
         try:
-            return _convert_python(value, hint)
+            return convert_to_tensor(value, dtype=dtype_hint, name=name)
         except (TypeError, ValueError):
             pass
-    return _convert_python(value, want)
+    if isinstance(value, (list, tuple)) and _holds_tensor(value):
+        return _pack(value, want, name or "packed")
+    return _as_graph_value(_to_eager(value, want), name)
 
 
-def operands(*values: object) -> list[Tensor]:
-    """Convert an op's operands: Python values take the first tensor operand's dtype as a hint."""
-    hint = next((v.dtype for v in values if isinstance(v, Tensor)), None)
-    if hint is not None and not isinstance(values[0], Tensor):
-        hint = None  # TensorFlow converts a leading Python value on its own
-    return [convert_to_tensor(v, dtype_hint=hint) for v in values]
+def constant(value: object, dtype: object = None, shape: object = None, name: str = "Const") -> Tensor:
+    """A constant tensor holding ``value`` (``ts.constant``); NumPy input is cast to ``dtype``.
 
-
-def constant(value: object, dtype: object = None, shape: object = None) -> EagerTensor:
-    """An eager tensor holding ``value`` (``ts.constant``); NumPy input is cast to ``dtype``."""
+    An eager tensor is copied; a symbolic one (inside a trace) is refused.
+    """
     want = None if dtype is None else dtypes.as_dtype(dtype)
-    if isinstance(value, EagerTensor):
-        value = value.numpy()
-    elif isinstance(value, SymbolicTensor):
-        raise TypeError(f"ts.constant needs a concrete value, got the symbolic tensor {value!r}.")
     note("TENSOR-1", "ts.constant of a %s", type(value).__name__)
-    tensor = _convert_python(value, want)
+    tracing = context.current_graph() is not None
+    if tracing and isinstance(value, TensorShape):  # TensorFlow's quirk: constant() reads it as one value
+        raise ValueError(f"Expected values {value} to be a dense tensor with shape [], but got "
+                         f"shape [{len(value)}].")
+    if isinstance(value, Tensor):
+        if not isinstance(value, EagerTensor):
+            if want is not None:
+                raise TypeError(f"Expected {want.name}, but got {value} of type "
+                                f"'{type(value).__name__}'.")
+            raise TypeError("Expected any non-tensor type, but got a tensor instead.")
+        if want is not None and value.dtype != want:
+            raise TypeError(f"Expected tensor {value.numpy()} with dtype {want!r}, but got dtype "
+                            f"{value.dtype!r}.")
+        value = value.numpy()
+    elif isinstance(value, (list, tuple)) and _holds_tensor(value):
+        if tracing:
+            raise TypeError("Expected any non-tensor type, but got a tensor instead.")
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+    tensor = _to_eager(value, want)
     if shape is not None:
-        target = tuple(shape)  # type: ignore[arg-type]
-        array = tensor.numpy()
-        if np.size(array) == 1:
-            array = np.full(target, array.reshape(()), dtype=tensor.dtype.numpy_dtype)
-        else:
-            array = np.reshape(array, target)
-        tensor = EagerTensor(array, tensor.dtype)
-    return tensor
+        tensor = _reshaped(tensor, value, tuple(int(d) for d in shape), tracing)  # type: ignore[union-attr]
+    return _as_graph_value(tensor, name)
 
 
-def infer_python_dtype(value: object) -> dtypes.DType:
-    """The dtype TensorFlow gives a (possibly nested) Python value."""
-    leaves = list(_leaves(value))
-    if not leaves:
-        return dtypes.float32  # an empty list, as in TensorFlow
-    if any(isinstance(v, (str, bytes)) for v in leaves):
-        return dtypes.string
-    if all(isinstance(v, (bool, np.bool_)) for v in leaves):
-        return dtypes.bool_
-    if any(isinstance(v, (float, np.floating)) for v in leaves):
-        return dtypes.float32
-    if all(-(2**31) <= int(v) < 2**31 for v in leaves):
-        return dtypes.int32
-    return dtypes.int64
+def _reshaped(tensor: EagerTensor, value: object, target: tuple, tracing: bool) -> EagerTensor:
+    """``ts.constant(value, shape=...)``: a single value fills the shape, else sizes must agree."""
+    array = tensor._value
+    size = int(np.prod(target))
+    if array.size == 1:
+        return EagerTensor(np.full(target, array.reshape(())), tensor.dtype)
+    if array.size == size:
+        return EagerTensor(array.reshape(target), tensor.dtype)
+    shown = "(" + ", ".join(map(str, target)) + ("," if len(target) == 1 else "") + ")"
+    if tracing:
+        raise TypeError(f"Expected Tensor's shape: {shown}, but got {tuple(array.shape)}.")
+    raise TypeError(f"Eager execution of ts.constant with unsupported shape. Tensor {array} "
+                    f"(converted from {value!r}) has {array.size} elements, but got `shape` "
+                    f"{shown} with {size} elements).")
 
 
-def _leaves(value: object):
+# -- an op's inputs (TENSOR-2) ---------------------------------------------------------------
+
+def matching_inputs(op: str, values: Sequence[object], params: Sequence[str],
+                    allowed: Sequence[dtypes.DType] | None = None) -> list[Tensor]:
+    """Inputs that must share one dtype, converted as TensorFlow's op builders do in each mode."""
+    note("TENSOR-2", "%s converts its Python operands to its tensors' dtype", op)
+    if context.current_graph() is None:
+        # Eagerly: the first tensor decides, or else the first value converted on its own.
+        dtype = next((v.dtype for v in values if isinstance(v, Tensor)), None)
+        tensors = []
+        for value in values:
+            tensors.append(value if isinstance(value, Tensor) else convert_to_tensor(value, dtype))
+            dtype = dtype or tensors[-1].dtype
+        return tensors
+    # Tracing: in order; the first input fixes the dtype the others must convert to.
+    tensors = []
+    dtype = None
+    for value, param in zip(values, params):
+        tensor = _graph_input(op, param, value, dtype)
+        if dtype is None:
+            if allowed is not None:
+                try:
+                    checks.check_allowed(op, param, tensor.spec, allowed)
+                except checks.DtypeError as error:
+                    raise checks.plain(error) from None
+            dtype = tensor.dtype
+        tensors.append(tensor)
+    return tensors
+
+
+def hinted_inputs(x: object, y: object, names: tuple[str, str] = ("x", "y")) -> list[Tensor]:
+    """``add``, ``matmul``, ``/``: ``x`` converts on its own, ``y`` tries ``x``'s dtype first."""
+    first = convert_to_tensor(x, name=names[0])
+    if isinstance(y, Tensor):
+        return [first, y]
+    note("TENSOR-2", "the second operand tries the dtype of the first")
+    return [first, convert_to_tensor(y, dtype_hint=first.dtype, name=names[1])]
+
+
+def listed_inputs(op: str, values: Sequence[object], param: str = "values") -> list[Tensor]:
+    """A list input (``concat``, ``stack``): the first tensor in the list gives the dtype."""
+    note("TENSOR-2", "the first tensor in the list passed to %s gives the dtype", op)
+    dtype = next((v.dtype for v in values if isinstance(v, Tensor)), None)
+    if context.current_graph() is None:
+        tensors = []
+        for value in values:
+            tensors.append(value if isinstance(value, Tensor) else convert_to_tensor(value, dtype))
+            dtype = dtype or tensors[-1].dtype
+        return tensors
+    try:
+        tensors = [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype, name=_nth(param, i))
+                   for i, v in enumerate(values)]
+    except (TypeError, ValueError):
+        tensors = None
+    if tensors is not None and len({t.dtype for t in tensors}) <= 1:
+        return tensors
+    observed = []
+    for value in values:
+        try:
+            observed.append(convert_to_tensor(value).dtype.name)
+        except (TypeError, ValueError):
+            observed.append("<NOT CONVERTIBLE TO TENSOR>")
+    raise TypeError(f"Tensors in list passed to '{param}' of '{op}' Op have types "
+                    f"[{', '.join(observed)}] that don't all match.")
+
+
+def _nth(name: str, index: int) -> str:
+    return name if index == 0 else f"{name}_{index}"
+
+
+def op_input(op: str, param: str, value: object, dtype: dtypes.DType | None = None,
+             hint: dtypes.DType | None = None) -> Tensor:
+    """An input with a dtype of its own (``hint`` if the value converts to it), or one the op
+    fixes (``bool`` for a condition)."""
+    if isinstance(value, Tensor):
+        return value
+    if context.current_graph() is None:
+        return convert_to_tensor(value, dtype, dtype_hint=hint)
+    return _graph_input(op, param, value, dtype, hint)
+
+
+def _graph_input(op: str, param: str, value: object, dtype: dtypes.DType | None,
+                 hint: dtypes.DType | None = None) -> Tensor:
+    """One input as TensorFlow's graph op builder converts it, with its error texts."""
+    if isinstance(value, Tensor):
+        return value
+    try:
+        return convert_to_tensor(value, dtype, dtype_hint=hint, name=param)
+    except TypeError as error:
+        if dtype is None:
+            raise
+        raise TypeError(f"Expected {dtype.name} passed to parameter '{param}' of op '{op}', got "
+                        f"{value!r} of type '{type(value).__name__}' instead. Error: {error}") from None
+    except ValueError as error:
+        raise ValueError(f"Tried to convert '{param}' to a tensor and failed. Error: {error}") from None
+
+
+# -- one value ------------------------------------------------------------------------------
+
+def _holds_tensor(value: object) -> bool:
+    if isinstance(value, Tensor):
+        return True
+    return isinstance(value, (list, tuple)) and any(_holds_tensor(v) for v in value)
+
+
+def _pack(value: list | tuple, want: dtypes.DType | None, name: str) -> Tensor:
+    """A list holding tensors: its items converted to the first tensor's dtype, then stacked."""
+    from .ops.shaping import pack  # the one op conversion uses; ops import this module
+
+    dtype = want or _first_tensor_dtype(value)
+    items = [_pack(v, dtype, "packed") if isinstance(v, (list, tuple)) else
+             convert_to_tensor(v, dtype) for v in value]
+    return pack(items, name=name)
+
+
+def _first_tensor_dtype(value: object) -> dtypes.DType | None:
+    if isinstance(value, Tensor):
+        return value.dtype
     if isinstance(value, (list, tuple)):
         for item in value:
-            yield from _leaves(item)
-    elif isinstance(value, (numbers.Number, np.generic, str, bytes)):
-        yield value
-    else:
-        raise TypeError(f"Cannot convert {value!r} of type {type(value).__name__} to a tensor.")
+            found = _first_tensor_dtype(item)
+            if found is not None:
+                return found
+    return None
 
 
-def _convert_python(value: object, want: dtypes.DType | None) -> EagerTensor:
-    """Python or NumPy data to an eager tensor of ``want`` (or the value's own dtype)."""
+def _as_graph_value(tensor: EagerTensor, name: str | None = None) -> Tensor:
+    """Inside a trace a converted value is a constant node of the graph (a symbolic tensor)."""
+    graph = context.current_graph()
+    return tensor if graph is None else graph.own(tensor, name or "Const")
+
+
+def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
+    """Python or NumPy data as an eager tensor of ``want`` (or of the value's default dtype)."""
+    tracing = context.current_graph() is not None
+    if isinstance(value, TensorShape):
+        return _shape_tensor(value, want)
     if isinstance(value, (np.ndarray, np.generic)):
-        own = dtypes.as_dtype(value.dtype)
-        if want is None or want == own:
-            return EagerTensor(np.array(value), own)
-        if dtypes.string in (own, want):
-            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {want.name}")
-        with np.errstate(all="ignore"):
-            return EagerTensor(np.asarray(value).astype(want.numpy_dtype), want)
-    inferred = infer_python_dtype(value)
-    target = want or inferred
+        return _numpy_tensor(value, want, tracing)
+    if value is None:
+        raise ValueError("None values not supported." if tracing else
+                         "Attempt to convert a value (None) with an unsupported type "
+                         "(<class 'NoneType'>) to a Tensor.")
+    leaves = list(_flat(value))
+    if not all(_is_scalar(v) for v in leaves):
+        if isinstance(value, (list, tuple)) and not tracing:
+            raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+        if tracing:
+            raise TypeError(_FAILED.format(value))
+        raise ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
+                         f"({type(value)!r}) to a Tensor.")
+    kinds = {_kind_of(v) for v in leaves}
+    if not tracing:  # eagerly the sequence itself is checked first
+        _check_sequence(value, leaves, kinds, want)
+    dtype = want or _default_dtype(value, leaves, kinds, tracing)
+    bad = next((v for v in leaves if not _converts(v, dtype)), _NONE)
+    if bad is not _NONE:
+        if tracing:
+            raise TypeError(f"Expected {dtype.name}, but got {bad} of type '{type(bad).__name__}'.")
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.c_name}")
     try:
-        array = np.array(value, dtype=object if target == dtypes.string else None)
+        np.array(value)
+    except ValueError as error:  # a ragged nest of lists (NumPy's words while tracing)
+        raise ValueError(str(error)) from None
+    array = np.array(value, dtype=object)
+    if dtype == dtypes.string:
+        return EagerTensor(_bytes(array), dtype)
+    if dtype.is_integer:
+        return EagerTensor(_wrapped(array, dtype, tracing), dtype)
+    if dtype.is_bool:
+        return EagerTensor(array.astype(bool), dtype)
+    with np.errstate(all="ignore"):
+        return EagerTensor(array.astype(np.float64).astype(dtype.numpy_dtype), dtype)
+
+
+_NONE = object()
+
+
+def _flat(value: object):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flat(item)
+    else:
+        yield value
+
+
+def _check_sequence(value: object, leaves: list, kinds: set[str], want: dtypes.DType | None) -> None:
+    """What TensorFlow's eager conversion rejects before it looks at the dtype."""
+    try:
+        np.array(value)
     except ValueError:
         raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
-    if array.dtype == object and target != dtypes.string:
-        raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
-    if array.size and (_kind(inferred), _kind(target)) not in _LOSSLESS:
-        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {target.name}")
-    if target == dtypes.string:
-        return EagerTensor(np.vectorize(_to_bytes, otypes=[object])(array), target)
-    if target.is_integer and not np.all(_fits(array, target)):
-        raise ValueError(f"Can't convert Python int {value!r} to a {target.name} tensor.")
-    return EagerTensor(array.astype(target.numpy_dtype), target)
+    if len(kinds) > 1 and ("string" in kinds or ("bool" in kinds and (want is None or want.is_bool))):
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+    if (want is None or not want.is_floating) and any(
+            _kind_of(v) == "int" and not -(2**63) <= int(v) < 2**63 for v in leaves):
+        raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
 
 
-_LOSSLESS = {("bool", "bool"), ("bool", "int"), ("bool", "float"), ("int", "int"),
-             ("int", "float"), ("float", "float"), ("string", "string")}
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, (bool, numbers.Number, str, bytes, np.generic)) and not isinstance(
+        value, (complex, np.complexfloating))
 
 
-def _kind(dtype: dtypes.DType) -> str:
-    if dtype.is_integer:
+def _kind_of(value: object) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        return "string"
+    if isinstance(value, (numbers.Integral, np.integer)):
         return "int"
-    if dtype.is_floating:
-        return "float"
-    return dtype.name
+    return "float"
 
 
-def _fits(array: np.ndarray, dtype: dtypes.DType) -> np.ndarray:
-    info = np.iinfo(dtype.numpy_dtype)
-    as_objects = array.astype(object)
-    return (as_objects >= info.min) & (as_objects <= info.max)
+def _default_dtype(value: object, leaves: list, kinds: set[str], tracing: bool) -> dtypes.DType:
+    if not leaves:
+        return dtypes.float32  # an empty list, as in TensorFlow
+    if "string" in kinds:
+        if kinds != {"string"}:
+            if tracing:
+                raise TypeError(_FAILED.format(value))
+            raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+        return dtypes.string
+    if kinds == {"bool"}:
+        return dtypes.bool_
+    if "bool" in kinds and not tracing:
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+    if "float" in kinds:
+        finite = [abs(float(v)) for v in leaves if np.isfinite(float(v))]
+        if not tracing and finite and max(finite) > float(np.finfo(np.float32).max):
+            raise ValueError("Can't convert Python sequence with a value out of range for a "
+                             "double-precision float.")
+        return dtypes.float32
+    ints = [int(v) for v in leaves]
+    if all(-(2**31) <= v < 2**31 for v in ints):
+        return dtypes.int32
+    if all(-(2**63) <= v < 2**63 for v in ints):
+        return dtypes.int64
+    if tracing and not all(-(2**63) <= v < 2**64 for v in ints):
+        raise TypeError(_FAILED.format(value))
+    # Not modelled: a trace gives TensorFlow's uint64 here; the reference has no uint64.
+    raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
 
 
-def _to_bytes(item: object) -> bytes:
-    return item.encode() if isinstance(item, str) else bytes(item)
+def _converts(value: object, dtype: dtypes.DType) -> bool:
+    """Whether a Python scalar converts to ``dtype`` without changing kind (TENSOR-1)."""
+    kind = _kind_of(value)
+    if dtype == dtypes.string:
+        return kind == "string"
+    if dtype.is_bool:
+        return kind == "bool"
+    if dtype.is_integer:
+        return kind in ("bool", "int")
+    return kind in ("bool", "int", "float")
+
+
+def _wrapped(array: np.ndarray, dtype: dtypes.DType, tracing: bool) -> np.ndarray:
+    """Python ints into an integer dtype: they wrap, as in TensorFlow; beyond 64 bits they fail."""
+    ints = [int(v) for v in array.flat]
+    if any(not -(2**63) <= v < 2**63 for v in ints):
+        if not tracing:
+            raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
+        if any(not -(2**63) <= v < 2**64 for v in ints):
+            raise OverflowError("Python int too large to convert to C long")
+    bits = 32 if dtype == dtypes.int32 else 64
+    wrapped = [((v + 2 ** (bits - 1)) % 2**bits) - 2 ** (bits - 1) for v in ints]
+    return np.array(wrapped, dtype=dtype.numpy_dtype).reshape(array.shape)
+
+
+def _bytes(array: np.ndarray) -> np.ndarray:
+    out = np.empty(array.shape, dtype=object)
+    for index, item in np.ndenumerate(array):
+        out[index] = item.encode() if isinstance(item, str) else bytes(item)
+    return out
+
+
+def _numpy_tensor(value: np.ndarray | np.generic, want: dtypes.DType | None,
+                  tracing: bool) -> EagerTensor:
+    """NumPy data keeps its dtype or is cast to ``want``; text becomes UTF-8 bytes."""
+    array = np.asarray(value)
+    if array.dtype.kind in "OSU":
+        item = next((v for v in array.flat if not isinstance(v, (str, bytes))), _NONE)
+        if item is not _NONE:
+            if tracing:
+                raise TypeError(f"Expected binary or unicode string, got {item!r}")
+            raise ValueError("Failed to convert a NumPy array to a Tensor (Unsupported object "
+                             f"type {type(item).__name__}).")
+        if want is None or want == dtypes.string:
+            return EagerTensor(_bytes(array), dtypes.string)
+        try:  # NumPy parses the text, as TensorFlow lets it
+            return EagerTensor(array.astype(want.numpy_dtype), want)
+        except ValueError as error:
+            raise ValueError(str(error)) from None
+    own = dtypes.as_dtype(array.dtype)
+    if want is None or want == own:
+        return EagerTensor(array, own)
+    if want == dtypes.string:
+        if tracing:
+            raise TypeError(f"Expected binary or unicode string, got {array.flat[0]!r}")
+        raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported object type "
+                         f"{type(array.flat[0].item()).__name__}).")
+    with np.errstate(all="ignore"):
+        return EagerTensor(array.astype(want.numpy_dtype), want)
+
+
+def _shape_tensor(shape: TensorShape, want: dtypes.DType | None) -> EagerTensor:
+    """A fully known ``TensorShape`` as an ``int32`` (or ``int64``) vector."""
+    if not shape.is_fully_defined():
+        raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a Tensor.")
+    dims = shape.as_list()
+    if want is not None and not want.is_integer:
+        raise TypeError(f"Cannot convert TensorShape {shape} to dtype {want}. Allowed dtypes are "
+                        "ts.int32 and ts.int64.")
+    fits = all(d < 2**31 for d in dims)  # type: ignore[operator]
+    dtype = want or (dtypes.int32 if fits else dtypes.int64)
+    return EagerTensor(np.array(dims, dtype=dtype.numpy_dtype), dtype)

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from . import autograph, context, dtypes, eager_switch, errors, nest, trace_type, variant
+from . import autograph, context, dtypes, eager_switch, errors, gradients, nest, trace_type, variant
 from .control_flow import ControlFlowPrimitive, captures, check_predicate, leaf_tensor, repack, trace_subgraph
 from .conversion import convert_to_tensor
 from .graph import Graph
@@ -183,6 +183,8 @@ class _Reduce(ControlFlowPrimitive):
 
 
 dataset_reduce_p = _Reduce("dataset_reduce", _reduce_rule, _reduce_kernel, multiple_results=True)
+gradients.not_differentiable(dataset_range_p, dataset_from_tensor_slices_p, dataset_map_p, dataset_filter_p,
+                             dataset_batch_p, dataset_take_p, dataset_reduce_p)  # as in TensorFlow
 
 
 # -- Dataset -----------------------------------------------------------------------------------
@@ -221,12 +223,13 @@ class Dataset:
         for tensor in components:
             if tensor.shape == ():
                 raise ValueError("Unbatching a tensor is only supported for rank >= 1")
-        sizes = {t.shape[0] for t in components if t.shape is not None and t.shape[0] is not None}
+        shapes = [t.spec.shape for t in components]
+        sizes = {shape[0] for shape in shapes if shape is not None and shape[0] is not None}
         if len(sizes) > 1:
             first, second = sorted(sizes)[:2]
             raise ValueError(f"Dimensions {first} and {second} are not compatible")
-        spec = nest.map_structure(lambda t: TensorSpec(None if t.shape is None else t.shape[1:], t.dtype),
-                                  structure)
+        spec = nest.map_structure(
+            lambda t: TensorSpec(None if t.spec.shape is None else t.spec.shape[1:], t.dtype), structure)
         return Dataset(bind(dataset_from_tensor_slices_p, *components), spec, "_TensorSliceDataset")
 
     # transformations
@@ -324,7 +327,7 @@ class Dataset:
                        test=test_graph)
         return tuple(repack(list(state), outputs))
 
-    def __ts_trace_type__(self) -> trace_type.TraceType:
+    def __ts_trace_type__(self, aliases: dict[int, int]) -> trace_type.TraceType:
         """DATA-6: a dataset argument is keyed by its element spec."""
         note("DATA-6", "a dataset argument is keyed by its element spec")
         return DatasetType(_hashable(self._element_spec), self._element_spec, self._kind)

@@ -14,16 +14,18 @@ using it raises ``InaccessibleTensorError`` at once, at trace time (CF-9).
 
 from __future__ import annotations
 
-import itertools
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from . import errors
+from . import context, errors, gradients
 from .primitive import Primitive
 from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec, format_shape
+from .variables import is_handle, variable_of
 from .verbose import note, op_event
 
 
@@ -35,14 +37,42 @@ def _placeholder_rule(*, spec: TensorSpec) -> TensorSpec:
     return spec
 
 
-placeholder = Primitive("placeholder", _placeholder_rule, _no_kernel)
+placeholder = Primitive("placeholder", _placeholder_rule, _no_kernel, node_name="Placeholder")
 
 
 def _constant_rule(*, value: np.ndarray, dtype) -> TensorSpec:
     return TensorSpec(value.shape, dtype)
 
 
-constant_primitive = Primitive("constant", _constant_rule, lambda *, value, dtype: value)
+constant_primitive = Primitive("constant", _constant_rule, lambda *, value, dtype: value,
+                               node_name="Const")
+gradients.not_differentiable(placeholder, constant_primitive)
+
+
+@contextlib.contextmanager
+def name_scope(name: str) -> Iterator[str | None]:
+    """The scope of one op call while tracing (``None`` eagerly): TensorFlow names the call's
+    converted inputs ``Sub/y`` and its result ``Sub`` (TENSOR-3)."""
+    graph = context.current_graph()
+    if graph is None:
+        yield None
+        return
+    with graph.scoped(name) as scope:
+        yield scope
+
+
+def exact(scope: str | None) -> str | None:
+    """The name that re-enters ``scope``: what an op call passes to an op it is made of."""
+    return None if scope is None else scope + "/"
+
+
+def constant_value(tensor: Tensor) -> np.ndarray | None:
+    """The value of a tensor known before any graph runs: an eager one's, or a constant node's."""
+    if isinstance(tensor, EagerTensor):
+        return tensor._value
+    if isinstance(tensor, SymbolicTensor) and tensor.node.primitive is constant_primitive:
+        return tensor.node.attrs["value"]
+    return None
 
 
 @dataclass(eq=False)
@@ -72,12 +102,42 @@ class Graph:
         self.captures: list[tuple[SymbolicTensor, SymbolicTensor]] = []  # (outer, inner)
         self._captured: dict[int, SymbolicTensor] = {}  # id(outer) -> inner, for captures
         self.outputs: list[SymbolicTensor] = []
-        self._names: dict[str, itertools.count] = {}
+        self._names: dict[str, int] = {}  # lower-case names in use -> next suffix
+        self._scope = ""  # the name scope nodes are created in: "" or "mul/"
 
-    def unique_name(self, base: str) -> str:
-        counter = self._names.setdefault(base, itertools.count())
-        index = next(counter)
-        return base if index == 0 else f"{base}_{index}"
+    def unique_name(self, base: str, mark: bool = True) -> str:
+        """TENSOR-3: TensorFlow's node names: in the current scope, unique ignoring case
+        (``add``, ``add_1``, then ``Add_2``)."""
+        name = self._scope + base
+        key = name.lower()
+        index = self._names.get(key, 0)
+        if mark:
+            self._names[key] = index + 1
+        if index:
+            base_key = key
+            while key in self._names:
+                key = f"{base_key}_{index}"
+                index += 1
+            if mark:
+                self._names[key] = 1
+            name = f"{name}_{index - 1}"
+        return name
+
+    def _peek_name(self, base: str) -> str:
+        """The name the next node called ``base`` would get."""
+        return self.unique_name(base, mark=False)
+
+    @contextlib.contextmanager
+    def scoped(self, name: str) -> Iterator[str]:
+        """A name scope for the nodes of one op call: ``mul``, and ``mul/Cast`` inside it.
+
+        A name ending in ``/`` re-enters that scope as it is (the scope of a caller)."""
+        scope = name[:-1] if name.endswith("/") else self.unique_name(name)
+        saved, self._scope = self._scope, scope + "/"
+        try:
+            yield scope
+        finally:
+            self._scope = saved
 
     def add_placeholder(self, spec: TensorSpec, name: str) -> SymbolicTensor:
         (tensor,) = self._record(placeholder, (), {"spec": spec}, name)
@@ -85,39 +145,61 @@ class Graph:
         return tensor
 
     def add_node(
-        self, primitive: Primitive, inputs: tuple[Tensor, ...], attrs: dict[str, Any]
+        self, primitive: Primitive, inputs: tuple[Tensor, ...], attrs: dict[str, Any],
+        name: str | None = None,
     ) -> list[SymbolicTensor]:
         """Check the primitive's rule and record it; returns the symbolic outputs.
+
+        The node is called ``name`` exactly (the op call's scope), or else after the
+        primitive's TensorFlow op type, made unique.
 
         OP-4: a rule violation surfaces now, at trace time, as ``TypeError``/``ValueError``.
         """
         symbolic = tuple(self.own(t) for t in inputs)
         try:
-            return self._record(primitive, symbolic, attrs, primitive.name)
-        except (TypeError, ValueError):
+            return self._record(primitive, symbolic, attrs, primitive.node_name, exact=name)
+        except TypeError as error:
             note("OP-4", "%s rejects its inputs while tracing", primitive.name)
-            raise
+            raise TypeError(str(error)) from None
+        except ValueError as error:  # OP-2: as TensorFlow's shape inference names the node
+            note("OP-2", "%s rejects its static shapes while tracing", primitive.name)
+            node = name or self._peek_name(primitive.node_name)
+            args = ", ".join(_input_name(t) for t in symbolic)
+            shapes = ", ".join(_shape_list(t.spec.shape) for t in symbolic)
+            raise ValueError(f"{error} for '{{{{node {node}}}}} = {primitive.name}({args})' with "
+                             f"input shapes: {shapes}.") from None
 
-    def own(self, tensor: Tensor) -> SymbolicTensor:
-        """``tensor`` as a tensor of this graph: its own, captured, or an eager value baked in."""
-        if isinstance(tensor, EagerTensor):
+    def own(self, tensor: Tensor, name: str = "Const") -> SymbolicTensor:
+        """``tensor`` as a tensor of this graph: its own, captured, or an eager value baked in
+        (a constant node called ``name``)."""
+        if isinstance(tensor, EagerTensor) and not is_handle(tensor):
             note("EFFECT-7", "an eager value is baked into graph %s as a constant", self.name)
             (const,) = self._record(constant_primitive, (), {"value": tensor._value,
-                                                              "dtype": tensor.dtype}, "Const")
+                                                              "dtype": tensor.dtype}, name)
             return const
-        assert isinstance(tensor, SymbolicTensor)
-        if tensor.graph is self:
+        if isinstance(tensor, SymbolicTensor) and tensor.graph is self:
             return tensor
-        if tensor.graph.closed:
+        if isinstance(tensor, SymbolicTensor) and tensor.graph.closed:
             note("CF-9", "a tensor of the finished sub-graph %s is used in %s", tensor.graph.name, self.name)
             raise errors.InaccessibleTensorError(
                 f"{tensor!r} is out of scope and cannot be used here. Use return values, explicit "
                 "Python locals or TensorFlow collections to access it. It belongs to "
                 f"{tensor.graph.name}, a branch or loop body whose trace has ended."
             )
-        # A tensor of another graph is captured. If that graph is not an enclosing trace (a
-        # leaked tensor), calling this graph fails: the capture has no value (RETURN-3).
+        # A variable's handle is captured, never its value (VAR-2). A tensor of another graph
+        # is captured too. If that graph is not an enclosing trace (a leaked tensor), calling
+        # this graph fails: the capture has no value (RETURN-3).
         return self._capture(tensor)
+
+    def use_handle(self, handle: EagerTensor, inner: SymbolicTensor) -> None:
+        """VAR-8: in this graph, the variable of ``handle`` is the argument ``inner``."""
+        self._captured[id(handle)] = inner
+
+    @property
+    def variables(self) -> list:
+        """The variables this graph captures (nested functions' ones included)."""
+        return [variable_of(outer._value) for outer, _ in self.captures
+                if isinstance(outer, EagerTensor) and is_handle(outer)]
 
     def _capture(self, outer: SymbolicTensor) -> SymbolicTensor:
         if id(outer) not in self._captured:
@@ -126,10 +208,12 @@ class Graph:
             self._captured[id(outer)] = inner
         return self._captured[id(outer)]
 
-    def _record(self, primitive, inputs, attrs, base_name) -> list[SymbolicTensor]:
+    def _record(self, primitive, inputs, attrs, base_name, exact=None) -> list[SymbolicTensor]:
         specs = primitive.abstract_eval(*(t.spec for t in inputs), **attrs)
         specs = specs if isinstance(specs, tuple) else (specs,)
-        node = Node(self, self.unique_name(base_name), primitive, inputs, attrs)
+        if exact is None and base_name.endswith("/"):  # a scope's own name, as it is
+            exact = base_name[:-1]
+        node = Node(self, exact or self.unique_name(base_name), primitive, inputs, attrs)
         node.outputs = [SymbolicTensor(node, i, s) for i, s in enumerate(specs)]
         self.nodes.append(node)
         op_event("record", primitive.name, node)
@@ -139,7 +223,8 @@ class Graph:
         params = ", ".join(f"{t.name}: {_spec_text(t)}" for t in self.placeholders)
         lines = [f"graph {self.name}({params}) {{"]
         for outer, inner in self.captures:
-            lines.append(f"  {inner.name} = capture {outer.name}  # {_spec_text(inner)}")
+            source = outer.name if isinstance(outer, SymbolicTensor) else variable_of(outer._value).name
+            lines.append(f"  {inner.name} = capture {source}  # {_spec_text(inner)}")
         for node in self.nodes:
             if node.primitive is placeholder:
                 continue
@@ -157,8 +242,18 @@ class Graph:
         return "\n".join(lines)
 
 
+def _input_name(tensor: SymbolicTensor) -> str:
+    return tensor.node.name if tensor.index == 0 else tensor.name
+
+
+def _shape_list(shape) -> str:
+    if shape is None:
+        return "?"
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
 def _spec_text(tensor: SymbolicTensor) -> str:
-    return f"{tensor.dtype.name}{format_shape(tensor.shape)}"
+    return f"{tensor.dtype.name}{format_shape(tensor.spec.shape)}"
 
 
 def _attr_text(value: Any) -> str:

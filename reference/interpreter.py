@@ -5,12 +5,21 @@ Execution is TensorFlow's non-strict execution:
 1. Mark the nodes that must run: every stateful node (``print``,
    ``py_function``, calls of functions that contain them), and every node an
    output or a marked node depends on (EFFECT-4).
-2. Run the marked nodes in program order, so stateful nodes keep their order.
+2. Build the kernels of the marked nodes. A kernel that cannot exist for its
+   input dtypes (``cast`` between strings and numbers) fails the call before
+   anything runs, so no ``ts.print`` of the graph prints (ERROR-2).
+3. Run the marked nodes in program order, so stateful nodes keep their order,
+   and so do the reads and writes of a variable (VAR-7).
    Unmarked stateless nodes are pruned: their runtime errors never happen
    (EFFECT-5).
-3. A kernel's ``InvalidArgumentError`` is re-raised as a graph execution error
-   that names the node (ERROR-2); one raised in a sub-graph (a branch, a loop
-   body) names the node there.
+4. A node whose kernel fails (ERROR-2) stops only what depends on it: the
+   nodes that use its outputs and, since each stateful node runs after the
+   one before it (TensorFlow's automatic control dependencies), every later
+   stateful node if it is stateful or skipped. The other nodes still run, so a
+   ``ts.print`` that needs nothing from a failed gather still prints. At the
+   end the failure is raised as a graph execution error naming the node. When
+   several independent nodes fail, the error names each of them (which one
+   TensorFlow reports is unspecified).
 
 The reference does not model graph rewrites (Grappler, XLA): a graph computes
 exactly what eager execution of the same ops computes, bit for bit.
@@ -20,6 +29,7 @@ Verbose mode (``verbose.py``) reports every node as it runs.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,6 +37,7 @@ import numpy as np
 from . import errors
 from .graph import Graph, Node, placeholder
 from .primitive import run_kernel
+from .tensor import EagerTensor, SymbolicTensor
 from .verbose import note, op_event
 
 
@@ -57,21 +68,82 @@ def execute(
         values[id(tensor)] = value
     for (_, inner), value in zip(graph.captures, captured, strict=True):
         values[id(inner)] = value
-    for node in nodes_to_run(graph):  # step 2
+    run = nodes_to_run(graph)
+    for node in run:  # step 2: every kernel is built before any runs
+        if node.primitive.instantiate is not None:
+            try:
+                node.primitive.instantiate(*(t.spec for t in node.inputs), **node.attrs)
+            except errors.OpError as error:
+                note("ERROR-2", "the kernel of %s cannot be built: nothing runs", node.name)
+                raise _graph_execution_error(graph, [(node, error)]) from None
+    stopped: set[int] = set()  # nodes that failed, or depend on one that did
+    failures: list[tuple[Node, errors.OpError]] = []
+    previous_stateful: Node | None = None
+    for node in run:  # step 3
         if node.primitive is placeholder:
+            continue
+        after = previous_stateful if node.stateful else None
+        if node.stateful:
+            previous_stateful = node
+        if any(id(t.node) in stopped for t in node.inputs) or (after and id(after) in stopped):
+            note("ERROR-2", "node %s does not run: a node it depends on failed", node.name)
+            stopped.add(id(node))
             continue
         inputs = [values[id(t)] for t in node.inputs]
         op_event("run", node.primitive.name, node)
         try:
             results = run_kernel(node.primitive, inputs, node.attrs)
-        except errors.InvalidArgumentError as error:  # step 3
-            if error.message.startswith("Graph execution error"):  # from a sub-graph: named there
-                raise
-            raise errors.InvalidArgumentError(
-                f"Graph execution error:\n\nDetected at node '{node.name}' in graph "
-                f"'{graph.name}':\n{error.message}"
-            ) from None
+        except errors.OpError as error:  # step 4
+            stopped.add(id(node))
+            failures.append((node, error))
+            continue
         results = results if isinstance(results, tuple) else (results,)
         for tensor, value in zip(node.outputs, results, strict=True):
             values[id(tensor)] = np.asarray(value, dtype=tensor.dtype.numpy_dtype)
+    if failures:
+        raise _graph_execution_error(graph, failures)
     return [values[id(t)] for t in graph.outputs]
+
+
+def _graph_execution_error(graph: Graph, failures: list[tuple[Node, errors.OpError]]) -> errors.OpError:
+    """ERROR-2: the kernel's error, naming the node (or, from a nested graph, the inner node)."""
+    detections = []
+    for node, error in failures:
+        detections.extend(getattr(error, "detections", None) or
+                          [f"Detected at node '{node.name}' in graph '{graph.name}':\n{error.message}"])
+    first = failures[0][1]
+    failure = type(first)("Graph execution error:\n\n" + "\n\n".join(detections))
+    failure.detections = detections  # type: ignore[attr-defined]
+    return failure
+
+
+def _ancestors(graph: Graph, tensors: Sequence[SymbolicTensor]) -> set[int]:
+    needed: set[int] = set()
+    pending = [t.node for t in tensors]
+    while pending:
+        node = pending.pop()
+        if id(node) not in needed:
+            needed.add(id(node))
+            pending.extend(t.node for t in node.inputs)
+    return needed
+
+
+def liftable(graph: Graph, tensor: SymbolicTensor) -> bool:
+    """VAR-4: whether ``tensor`` can be computed without running the graph: it depends on no
+    argument and on no tensor of an enclosing trace, only on values captured from eager code."""
+    eager = {id(inner) for outer, inner in graph.captures if isinstance(outer, EagerTensor)}
+    return all(
+        node.primitive is not placeholder or id(node.outputs[0]) in eager
+        for node in graph.nodes if id(node) in _ancestors(graph, [tensor])
+    )
+
+
+def evaluate(graph: Graph, tensors: Sequence[SymbolicTensor]) -> list[np.ndarray]:
+    """VAR-4: the values of liftable ``tensors`` now, running only the nodes they depend on."""
+    needed = _ancestors(graph, tensors)
+    part = copy.copy(graph)
+    part.nodes = [n for n in graph.nodes if id(n) in needed]
+    part.placeholders = []
+    part.captures = [(outer, inner) for outer, inner in graph.captures if id(inner.node) in needed]
+    part.outputs = list(tensors)
+    return execute(part, [], [outer._value for outer, _ in part.captures])

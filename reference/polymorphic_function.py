@@ -11,35 +11,52 @@ A ``Function`` wraps a Python function. Each call (``Function.__call__``):
    first under ``reduce_retracing``, TRACE-11); a failed trace caches nothing (TRACE-12).
 4. Call the concrete function: eagerly that executes its graph; inside
    another trace it records a ``call`` node (NEST-1).
+   Steps 3 and 4 follow the variable-creation rules (VAR-3 to VAR-6): the first
+   call may trace twice, and a later trace must not create variables
+   (``_call_with_variable_rules``).
 5. For calls from eager context, feed the retracing-warning detector (TRACE-15).
 
 Tracing (``Function._trace``) runs the Python body once with symbolic
 placeholders in place of tensors, so its Python side effects happen then and
-only then (TRACE-1, EFFECT-1).
+only then (TRACE-1, EFFECT-1), Python control flow and guards on Python values
+are decided then (EFFECT-6, EFFECT-8), and ``.numpy()`` of a symbolic tensor
+fails the trace on every call while eager calls run as plain Python (the seed
+example, EAGER-7).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import threading
 import types
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
-from . import autograph, context, eager_switch, nest, policies, retracing_warning, trace_type
-from .concrete_function import ConcreteFunction, binding_error
+from . import (
+    autograph,
+    context,
+    eager_switch,
+    interpreter,
+    nest,
+    policies,
+    retracing_warning,
+    trace_type,
+    variables,
+)
+from .concrete_function import ConcreteFunction, binding_error, literal_matches
 from .conversion import convert_to_tensor
 from .graph import Graph
+from .primitive import run_kernel
 from .tensor import SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec
 from .trace_type import FunctionType
 from .verbose import note
 
 _eager_calls = threading.local()  # how many Function bodies run eagerly on this thread
+_concrete_functions = itertools.count(1)  # numbers concrete functions, as TensorFlow's uids do
 
 
 class Function:
@@ -59,10 +76,14 @@ class Function:
         self.name = getattr(python_function, "__name__", type(python_function).__name__)
         self.qualified_name = getattr(python_function, "__qualname__", self.name)
         self._signature = inspect.signature(python_function)
+        self._pinned = None if input_signature is None else _pinned_signature(
+            self._signature, self.input_signature)
         self._cache: list[tuple[FunctionType, ConcreteFunction]] = []  # in tracing order
         self._exact: dict[FunctionType, ConcreteFunction] = {}
         self._tracing = 0  # traces of this function in progress (NEST-3: recursion)
         self._bound: weakref.WeakKeyDictionary[object, Function] = weakref.WeakKeyDictionary()
+        self._created_variables: list[variables.Variable] | None = None  # None: not called yet
+        self._first_trace_succeeded = False
         functools.update_wrapper(self, python_function, updated=())
 
     def __get__(self, instance: object, owner: type | None = None) -> Function:
@@ -85,8 +106,7 @@ class Function:
             note("NEST-2", "%s is called inside a trace; it keeps its own cache", self.name)
         function_type, arguments = self._bind(args, kwargs)  # step 2
         tracing_count = len(self._cache)
-        concrete = self._lookup_or_trace(function_type, arguments)  # step 3
-        result = concrete.call_flat(self._flat_tensors(concrete, arguments))  # step 4
+        result = self._call_with_variable_rules(function_type, arguments)  # steps 3 and 4
         if from_eager:  # step 5
             traced = len(self._cache) != tracing_count
             retracing_warning.record_call(self._stats_key(), traced, repr(self.python_function))
@@ -114,7 +134,16 @@ class Function:
         if self.input_signature is not None and not args and not kwargs:
             args = self.input_signature
         function_type, arguments = self._bind(args, kwargs)
-        return self._lookup_or_trace(function_type, arguments)
+        if self._created_variables is None:
+            self._first_trace(function_type, arguments, calling=False)
+        if self._created_variables and not self._first_trace_succeeded:
+            raise TypeError(_BROKEN)
+        if self._created_variables:
+            return self._scoped(function_type, arguments, None)
+        concrete = self._scoped(function_type, arguments, self._created_variables)
+        if self._created_variables:
+            raise _late_creation_error()
+        return concrete
 
     def experimental_get_tracing_count(self) -> int:
         """TRACE-9: how many concrete functions the cache holds."""
@@ -137,35 +166,57 @@ class Function:
             raise binding_error(error, args, kwargs, self._signature) from None
         bound.apply_defaults()
         arguments = dict(bound.arguments)
-        parameters = tuple((n, trace_type.from_value(v)) for n, v in arguments.items())
+        aliases: dict[int, int] = {}  # VAR-8: which variable arguments are the same variable
+        parameters = tuple((n, trace_type.from_value(v, aliases)) for n, v in arguments.items())
         return FunctionType(parameters), arguments
 
     def _bind_to_input_signature(self, args, kwargs) -> tuple[FunctionType, dict[str, Any]]:
-        """TRACE-10: ``input_signature`` pins one function type; values convert to it."""
+        """TRACE-10: ``input_signature`` pins one function type; values convert to it.
+
+        Parameters past the specs keep their defaults as literals (``Literal[2]``): a
+        call may pass the default again, any other value fails to bind.
+        """
         note("TRACE-10", "binding the arguments of %s to its input_signature", self.name)
-        names = list(self._signature.parameters)[: len(self.input_signature)]
-        signature = inspect.Signature(
-            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
-        )
-        shown = _signature_text(names, self.input_signature)
+        signature, types, defaults = self._pinned
+        shown = _pinned_text(signature, types)
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as error:
             raise binding_error(error, args, kwargs, shown) from None
+        bound.apply_defaults()
         arguments: dict[str, Any] = {}
-        for name, spec in zip(names, self.input_signature):
-            value = bound.arguments[name]
-            try:
-                tensor = _convert_for_signature(value, spec)
-            except (TypeError, ValueError) as error:
-                raise binding_error(error, args, kwargs, shown) from None
-            given = tensor if isinstance(tensor, TensorSpec) else tensor.spec
-            if not given.is_compatible_with(spec):
-                cast = TypeError(f"Can not cast {given!r} to {spec!r}")
-                raise binding_error(cast, args, kwargs, shown)
-            arguments[name] = tensor
-        parameters = tuple((n, trace_type.TensorType(s)) for n, s in zip(names, self.input_signature))
-        return FunctionType(parameters), arguments
+        for name, kind in types.items():
+            if name in defaults:
+                value = bound.arguments[name]
+                if value is not defaults[name] and not literal_matches(value, defaults[name]):
+                    cast = TypeError(f"Can not cast {value!r} to {kind!r}")
+                    raise binding_error(cast, args, kwargs, shown)
+                if isinstance(value, Tensor):  # equal, but a tensor is no literal
+                    raise TypeError(f"Parameter `{name}` was expected to be of type {kind!r} but "
+                                    f"is {value.spec!r}")
+                arguments[name] = value
+                continue
+            specs = kind.items if isinstance(kind, trace_type.SequenceType) else (kind,)
+            values = [bound.arguments[f"{name}_{i}"] for i in range(len(specs))] \
+                if isinstance(kind, trace_type.SequenceType) else [bound.arguments[name]]
+            tensors = []
+            for value, spec_type in zip(values, specs):
+                spec = spec_type.spec  # type: ignore[attr-defined]
+                try:
+                    tensor = _convert_for_signature(value, spec)
+                except (TypeError, ValueError) as error:
+                    raise binding_error(error, args, kwargs, shown) from None
+                given = tensor if isinstance(tensor, TensorSpec) else tensor.spec
+                if not given.is_compatible_with(spec):
+                    cast = TypeError(f"Can not cast {given!r} to {spec!r}")
+                    raise binding_error(cast, args, kwargs, shown)
+                tensors.append(tensor)
+            arguments[name] = tuple(tensors) if isinstance(kind, trace_type.SequenceType) else tensors[0]
+        # A defaulted parameter is keyed by the value passed (== the default): the first one
+        # traced is the one the body sees, as for any literal (TRACE-4).
+        keyed = tuple((n, trace_type.from_value(arguments[n]) if n in defaults else t)
+                      for n, t in types.items())
+        return FunctionType(keyed), arguments
 
     # -- step 3: the cache ---------------------------------------------------------------
     def _lookup(self, function_type: FunctionType) -> ConcreteFunction | None:
@@ -198,8 +249,58 @@ class Function:
         self._exact[function_type] = concrete
         return concrete
 
+    # -- steps 3 and 4 under the variable-creation rules (VAR-3 to VAR-6) -------------------
+    # TensorFlow's ``Function._call``: the first call traces with variable creation allowed;
+    # if that trace created variables, it traces again with creation forbidden, and every
+    # later call traces that way. The two ways key the cache apart (``FunctionType.scope``).
+
+    def _call_with_variable_rules(self, function_type: FunctionType, arguments: dict) -> Any:
+        if self._created_variables is None:
+            return self._call(self._first_trace(function_type, arguments), arguments)
+        if self._created_variables and not self._first_trace_succeeded:
+            note("VAR-5", "the first trace of %s created variables and failed: calls return None",
+                 self.name)
+            return None
+        if self._created_variables:
+            note("VAR-5", "%s created variables on its first call: no later trace may", self.name)
+            return self._call(self._scoped(function_type, arguments, None), arguments)
+        result = self._call(self._scoped(function_type, arguments, self._created_variables), arguments)
+        if self._created_variables:
+            raise _late_creation_error()
+        return result
+
+    def _first_trace(self, function_type: FunctionType, arguments: dict,
+                     calling: bool = True) -> ConcreteFunction:
+        """VAR-3, VAR-4: trace the first call; returns the concrete function it executes."""
+        self._created_variables = []
+        first = self._scoped(function_type, arguments, self._created_variables)
+        self._first_trace_succeeded = True
+        if not self._created_variables:
+            return first
+        note("VAR-3", "the first trace of %s created variables: it traces again, creating none",
+             self.name)
+        lifted = _lift_initial_values(first.graph, calling)
+        second = self._scoped(function_type, arguments, None)
+        if lifted:
+            return second
+        note("VAR-4", "initial values depend on the arguments: this call runs the first trace")
+        return first
+
+    def _scoped(self, function_type: FunctionType, arguments: dict,
+                created: list[variables.Variable] | None) -> ConcreteFunction:
+        """Look up or trace with variable creation allowed (into ``created``) or forbidden (None)."""
+        scope = "no variable creation" if created is None else "variable creation"
+        with variables.creation_scope(created):
+            return self._lookup_or_trace(function_type.within(scope), arguments)
+
+    def _call(self, concrete: ConcreteFunction, arguments: dict) -> Any:
+        return concrete.call_flat(self._flat_tensors(concrete, arguments))
+
     def _trace(self, function_type: FunctionType, arguments: dict[str, Any]) -> ConcreteFunction:
-        """TRACE-1, EFFECT-1: run the Python body on placeholders and record its graph."""
+        """TRACE-1, EFFECT-1: run the Python body on placeholders and record its graph.
+
+        EFFECT-6, EFFECT-8: Python ``if``/``for`` on Python values and state run now, once.
+        """
         note("TRACE-1", "tracing %s: its Python body runs now", self.name)
         note("EFFECT-1", "Python side effects of %s happen now, once for this trace", self.name)
         if self._tracing:
@@ -241,7 +342,8 @@ class Function:
                 f"modified: {', '.join(modified)}"
             )
         graph.outputs = [t for t in nest.flatten(outputs) if isinstance(t, SymbolicTensor)]
-        return ConcreteFunction(f"__inference_{self.name}_{id(graph)}", graph, function_type, outputs)
+        return ConcreteFunction(f"__inference_{self.name}_{next(_concrete_functions)}", graph,
+                                function_type, outputs, _structured_signature(self, function_type))
 
     def _flat_tensors(self, concrete: ConcreteFunction, arguments: dict) -> list[Tensor]:
         return [
@@ -277,8 +379,61 @@ def function(
 
 # -- helpers --------------------------------------------------------------------------------
 
-def _signature_text(names: list[str], specs: Sequence[TensorSpec]) -> str:
-    return "(" + ", ".join(f"{n}: {s!r}" for n, s in zip(names, specs)) + ")"
+def _structured_signature(function: Function, function_type: FunctionType) -> inspect.Signature:
+    """TRACE-13: a concrete function's parameters keep their Python kinds, without defaults."""
+    python = function._signature.parameters
+    return inspect.Signature([
+        inspect.Parameter(name, python[name].kind if name in python else
+                          inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for name, _ in function_type.parameters
+    ])
+
+
+def _pinned_signature(signature: inspect.Signature, specs: Sequence[TensorSpec]):
+    """TRACE-10: the signature an ``input_signature`` gives: specs for the leading parameters
+    (``*args`` takes the rest, as ``args_0``, ``args_1``...), literals for defaulted ones.
+
+    A parameter with neither is an error when the function is made, as in TensorFlow.
+    """
+    parameters: list[inspect.Parameter] = []
+    types: dict[str, trace_type.TraceType] = {}
+    defaults: dict[str, Any] = {}
+    remaining = list(specs)
+    for name, parameter in signature.parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+            types[name] = trace_type.SequenceType(tuple, tuple(trace_type.TensorType(s) for s in remaining))
+            parameters += [inspect.Parameter(f"{name}_{i}", inspect.Parameter.POSITIONAL_ONLY)
+                           for i in range(len(remaining))]
+            remaining = []
+        elif parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            continue
+        elif remaining and parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            types[name] = trace_type.TensorType(remaining.pop(0))
+            parameters.append(parameter.replace(default=inspect.Parameter.empty,
+                                                annotation=inspect.Parameter.empty))
+        elif parameter.default is not inspect.Parameter.empty:
+            types[name] = trace_type.from_value(parameter.default)
+            defaults[name] = parameter.default
+            parameters.append(parameter.replace(annotation=inspect.Parameter.empty))
+        else:
+            raise TypeError(f"input_signature missing type constraint for {name}")
+    return inspect.Signature(parameters), types, defaults
+
+
+def _pinned_text(signature: inspect.Signature, types: dict[str, trace_type.TraceType]) -> str:
+    """``(x: TensorSpec(...), y: Literal[2] = <captured_default_value>)``, as TensorFlow shows it."""
+    shown = []
+    for parameter in signature.parameters.values():
+        kind = types.get(parameter.name)
+        if kind is None:  # one of *args
+            base, _, index = parameter.name.rpartition("_")
+            kind = types[base].items[int(index)]  # type: ignore[attr-defined]
+        default = "" if parameter.default is inspect.Parameter.empty else " = <captured_default_value>"
+        shown.append(f"{parameter.name}: {kind!r}{default}")
+    text = ", ".join(shown)
+    if any(p.kind is inspect.Parameter.POSITIONAL_ONLY for p in signature.parameters.values()):
+        text += ", /"
+    return f"({text})"
 
 
 def _convert_for_signature(value: Any, spec: TensorSpec) -> Tensor | TensorSpec:
@@ -293,19 +448,64 @@ def _split_arguments(signature: inspect.Signature, arguments: dict[str, Any]):
     return bound.args, bound.kwargs
 
 
+def _late_creation_error() -> ValueError:
+    note("VAR-6", "a trace after a first call that created no variables created one")
+    return ValueError("Creating variables on a non-first call to a function decorated with ts.function.")
+
+
+_BROKEN = ("replace() should be called on dataclass instances: the first trace created variables, "
+           "then failed, so the function has no trace that forbids creating them (TensorFlow 2.21)")
+
+
+class UnliftableError(Exception):
+    """An initial value that ``get_concrete_function`` cannot compute: it needs the arguments."""
+
+
+def _lift_initial_values(graph: Graph, calling: bool) -> bool:
+    """VAR-4: give the variables the first trace created their initial values now, eagerly.
+
+    Possible when no initial value depends on the call's arguments (``interpreter.evaluate``);
+    otherwise nothing is lifted and the first call runs the first trace, which initialises them
+    (``get_concrete_function``, which runs nothing, fails instead).
+    """
+    initializers = [n for n in graph.nodes if n.primitive is variables.initialize_variable_p]
+    unliftable = [n for n in initializers if not interpreter.liftable(graph, n.inputs[1])]
+    if unliftable and not calling:
+        note("VAR-4", "get_concrete_function cannot lift an initial value that needs the arguments")
+        raise UnliftableError(f"Unable to lift tensor {unliftable[0].inputs[1]!r} because it depends "
+                              "transitively on placeholder via at least one path")
+    if unliftable:
+        return False
+    handles = {id(inner): outer for outer, inner in graph.captures}
+    for node in initializers:
+        note("VAR-4", "an initial value is lifted out of the trace and computed now")
+        (value,) = interpreter.evaluate(graph, [node.inputs[1]])
+        run_kernel(node.primitive, [handles[id(node.inputs[0])]._value, value], node.attrs)
+    return True
+
+
 def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:
-    """RETURN-1: a returned value as a tensor of the graph (Python values as the policy says)."""
+    """RETURN-1: a returned value as a tensor of the graph (Python values as the policy says).
+
+    Anything ``convert_to_tensor`` accepts becomes a tensor (a fully known ``TensorShape``
+    too); anything else fails the trace.
+    """
     if value is None:
         return None
     note("RETURN-1", "%s returns %s", function.name, type(value).__name__)
+    if isinstance(value, variables.Variable):
+        note("VAR-11", "%s returns a variable: it is read at the output, after every write",
+             function.name)
+        value = value.read_value()
     if isinstance(value, Tensor):
         return graph.own(value)
-    if isinstance(value, (bool, int, float, str, bytes)):
-        if policies.current().python_return_values == "as-is":
-            return value
+    if isinstance(value, (bool, int, float, str, bytes)) and \
+            policies.current().python_return_values == "as-is":
+        return value
+    try:
         return graph.own(convert_to_tensor(value))
-    if isinstance(value, (np.ndarray, np.generic)):
-        return graph.own(convert_to_tensor(value))
+    except (TypeError, ValueError):
+        pass
     raise TypeError(
         "To be compatible with ts.function, Python functions must return zero or more Tensors "
         f"or None values; in compilation of {function.python_function!r}, found return value of "

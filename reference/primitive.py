@@ -6,8 +6,9 @@ problem and ``ValueError`` for a shape problem), one NumPy kernel, and whether
 it is stateful. ``bind`` asks the innermost context what to do:
 
 * eagerly, it checks the rule against the concrete inputs and runs the kernel
-  at once; rule violations surface as ``InvalidArgumentError`` with
-  ``[Op:name]``, as TensorFlow's eager kernels report them;
+  at once; a dtype violation surfaces as ``InvalidArgumentError`` with the
+  eager kernel's text, a shape violation as the kernel reports it, and every
+  kernel error ends with ``[Op:name]``, as TensorFlow's eager kernels report them;
 * while tracing, it checks the rule (errors surface at trace time, as
   ``TypeError``/``ValueError``) and records a node; the same kernel runs later
   when the graph executes (``interpreter.py``).
@@ -39,13 +40,20 @@ class Primitive:
     kernel: Kernel
     stateful: bool = False
     multiple_results: bool = False
+    # ERROR-2: the check a graph makes when it builds this kernel, before any node runs
+    # (TensorFlow builds every kernel of a graph first): raises the OpError of a kernel
+    # that cannot exist for these input dtypes.
+    instantiate: Callable[..., None] | None = None
+    node_name: str = ""  # TENSOR-3: the TensorFlow op type that names its graph nodes
+
+    def __post_init__(self) -> None:
+        if not self.node_name:
+            object.__setattr__(self, "node_name", self.name)
+        PRIMITIVES.setdefault(self.name, self)
 
     def is_stateful(self, attrs: dict[str, Any]) -> bool:
         """Stateful nodes always run, in program order, even if nothing uses them."""
         return self.stateful
-
-    def __post_init__(self) -> None:
-        PRIMITIVES.setdefault(self.name, self)
 
     def __repr__(self) -> str:
         return f"Primitive({self.name})"
@@ -55,14 +63,27 @@ PRIMITIVES: dict[str, Primitive] = {}
 """Every primitive by name, in the order the ops modules define them."""
 
 
-def bind(primitive: Primitive, *inputs: Tensor, **attrs: Any):
-    """Apply ``primitive`` to tensors in the current context; returns tensor(s)."""
+def bind(primitive: Primitive, *inputs: Tensor, name: str | None = None, **attrs: Any):
+    """Apply ``primitive`` to tensors in the current context; returns tensor(s).
+
+    ``name`` names the graph node while tracing (the op call's scope, TENSOR-3). An input
+    that is a variable is read first, right here (VAR-2). Every gradient tape recording in
+    this context then sees the op (GRAD-1).
+    """
+    inputs = tuple(_read_variable(t) for t in inputs)
     graph = context.current_graph()
     if graph is None:
         outputs = execute_eagerly(primitive, inputs, attrs)
     else:
-        outputs = graph.add_node(primitive, inputs, attrs)
+        outputs = graph.add_node(primitive, inputs, attrs, name)
+    for tape in context.tapes():
+        tape.record(primitive, inputs, outputs, attrs)
     return tuple(outputs) if primitive.multiple_results else outputs[0]
+
+
+def _read_variable(tensor: Tensor) -> Tensor:
+    """A variable (``variables.py``) used as an op's input is read where the op is."""
+    return tensor if isinstance(tensor, (EagerTensor, SymbolicTensor)) else tensor.read_value()
 
 
 def execute_eagerly(
@@ -79,10 +100,17 @@ def execute_eagerly(
     try:
         specs = _as_tuple(primitive.abstract_eval(*(t.spec for t in inputs), **attrs))
     except (TypeError, ValueError) as error:
+        # OP-4: a dtype rule violation reads as the eager kernel's own check; a shape one as
+        # the kernel reports it (the kernel checks every shape).
         note("OP-4", "%s rejects its inputs eagerly: InvalidArgumentError", primitive.name)
-        raise errors.InvalidArgumentError(f"{_kernel_message(primitive, values, attrs, error)} "
-                                          f"[Op:{primitive.name}]") from None
-    arrays = _as_tuple(run_kernel(primitive, values, attrs))
+        message = getattr(error, "eager_message", None)
+        kind, text = (errors.InvalidArgumentError, message) if message else _kernel_error(
+            primitive, values, attrs, error)
+        raise kind(f"{text} [Op:{primitive.name}]") from None
+    try:
+        arrays = _as_tuple(run_kernel(primitive, values, attrs))
+    except errors.OpError as error:
+        raise type(error)(f"{error.message} [Op:{primitive.name}]") from None
     return [EagerTensor(a, s.dtype) for a, s in zip(arrays, specs)]
 
 
@@ -91,20 +119,20 @@ def run_kernel(primitive: Primitive, values: list[np.ndarray], attrs: dict[str, 
     note("OP-1", "the %s kernel runs", primitive.name)
     try:
         return primitive.kernel(*values, **attrs)
-    except errors.InvalidArgumentError:
+    except errors.OpError:
         note("ERROR-2", "the %s kernel rejects its inputs: a run-time error", primitive.name)
         raise
 
 
-def _kernel_message(primitive: Primitive, values: list, attrs: dict, error: Exception) -> str:
-    """An eager rule violation reads as the kernel reports it, when the kernel checks it."""
+def _kernel_error(primitive: Primitive, values: list, attrs: dict, error: Exception):
+    """The error the kernel itself raises for these inputs (or the rule's, if it raises none)."""
     try:
         primitive.kernel(*values, **attrs)
-    except errors.InvalidArgumentError as kernel_error:
-        return kernel_error.message
+    except errors.OpError as kernel_error:
+        return type(kernel_error), kernel_error.message
     except Exception:  # the kernel does not check this; the rule's message says it
         pass
-    return str(error)
+    return errors.InvalidArgumentError, str(error)
 
 
 def out_of_scope_error(tensor: SymbolicTensor) -> TypeError:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import dtypes, errors
+from .tensor_shape import TensorShape
 from .tensor_spec import Shape, TensorSpec, format_shape
 from .verbose import note
 
@@ -33,16 +34,20 @@ class Tensor:
         return self._dtype
 
     @property
-    def shape(self) -> Shape:
-        return self._shape
+    def shape(self) -> TensorShape:
+        """TENSOR-4: the static shape, as a ``TensorShape`` (partly or wholly unknown in a trace)."""
+        return TensorShape(self._shape)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
 
     @property
     def ndim(self) -> int | None:
-        return None if self.shape is None else len(self.shape)
+        return None if self._shape is None else len(self._shape)
 
     @property
     def spec(self) -> TensorSpec:
-        return TensorSpec(self.shape, self.dtype)
+        return TensorSpec(self._shape, self.dtype)
 
     def __hash__(self) -> int:  # TENSOR-5: `==` is elementwise, so tensors cannot be hashed
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
@@ -56,7 +61,7 @@ class EagerTensor(Tensor):
     """A tensor with a value, produced by executing an op."""
 
     def __init__(self, value: np.ndarray, dtype: dtypes.DType):
-        array = np.asarray(value, dtype=dtype.numpy_dtype)
+        array = np.array(value, dtype=dtype.numpy_dtype)  # a copy: the caller's array stays theirs
         array.flags.writeable = False
         self._value = array
         self._dtype = dtype
@@ -67,29 +72,35 @@ class EagerTensor(Tensor):
         return self._value[()] if self._value.ndim == 0 else self._value.copy()
 
     def __array__(self, dtype=None, copy=None):
+        if copy:
+            return np.array(self._value, dtype=dtype)
         return np.asarray(self._value, dtype=dtype)
 
     def __bool__(self) -> bool:
-        return bool(self._value)
+        value = self.numpy()
+        if isinstance(value, np.ndarray) and value.size == 0:
+            return False  # as TensorFlow's: an empty tensor is false
+        return _as_python(bool, value)
 
     def __int__(self) -> int:
-        return int(self._value)
+        return _as_python(int, self.numpy())
 
     def __float__(self) -> float:
-        return float(self._value)
+        return _as_python(float, self.numpy())
 
     def __index__(self) -> int:
-        if not self.dtype.is_integer:
-            raise TypeError(f"Only integer scalar tensors can be used as an index, got {self!r}.")
-        return int(self._value)
+        return _as_python(lambda v: v.__index__(), self.numpy())
+
+    def __format__(self, spec: str) -> str:
+        return format(self.numpy(), spec)
 
     def __len__(self) -> int:
-        if not self.shape:
+        if not self._shape:
             raise TypeError("Scalar tensor has no `len()`")
-        return self.shape[0]
+        return self._shape[0]
 
     def __iter__(self):
-        if not self.shape:
+        if not self._shape:
             raise TypeError("Cannot iterate over a scalar tensor.")
         return (EagerTensor(row, self.dtype) for row in self._value)
 
@@ -98,14 +109,22 @@ class EagerTensor(Tensor):
         text = _numpy_text(self._value, is_repr=True)
         if "\n" in text:
             text = "\n" + text
-        return f"<ts.Tensor: shape={format_shape(self.shape)}, dtype={self.dtype.name}, numpy={text}>"
+        return f"<ts.Tensor: shape={format_shape(self._shape)}, dtype={self.dtype.name}, numpy={text}>"
 
     def __str__(self) -> str:
         note("TENSOR-3", "str of an eager tensor")
         text = _numpy_text(self._value, is_repr=False)
         if "\n" in text:
             text = "\n" + text
-        return f"ts.Tensor({text}, shape={format_shape(self.shape)}, dtype={self.dtype.name})"
+        return f"ts.Tensor({text}, shape={format_shape(self._shape)}, dtype={self.dtype.name})"
+
+
+def _as_python(convert, value: np.ndarray | np.generic):
+    """``bool(t)``, ``int(t)``...: NumPy's conversion of the value, with NumPy's errors."""
+    try:
+        return convert(value)
+    except (AttributeError, TypeError, ValueError) as error:
+        raise type(error)(str(error)) from None
 
 
 def _numpy_text(value: np.ndarray, is_repr: bool) -> str:
@@ -156,6 +175,12 @@ class SymbolicTensor(Tensor):
             "range or list instead, or run the function eagerly."
         )
 
+    def __array__(self, dtype=None, copy=None):
+        raise NotImplementedError(
+            f"Cannot convert a symbolic ts.Tensor ({self.name}) to a numpy array. This error may "
+            "indicate that you're trying to pass a Tensor to a NumPy call, which is not supported."
+        )
+
     def __len__(self) -> int:
         raise TypeError(
             f"len is not well defined for a symbolic Tensor ({self.name}). "
@@ -164,11 +189,11 @@ class SymbolicTensor(Tensor):
 
     def __repr__(self) -> str:
         note("TENSOR-3", "repr of a symbolic tensor")
-        return f"<ts.Tensor '{self.name}' shape={format_shape(self.shape)} dtype={self.dtype.name}>"
+        return f"<ts.Tensor '{self.name}' shape={format_shape(self._shape)} dtype={self.dtype.name}>"
 
     def __str__(self) -> str:
         note("TENSOR-3", "str of a symbolic tensor")
-        shape = "" if self.shape is None else f"shape={format_shape(self.shape)}, "
+        shape = "" if self._shape is None else f"shape={format_shape(self._shape)}, "
         return f'Tensor("{self.name}", {shape}dtype={self.dtype.name})'
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import context, dtypes, errors, variant
+from . import context, dtypes, errors, gradients, variant
 from .conversion import convert_to_tensor
 from .ops.shaping import stack as stack_op
 from .primitive import Primitive, bind
@@ -112,7 +112,7 @@ class TensorArray:
                     f"{len(self._items)}")
             self._items += [None] * (index + 1 - len(self._items))
         self._element_shape = self._merge_element_shape(
-            value.shape, "Incompatible shape for value ({got}), expected ({want})")
+            value.spec.shape, "Incompatible shape for value ({got}), expected ({want})")
         self._items[index] = value
         return self
 
@@ -188,8 +188,9 @@ class TensorArray:
             self._element_shape = value.shape[1:]
             return self
         unstacked = self.with_flow(bind(tensor_list_from_tensor_p, value))
-        unstacked._element_shape = None if value.shape is None else value.shape[1:]
-        unstacked._size = None if value.shape is None else value.shape[0]
+        shape = value.spec.shape
+        unstacked._element_shape = None if shape is None else shape[1:]
+        unstacked._size = None if shape is None else shape[0]
         return unstacked
 
     def __repr__(self) -> str:
@@ -296,4 +297,14 @@ tensor_list_size_p = Primitive(
     "tensor_list_size", lambda flow: TensorSpec((), dtypes.int32),
     lambda flow: np.array(len(_list(flow).items), np.int32))
 tensor_list_from_tensor_p = Primitive("tensor_list_from_tensor", _from_tensor_rule, _from_tensor_kernel)
+gradients.not_differentiable(tensor_list_reserve_p, tensor_list_size_p)
+
+
+def _not_yet(ct, *inputs, **_):
+    raise NotImplementedError("Gradients through a ts.TensorArray: not yet (TensorFlow has them); "
+                              "carry the values as loop variables instead.")
+
+
+for _primitive in (tensor_list_write_p, tensor_list_read_p, tensor_list_stack_p, tensor_list_from_tensor_p):
+    gradients.defvjp(_primitive)(_not_yet)
 

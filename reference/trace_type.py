@@ -6,6 +6,8 @@
 * lists, tuples, dicts, namedtuples: their structure and their items' types (TRACE-5);
 * anything else: the object itself, matched by identity or ``==``; it must be
   hashable (TRACE-6).
+* an object with ``__ts_trace_type__`` (a variable, VAR-8; a dataset, DATA-6): the type it
+  says, given the call's aliases so far (TensorFlow's tracing protocol).
 
 A type can be a *subtype* of another (a ``(3,)`` tensor fits a ``(None,)``
 trace) and two types may have a most specific common supertype: that is how
@@ -217,8 +219,15 @@ def _is_namedtuple(kind: type) -> bool:
     return issubclass(kind, tuple) and hasattr(kind, "_fields")
 
 
-def from_value(value: Any) -> TraceType:
-    """The trace type of one argument value (``TensorSpec`` stands for any matching tensor)."""
+def from_value(value: Any, aliases: dict[int, int] | None = None) -> TraceType:
+    """The trace type of one argument value (``TensorSpec`` stands for any matching tensor).
+
+    ``aliases`` numbers the variables of one call in order of appearance (VAR-8).
+    """
+    aliases = {} if aliases is None else aliases
+    own = getattr(type(value), "__ts_trace_type__", None)
+    if own is not None:  # a type that says how it is keyed (a variable, VAR-8; a dataset, DATA-6)
+        return own(value, aliases)
     if isinstance(value, (TensorSpec, Tensor, np.ndarray, np.generic)):
         note("TRACE-3", "a tensor argument is keyed by its dtype and shape")
         if isinstance(value, TensorSpec):
@@ -231,13 +240,10 @@ def from_value(value: Any) -> TraceType:
         return Literal(value)
     if isinstance(value, (list, tuple)):
         note("TRACE-5", "a %s is keyed by its structure", type(value).__name__)
-        return SequenceType(type(value), tuple(from_value(v) for v in value))
+        return SequenceType(type(value), tuple(from_value(v, aliases) for v in value))
     if isinstance(value, Mapping):
         note("TRACE-5", "a mapping is keyed by its keys and their values' types")
-        return MappingType(frozenset((k, from_value(v)) for k, v in value.items()))
-    own = getattr(type(value), "__ts_trace_type__", None)
-    if own is not None:  # a type that says how it is keyed (a dataset: DATA-6)
-        return own(value)
+        return MappingType(frozenset((k, from_value(v, aliases)) for k, v in value.items()))
     if isinstance(value, weakref.ref):
         raise TypeError(f"weakref input {value!r} not supported for ts.function.")
     note("TRACE-6", "a %s is keyed by identity or equality", type(value).__name__)
@@ -249,15 +255,19 @@ class FunctionType:
     """The trace types of every parameter of one call, by parameter name, in order."""
 
     parameters: tuple[tuple[str, TraceType], ...]
+    scope: str = ""  # the variable-creation scope of the trace (VAR-3), as TensorFlow keys it
+
+    def within(self, scope: str) -> FunctionType:
+        return FunctionType(self.parameters, scope)
 
     def is_subtype_of(self, other: FunctionType) -> bool:
-        return len(self.parameters) == len(other.parameters) and all(
+        return self.scope == other.scope and len(self.parameters) == len(other.parameters) and all(
             n1 == n2 and t1.is_subtype_of(t2)
             for (n1, t1), (n2, t2) in zip(self.parameters, other.parameters)
         )
 
     def most_specific_common_supertype(self, other: FunctionType) -> FunctionType | None:
-        if [n for n, _ in self.parameters] != [n for n, _ in other.parameters]:
+        if [n for n, _ in self.parameters] != [n for n, _ in other.parameters] or self.scope != other.scope:
             return None
         merged = []
         for (name, mine), (_, theirs) in zip(self.parameters, other.parameters):
@@ -265,7 +275,7 @@ class FunctionType:
             if common is None:
                 return None
             merged.append((name, common))
-        return FunctionType(tuple(merged))
+        return FunctionType(tuple(merged), self.scope)
 
     def __str__(self) -> str:
         return "\n".join(f"  {name} (POSITIONAL_OR_KEYWORD): {t!r}" for name, t in self.parameters)

@@ -15,7 +15,7 @@ from .dtypes import DType
 from .tensor import EagerTensor
 from .tensor_spec import TensorSpec
 
-variant = DType("variant", np.dtype(object))
+variant = DType("variant", np.dtype(object), "variant")
 """The dtype of variant tensors (not a dtype a program spells: it never reaches Python values)."""
 
 SPEC = TensorSpec((), variant)

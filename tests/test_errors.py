@@ -228,3 +228,142 @@ def test_ERROR_3_python_bool_of_python_values_is_fine_in_a_trace():
 
     assert int(f(ts.constant(2), True)) == 2
     assert int(f(ts.constant(2), False)) == -2
+
+
+# -- Fidelity to TensorFlow 2.21: what waits for the run time (observed on TensorFlow) ----------
+
+def test_ERROR_2_checks_that_need_unknown_shapes_wait_for_the_run_time():
+    # TF, x a TensorSpec(None) argument: reshape(x, [-1, -1]) traces (later Python effects happen,
+    # the graph's prints run), then fails when it runs: "Only one input size may be -1, not both 0
+    # and 1"; reduce_sum(x, 5) -> "Invalid reduction dimension (5 for input with 2 dimension(s)".
+    effects = []
+
+    @ts.function(input_signature=[ts.TensorSpec(None, ts.float32)])
+    def body(x):
+        ts.py_function(lambda: effects.append("graph") or 0, [], ts.int32)
+        y = ts.reshape(x, [-1, -1])
+        effects.append("traced after the reshape")
+        return y
+
+    with pytest.raises(ts.errors.InvalidArgumentError,
+                       match="Only one input size may be -1, not both 0 and 1"):
+        body(ts.constant([[1.0, 2.0]]))
+    assert effects == ["traced after the reshape", "graph"]
+    summed = ts.function(lambda x: ts.reduce_sum(x, 5), input_signature=[ts.TensorSpec(None)])
+    with pytest.raises(ts.errors.InvalidArgumentError,
+                       match=r"Invalid reduction dimension \(5 for input with 2 dimension\(s\)"):
+        summed(ts.zeros([2, 2]))
+
+
+def test_ERROR_2_run_time_error_classes_and_eager_suffixes():
+    # TF eager: gather out of range "indices[0] = 5 is not in [0, 2) [Op:GatherV2]"; integer
+    # division by zero "Integer division by zero [Op:FloorDiv]"; cast of a string
+    # UnimplementedError "Cast string to float is not supported [Op:Cast]".
+    for run, cls, text in (
+            (lambda: ts.gather(ts.constant([1, 2]), [5]), ts.errors.InvalidArgumentError,
+             "indices[0] = 5 is not in [0, 2) [Op:gather]"),
+            (lambda: ts.constant(1) // 0, ts.errors.InvalidArgumentError,
+             "Integer division by zero [Op:floordiv]"),
+            (lambda: ts.cast(ts.constant("a"), ts.float32), ts.errors.UnimplementedError,
+             "Cast string to float is not supported [Op:cast]")):
+        with pytest.raises(cls) as caught:
+            run()
+        assert str(caught.value) == text
+
+
+def test_ERROR_2_several_independent_failures_are_all_named():
+    # TF reports one of two independent failing nodes (it ran the Reshape's first); which one is
+    # unspecified, so the reference names both, each as TensorFlow words it.
+    @ts.function(input_signature=[ts.TensorSpec([None])])
+    def two_failures(x):
+        return ts.gather(x, [5000]), ts.reshape(x, [3, -1])
+
+    with pytest.raises(ts.errors.InvalidArgumentError) as caught:
+        two_failures(ts.constant([1.0, 2.0]))
+    message = str(caught.value)
+    assert "indices[0] = 5000 is not in [0, 2)" in message
+    assert ("Input to reshape is a tensor with 2 values, but the requested shape requires a "
+            "multiple of 3") in message
+
+
+# -- The stable core of messages: the reference's texts against TensorFlow 2.21's ------------------
+
+@pytest.mark.parametrize(
+    ("reference", "tensorflow"),
+    [
+        # each pair: the reference's message and TensorFlow 2.21's for the same program and mode
+        ("cannot compute add as input #1(zero-based) was expected to be a int32 tensor but is a "
+         "float tensor [Op:add]",
+         "cannot compute AddV2 as input #1(zero-based) was expected to be a int32 tensor but is a "
+         "float tensor [Op:AddV2] name: "),
+        ("Input 'y' of 'floordiv' Op has type float32 that does not match type int32 of argument 'x'.",
+         "in user code:\n\n    File \"<f>\", line 3, in f  *\n        return x // y\n\n    TypeError: "
+         "Input 'y' of 'FloorDiv' Op has type float32 that does not match type int32 of argument 'x'.\n"),
+        ("Dimensions must be equal, but are 3 and 2 for '{{node floordiv}} = floordiv(x, i)' with "
+         "input shapes: [3], [2].",
+         "Dimensions must be equal, but are 3 and 2 for '{{node floordiv}} = FloorDiv[T=DT_INT32](x, "
+         "i)' with input shapes: [3], [2]."),
+        ("Incompatible shapes: [3] vs. [2] [Op:floordiv]",
+         "{{function_node __wrapped__FloorDiv_device_/job:localhost/replica:0/task:0/device:CPU:0}} "
+         "Incompatible shapes: [3] vs. [2] [Op:FloorDiv] name: "),
+        ("Value for attr 'T' of bool is not in the list of allowed values: int32, int64, float, double, "
+         "string [Op:add]",
+         "Value for attr 'T' of bool is not in the list of allowed values: bfloat16, half, float, "
+         "double\n\t; NodeDef: {{node AddV2}}; Op<name=AddV2; signature=x:T, y:T -> z:T> [Op:AddV2] name: "),
+        ("Expected int32 passed to parameter 'y' of op 'equal', got 1.5 of type 'float' instead. "
+         "Error: Expected int32, but got 1.5 of type 'float'.",
+         "TypeError: Expected int32, but got 1.5 of type 'float'."),
+        ("Graph execution error:\n\nDetected at node 'gather' in graph 'f':\nindices[0] = 5 is not in "
+         "[0, 2) [Op:call]",
+         "Graph execution error:\n\nDetected at node GatherV2 defined at (most recent call last):\n  File "
+         "\"<f>\", line 2\n\nindices[0] = 5 is not in [0, 2)\n\t [[{{node GatherV2}}]] "
+         "[Op:__inference_f_31]"),
+        ("pyfunc_0 returns 1 values, but expects to see 2 values. [Op:py_function]",
+         "{{function_node __wrapped__EagerPyFunc_Tin_1_Tout_2_device_/job:localhost/replica:0/task:0/"
+         "device:CPU:0}} pyfunc_87 returns 1 values, but expects to see 2 values. [Op:EagerPyFunc]"),
+        ("Binding inputs to ts.function failed due to `Can not cast 3 to Literal[2]`. Received args: "
+         "(<ts.Tensor: shape=(), dtype=float32, numpy=1.5>, 3) and kwargs: {} for signature: (x, y).",
+         "Binding inputs to ts.function failed due to `Can not cast 3 to Literal[2]`. Received args: "
+         "(<ts.Tensor: shape=(), dtype=float32, numpy=1.5>, 3) and kwargs: {} for signature: (x: "
+         "TensorSpec(shape=(), dtype=ts.float32, name=None), y: Literal[2] = <captured_default_value>)."),
+    ],
+)
+def test_ERROR_2_reference_and_tensorflow_messages_share_their_stable_core(reference, tensorflow):
+    from tracespec.conformance.messages import same_message
+
+    assert same_message(reference, tensorflow)
+
+
+@pytest.mark.parametrize(
+    ("reference", "other"),
+    [
+        ("Dimensions must be equal, but are 3 and 2 for '{{node floordiv}} = floordiv(x, i)' with "
+         "input shapes: [3], [2].",
+         "Dimensions must be equal, but are 2 and 3 for '{{node floordiv}} = FloorDiv[T=DT_INT32](x, "
+         "i)' with input shapes: [3], [2]."),
+        ("Value for attr 'T' of bool is not in the list of allowed values: int32 [Op:add]",
+         "Value for attr 'T' of int32 is not in the list of allowed values: bool [Op:AddV2]"),
+        ("Expected int32, but got 1.5 of type 'float'.", "Expected int64, but got 1.5 of type 'float'."),
+        ("pyfunc_0 returns 1 values, but expects to see 2 values.",
+         "pyfunc_3 returns 0 values, but expects to see 2 values."),
+        ("Graph execution error:\n\nDetected at node 'gather' in graph 'f':\nindices[0] = 5 is not in "
+         "[0, 2)", "indices[0] = 5 is not in [0, 2)"),
+    ],
+)
+def test_ERROR_2_messages_that_differ_in_substance_do_not_compare_equal(reference, other):
+    from tracespec.conformance.messages import same_message
+
+    assert not same_message(reference, other)
+
+
+def test_ERROR_2_any_detection_of_several_failures_matches():
+    from tracespec.conformance.messages import same_message
+
+    both = ("Graph execution error:\n\nDetected at node 'gather' in graph 'f':\nindices[0] = 5000 is "
+            "not in [0, 2)\n\nDetected at node 'reshape' in graph 'f':\nInput to reshape is a tensor "
+            "with 2 values, but the requested shape requires a multiple of 3")
+    tensorflow = ("Graph execution error:\n\nDetected at node Reshape defined at (most recent call "
+                  "last):\n...\nInput to reshape is a tensor with 2 values, but the requested shape "
+                  "requires a multiple of 3\n\t [[{{node Reshape}}]] [Op:__inference_f_7]")
+    assert same_message(both, tensorflow)
+    assert not same_message(both, tensorflow.replace("multiple of 3", "multiple of 4"))

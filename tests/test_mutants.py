@@ -28,7 +28,7 @@ from tracespec.conformance.runner import REFERENCE, Violation, check
 from tracespec.conformance.scenario import BASE_REQUIREMENTS, Call, Scenario, SetEager
 
 MUTANTS = sorted(mutants())
-MIN_MUTANTS = 13
+MIN_MUTANTS = 30
 
 
 def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:

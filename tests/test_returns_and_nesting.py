@@ -378,3 +378,24 @@ def test_NEST_3_recursion_with_a_tensor_argument_and_a_python_counter():
     assert int(power(ts.constant(3), 5)) == 243
     assert int(power(ts.constant(3), 2)) == 9
     assert power.experimental_get_tracing_count() == 6
+
+
+# -- Fidelity to TensorFlow 2.21: returned shapes (observed on TensorFlow) -------------------------
+
+def test_RETURN_1_a_returned_shape_becomes_a_tensor_when_fully_known():
+    # TF: return x.shape -> int32 (2,) [2, 3]; a scalar's -> int32 (0,) []; a partly known shape:
+    # TypeError "To be compatible with tf.function, Python functions must return zero or more
+    # Tensors or ExtensionTypes or None values; ... found return value of type TensorShape ...";
+    # under run_functions_eagerly(True) the TensorShape itself.
+    shape_of = ts.function(lambda x: x.shape)
+    result = shape_of(ts.zeros([2, 3]))
+    assert result.dtype == ts.int32 and result.numpy().tolist() == [2, 3]
+    assert shape_of(ts.constant(1.0)).numpy().tolist() == []
+    partial = ts.function(lambda x: x.shape, input_signature=[ts.TensorSpec([None])])
+    with pytest.raises(TypeError, match="found return value of type TensorShape, which is not a Tensor"):
+        partial(ts.zeros([2]))
+    ts.config.run_functions_eagerly(True)
+    try:
+        assert repr(shape_of(ts.zeros([2, 3]))) == "TensorShape([2, 3])"
+    finally:
+        ts.config.run_functions_eagerly(False)

@@ -486,3 +486,152 @@ def test_EFFECT_8_eagerly_the_guard_is_checked_on_every_call():
         model(ts.constant(1))
     assert model.counter == 1
     assert stream.getvalue() == "initialising\n"
+
+
+# -- Fidelity to TensorFlow 2.21 (each expected text observed with tf.print / tf.py_function) ----
+
+def _printed(*values, **options):
+    stream = io.StringIO()
+    ts.print(*values, output_stream=stream, **options)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        # TF: structures print with their tensors' values, dict keys sorted, strings repr'd inside
+        (lambda x: ([x, 1],), "[[1.5 2.5], 1]\n"),
+        (lambda x: ({"b": [x, 2], "a": "s"},), "{'a': 's', 'b': [[1.5 2.5], 2]}\n"),
+        (lambda x: ((x, "s"),), "([1.5 2.5], 's')\n"),
+        (lambda x: ("s", [x]), "s [[1.5 2.5]]\n"),
+        (lambda x: ([x > 2.0],), "[[0 1]]\n"),
+        (lambda x: (ts.constant("q"), [ts.constant("q")]), '"q" ["q"]\n'),
+        (lambda x: (None, 1.5, [1, 2]), "None 1.5 [1, 2]\n"),
+        # TF: string elements are C-escaped (Utf8SafeCEscape); a lone scalar string is raw
+        (lambda x: (ts.constant(['a"b', "a\nb", "\\", "\t", "it's", "\x7f"]),),
+         '["a\\"b" "a\\nb" "\\\\" "\\t" "it\\\'s" "\\177"]\n'),
+        (lambda x: (ts.constant("it's\n"),), "it's\n\n"),
+        (lambda x: ("lit", ts.constant("it's\n")), 'lit "it\\\'s\\n"\n'),
+        # TF: rank 3 blocks separated by a blank line; empty inner dimensions; empty bool
+        (lambda x: (ts.reshape(ts.range(8), [2, 2, 2]),),
+         "[[[0 1]\n  [2 3]]\n\n [[4 5]\n  [6 7]]]\n"),
+        (lambda x: (ts.zeros([2, 0]),), "[\n ...]\n"),
+        (lambda x: (ts.zeros([2, 0, 3]),), "[\n\n ...]\n"),
+        (lambda x: (ts.zeros([0, 3]),), "[]\n"),
+        (lambda x: ("pre", ts.zeros([2, 0], ts.bool), "post"), "pre  post\n"),
+        # TF: a subnormal float prints as 0 (the CPU reads it as zero)
+        (lambda x: (ts.constant(np.float32(1e-45)),), "0\n"),
+    ],
+)
+def test_EFFECT_2_print_text_follows_tf_print(make, expected):
+    x = ts.constant([1.5, 2.5])
+    assert _printed(*make(x)) == expected
+
+    @ts.function
+    def traced(v):
+        stream = io.StringIO()
+        ts.print(*make(v), output_stream=stream)
+        outputs.append(stream)
+        return v
+
+    outputs: list[io.StringIO] = []
+    traced(x)
+    assert outputs[0].getvalue() == expected  # the same text when the graph runs
+
+
+@pytest.mark.parametrize(
+    ("raised", "category"),
+    [
+        # TF: the OpError class a callback's exception becomes (py_func.cc)
+        (ValueError("v"), ts.errors.InvalidArgumentError),
+        (TypeError("t"), ts.errors.InvalidArgumentError),
+        (UnicodeError("u"), ts.errors.InvalidArgumentError), (StopIteration(), ts.errors.OutOfRangeError),
+        (MemoryError(), ts.errors.ResourceExhaustedError),
+        (NotImplementedError(), ts.errors.UnimplementedError),
+        (KeyError("k"), ts.errors.UnknownError), (ZeroDivisionError(), ts.errors.UnknownError),
+        (RuntimeError("r"), ts.errors.UnknownError), (IndexError("i"), ts.errors.UnknownError),
+    ],
+)
+def test_EFFECT_3_a_callbacks_exception_maps_to_tensorflows_class(raised, category):
+    def callback(x):
+        raise raised
+
+    for run in (lambda: ts.py_function(callback, [ts.constant(1.0)], ts.float32),
+                lambda: ts.function(lambda x: ts.py_function(callback, [x], ts.float32))(ts.constant(1.0))):
+        with pytest.raises(category) as caught:
+            run()
+        assert type(caught.value) is category
+        assert f"{type(raised).__name__}: {raised}" in str(caught.value)  # TF: "KeyError: 'k'"
+
+
+def test_EFFECT_3_an_op_error_inside_a_callback_is_unknown():
+    # TF: UnknownError "InvalidArgumentError: ... indices[0] = 5 is not in [0, 2) ..."
+    def callback(x):
+        return ts.gather(x, [5])
+
+    message = r"InvalidArgumentError: indices\[0\] = 5 is not in \[0, 2\)"
+    with pytest.raises(ts.errors.UnknownError, match=message):
+        ts.py_function(callback, [ts.constant([1.0, 2.0])], ts.float32)
+
+
+def test_EFFECT_3_extra_results_are_dropped_missing_ones_fail():
+    # TF: (a, a) for Tout=float32 -> a; a 3-tuple for [f32, f32] -> the first two; one value for two
+    # -> InvalidArgumentError "pyfunc_N returns 1 values, but expects to see 2 values."; None for
+    # float32 -> "... returns 0 values, but expects to see 1 values."; 2**40 for int32 wraps to 0.
+    a = ts.constant(1.5)
+    assert ts.py_function(lambda v: (v, v), [a], ts.float32).numpy() == 1.5
+    assert len(ts.py_function(lambda v: (v, v, v), [a], [ts.float32, ts.float32])) == 2
+    with pytest.raises(InvalidArgumentError,
+                       match=r"pyfunc_\d+ returns 1 values, but expects to see 2 values\."):
+        ts.py_function(lambda v: v, [a], [ts.float32, ts.float32])
+    with pytest.raises(InvalidArgumentError, match=r"returns 0 values, but expects to see 1 values\."):
+        ts.py_function(lambda v: None, [a], ts.float32)
+    assert ts.py_function(lambda v: 2**40, [a], ts.int32).numpy() == 0
+
+
+def test_EFFECT_4_after_a_failed_op_only_what_depends_on_it_stops():
+    # TF (graph, x a TensorSpec([None]) argument):
+    #   print('A'); gather(x, [5]); print('B'); return gather   -> prints A, B, then raises
+    #   print('A'); print('B', gather(x, [5])); print('C')       -> prints A only (C is chained after B)
+    #   print('A'); py_function(raises); print('B')              -> prints A only
+    out = []
+
+    def say(tag):
+        return lambda *args: out.append(tag) or 0
+
+    @ts.function(input_signature=[ts.TensorSpec([None])])
+    def independent(x):
+        ts.py_function(say("A"), [], ts.int32)
+        y = ts.gather(x, [5])
+        ts.py_function(say("B"), [], ts.int32)
+        return y
+
+    @ts.function(input_signature=[ts.TensorSpec([None])])
+    def dependent(x):
+        ts.py_function(say("A"), [], ts.int32)
+        ts.py_function(say("B"), [ts.gather(x, [5])], ts.int32)
+        ts.py_function(say("C"), [], ts.int32)
+        return x
+
+    def raises():
+        raise ValueError("no")
+
+    @ts.function(input_signature=[ts.TensorSpec([None])])
+    def after_a_failed_callback(x):
+        ts.py_function(say("A"), [], ts.int32)
+        ts.py_function(raises, [], ts.int32)
+        ts.py_function(say("B"), [], ts.int32)
+        return x
+
+    for function, printed in ((independent, ["A", "B"]), (dependent, ["A"]),
+                              (after_a_failed_callback, ["A"])):
+        out.clear()
+        with pytest.raises(InvalidArgumentError):
+            function(ts.constant([1.0, 2.0]))
+        assert out == printed, function
+
+
+def test_EFFECT_2_a_nan_prints_with_its_sign_bit():
+    # TF: tf.print(np.float32(nan)) -> "nan"; of -nan, of 0 * inf and of log(-1.0) -> "-nan"
+    assert _printed(ts.constant(np.float32(np.nan)), ts.constant([-np.nan, 1.0])) == "nan [-nan 1]\n"
+    assert _printed(ts.constant(0.0) * ts.constant(np.inf), ts.log(ts.constant(-1.0))) == "-nan -nan\n"

@@ -1,10 +1,15 @@
-"""Every rule of the specification is tested, and every rule has an executable example.
+"""Every rule of the specification is tested, has an executable example, and says where it is defined.
 
 The rules are the level-2 headings ``## ID: title`` of ``docs/spec/*.md`` (IDs like
-``TRACE-3``). A rule is covered by a test function in ``tests/`` whose name contains
-the ID with ``-`` written ``_`` (``test_TRACE_3_...``); ``TRACE_1`` does not count
-for ``TRACE-10``. Each heading must be followed, before the next level-1 or level-2
-heading, by a fenced ``python`` block containing a ``>>>`` line.
+``TRACE-3``), in every chapter. A rule is covered by a test function in ``tests/`` whose
+name contains the ID with ``-`` written ``_`` (``test_TRACE_3_...``); ``TRACE_1`` does not
+count for ``TRACE-10``. Each heading must be followed, before the next level-1 or level-2
+heading, by a fenced ``python`` block containing a ``>>>`` line, and by a line
+
+    Defined in: reference/<file>.py (<function or class>)[, reference/<file>.py (...)]
+
+naming where the reference decides the rule: every file named must exist and mention the
+rule ID (its ``verbose.note`` or its docstring), so the index from spec to code stays true.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ SPEC = ROOT / "docs" / "spec"
 TESTS = ROOT / "tests"
 
 HEADING = re.compile(r"^## (?P<id>[A-Z]+-\d+): (?P<title>\S.*)$")
+DEFINED_IN = re.compile(r"^Defined in: (?P<places>.+)$", re.M)
+PLACE = re.compile(r"^(?P<file>reference/[\w/]+\.py) \((?P<names>[^()]+)\)$")
 ANY_HEADING = re.compile(r"^#{1,2} ")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<info>\S*)")
 
@@ -54,6 +61,25 @@ def parse_rules(spec_dir: Path = SPEC) -> list[Rule]:
             section = "\n".join(lines[start + 1:end])
             rules.append(Rule(match["id"], match["title"], path.name, section))
     return rules
+
+
+def definition_problems(rule: Rule, root: Path = ROOT) -> list[str]:
+    """What is wrong with ``rule``'s ``Defined in:`` line (an empty list when nothing is)."""
+    lines = DEFINED_IN.findall(rule.section)
+    if len(lines) != 1:
+        return [f"{rule.id} ({rule.chapter}): {len(lines)} 'Defined in:' lines, expected 1"]
+    problems = []
+    for place in (p.strip() for p in re.split(r",\s*(?=reference/)", lines[0])):
+        match = PLACE.match(place)
+        if not match:
+            problems.append(f"{rule.id}: '{place}' is not 'reference/<file>.py (<name>)'")
+            continue
+        path = root / match["file"]
+        if not path.is_file():
+            problems.append(f"{rule.id}: {match['file']} does not exist")
+        elif not re.search(rf"(?<![\w-]){re.escape(rule.id)}(?!\d)", path.read_text(encoding="utf-8")):
+            problems.append(f"{rule.id}: {match['file']} does not mention {rule.id}")
+    return problems
 
 
 def has_executable_example(section: str) -> bool:
@@ -141,6 +167,12 @@ def test_every_rule_has_an_executable_example():
     assert not missing, "rules without a ```python block containing >>>: " + ", ".join(missing)
 
 
+def test_every_rule_says_where_it_is_defined():
+    problems = [problem for rule in RULES for problem in definition_problems(rule)]
+    assert RULES, "no rules found"
+    assert not problems, "rules without a true 'Defined in:' line:\n" + "\n".join(problems)
+
+
 # ---- the checker itself ---------------------------------------------------------------
 
 def test_checker_parses_headings_sections_and_examples(tmp_path):
@@ -170,6 +202,27 @@ def test_checker_matches_whole_ids_only():
     assert covering_tests("TRACE-2", names) == []
 
 
+def test_checker_reads_defined_in_lines(tmp_path):
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "a.py").write_text('note("OP-2", "x")  # OP-22 too\n', encoding="utf-8")
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "01-x.md").write_text(
+        "## OP-2: Right\n\nDefined in: reference/a.py (f)\n\n"
+        "## OP-3: Not mentioned there\n\nDefined in: reference/a.py (f)\n\n"
+        "## OP-4: Missing file\n\nDefined in: reference/a.py (f), reference/b.py (g)\n\n"
+        "## OP-5: No line\n\nProse.\n\n"
+        "## OP-6: Malformed\n\nDefined in: somewhere\n",
+        encoding="utf-8",
+    )
+    found = {r.id: definition_problems(r, tmp_path) for r in parse_rules(tmp_path / "spec")}
+    assert found["OP-2"] == []
+    assert found["OP-3"] == ["OP-3: reference/a.py does not mention OP-3"]
+    assert found["OP-4"] == ["OP-4: reference/a.py does not mention OP-4",
+                             "OP-4: reference/b.py does not exist"]
+    assert found["OP-5"] == ["OP-5 (01-x.md): 0 'Defined in:' lines, expected 1"]
+    assert found["OP-6"] == ["OP-6: 'somewhere' is not 'reference/<file>.py (<name>)'"]
+
+
 def test_checker_finds_no_rules_in_an_empty_folder(tmp_path):
     assert parse_rules(tmp_path) == []
 
@@ -178,3 +231,4 @@ def test_checker_finds_no_rules_in_an_empty_folder(tmp_path):
 def test_rule_is_covered(rule):
     assert covering_tests(rule.id, collect_test_names()), f"no test named after {rule.id}"
     assert has_executable_example(rule.section), f"{rule.id} has no executable example"
+    assert not definition_problems(rule), definition_problems(rule)

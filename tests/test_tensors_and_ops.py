@@ -6,6 +6,8 @@ Expected values come from the catalogue, from TensorFlow 2.21 (observed, with
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -833,3 +835,477 @@ def test_OP_6_creation_ops():
         return ts.zeros([2, 2]) + ts.fill([2, 2], 1.5) + ts.cast(ts.range(2), ts.float32) + x
 
     assert_tensor(made(ts.constant(1.0)), np.array([[2.5, 3.5], [2.5, 3.5]]), ts.float32)
+
+
+# --------------------------------------------------------------------------------------
+# Fidelity to TensorFlow 2.21: every expected value below was observed running the same
+# program on TensorFlow 2.21 (tensorflow-cpu), eagerly and inside tf.function, with `tf`
+# written `ts` and TensorFlow's op type names (AddV2, Sub, SelectV2...) written as the
+# reference's (add, subtract, where...).
+# --------------------------------------------------------------------------------------
+
+def outcome(thunk):
+    """``("value", dtype name, list)`` or ``("raises", class name, message)``."""
+    try:
+        result = thunk()
+    except Exception as error:  # the observation is the error
+        return ("raises", type(error).__name__, str(error))
+    if isinstance(result, ts.Tensor):
+        return ("value", result.dtype.name, np.asarray(result.numpy()).tolist())
+    return ("value", type(result).__name__, result)
+
+
+def both_modes(fn, *args):
+    """``{"eager": outcome, "traced": outcome}`` of ``fn(*args)``."""
+    return {"eager": outcome(lambda: fn(*args)), "traced": outcome(lambda: ts.function(fn)(*args))}
+
+
+def assert_raises(result, cls, text):
+    assert result[:2] == ("raises", cls), result
+    assert text in result[2], result
+
+
+F32 = lambda: ts.constant([1.0, 2.0])  # noqa: E731
+I32 = lambda: ts.constant([1, 2])  # noqa: E731
+
+
+def test_TENSOR_1_python_ints_wrap_into_a_requested_integer_dtype():
+    # TF: tf.constant(2**31, tf.int32) -> -2147483648; tf.convert_to_tensor(np.int64(2**40), tf.int32) -> 0
+    assert_tensor(ts.constant(2**31, ts.int32), -(2**31), ts.int32)
+    assert_tensor(ts.convert_to_tensor(np.int64(2**40), ts.int32), 0, ts.int32)
+    assert_tensor(ts.function(lambda: ts.constant(2**63, ts.int64))(), -(2**63), ts.int64)
+
+
+def test_TENSOR_1_some_sequences_convert_in_a_trace_only():
+    # TF eager: ValueError "Can't convert Python sequence with mixed types to Tensor."; traced: int32 [1, 1]
+    modes = both_modes(lambda: ts.constant([True, 1]))
+    assert_raises(modes["eager"], "ValueError", "Can't convert Python sequence with mixed types to Tensor.")
+    assert modes["traced"] == ("value", "int32", [1, 1])
+    # TF eager: ValueError "... out of range for a double-precision float."; traced: inf
+    modes = both_modes(lambda: ts.constant(1e40))
+    assert_raises(modes["eager"], "ValueError", "with a value out of range for a double-precision float")
+    assert modes["traced"] == ("value", "float32", float("inf"))
+    assert outcome(lambda: ts.constant(1e40, ts.float32)) == ("value", "float32", float("inf"))
+    # TF traced: TypeError "Failed to convert elements of ['a', 1] to Tensor. ..."
+    assert_raises(both_modes(lambda: ts.constant(["a", 1]))["traced"], "TypeError",
+                  "Failed to convert elements of ['a', 1] to Tensor. Consider casting")
+
+
+def test_TENSOR_1_conversion_errors_read_as_in_each_mode():
+    # TF: eager "Cannot convert 'a' to EagerTensor of dtype float" (C++ name), traced
+    # "Expected float32, but got a of type 'str'."; None: eager "Attempt to convert a value (None)
+    # with an unsupported type (<class 'NoneType'>) to a Tensor.", traced "None values not supported."
+    modes = both_modes(lambda: ts.constant("a", ts.float32))
+    assert_raises(modes["eager"], "TypeError", "Cannot convert 'a' to EagerTensor of dtype float")
+    assert_raises(modes["traced"], "TypeError", "Expected float32, but got a of type 'str'.")
+    modes = both_modes(lambda: ts.constant(None))
+    assert_raises(modes["eager"], "ValueError",
+                  "Attempt to convert a value (None) with an unsupported type (<class 'NoneType'>)")
+    assert_raises(modes["traced"], "ValueError", "None values not supported.")
+    modes = both_modes(lambda: ts.constant([1, 2], shape=[2, 2]))
+    assert_raises(modes["eager"], "TypeError", "Eager execution of ts.constant with unsupported shape. "
+                  "Tensor [1 2] (converted from [1, 2]) has 2 elements, but got `shape` (2, 2) "
+                  "with 4 elements).")
+    assert_raises(modes["traced"], "TypeError", "Expected Tensor's shape: (2, 2), but got (2,).")
+
+
+def test_TENSOR_1_numpy_text_becomes_bytes():
+    # TF: tf.constant(np.array(['ab', 'c'])) -> [b'ab', b'c']; np.str_('a') -> b'a'
+    assert ts.constant(np.array(["ab", "c"])).numpy().tolist() == [b"ab", b"c"]
+    assert ts.constant(np.str_("a")).numpy() == b"a"
+
+
+def test_TENSOR_1_the_callers_numpy_array_is_copied_not_frozen():
+    # TF: the array stays writable and the tensor keeps the old value; np.array(t) is a writable
+    # copy, np.asarray(t) a read-only view.
+    data = np.array([1.0, 2.0], dtype=np.float32)
+    tensor = ts.constant(data)
+    assert data.flags.writeable
+    data[0] = 9.0
+    assert tensor.numpy().tolist() == [1.0, 2.0]
+    assert np.array(tensor).flags.writeable and not np.asarray(tensor).flags.writeable
+
+
+def test_TENSOR_1_dtypes_equal_every_spelling_of_their_type():
+    # TF: tf.float32 == np.float32 == np.dtype('float32') == 'float32' == float; tf.bool == bool;
+    # tf.string == np.object_; hashes differ from NumPy's; as_dtype(int) and as_dtype(str) raise.
+    for spelling in (np.float32, np.dtype("float32"), "float32", float):
+        assert ts.float32 == spelling and spelling == ts.float32
+        assert not ts.float32 != spelling  # noqa: SIM202 - `!=` is under test
+    assert ts.bool == bool and ts.string == np.object_ and ts.int32 == np.int32  # noqa: E721
+    assert ts.float32 != np.float64 and ts.float32 not in {np.float32: 1}
+    assert ts.as_dtype(float) is ts.float32 and ts.zeros([2], float).dtype == ts.float32
+    with pytest.raises(TypeError, match="Cannot convert the argument `type_value`: <class 'int'>"):
+        ts.as_dtype(int)
+    assert ts.float32.max == np.finfo(np.float32).max and ts.int32.min == -(2**31)
+    assert ts.string.as_numpy_dtype is object
+
+
+def test_TENSOR_1_shapes_convert_when_fully_known():
+    # TF: tf.convert_to_tensor(x.shape) -> int32 [2]; TensorShape([2**40]) -> int64; a partly known
+    # shape: ValueError "Cannot convert a partially known TensorShape (2, None) to a Tensor."
+    assert_tensor(ts.convert_to_tensor(ts.zeros([2, 3]).shape), [2, 3], ts.int32)
+
+    @ts.function(autograph=False)
+    def partial(x):
+        return ts.convert_to_tensor(x.shape)
+
+    with pytest.raises(ValueError, match=r"Cannot convert a partially known TensorShape \(2, None\)"):
+        partial.get_concrete_function(ts.TensorSpec([2, None]))
+
+
+@pytest.mark.parametrize(
+    ("fn", "eager", "traced"),
+    [
+        # TF: eager float32 [0, -1]; traced "Input 'y' of 'Sub' Op has type float32 that does not
+        # match type int32 of argument 'x'."
+        (lambda x: ts.subtract(1, x), ("value", "float32", [0.0, -1.0]),
+         ("TypeError", "Input 'y' of 'subtract' Op has type float32 that does not match type int32 "
+                       "of argument 'x'.")),
+        # TF: eager "cannot compute AddV2 as input #1(zero-based) was expected to be a int32 tensor
+        # but is a float tensor"; traced "Input 'y' of 'AddV2' Op has type float32 ..."
+        (lambda x: ts.add(1, x),
+         ("InvalidArgumentError", "cannot compute add as input #1(zero-based) was expected to be a "
+                                  "int32 tensor but is a float tensor"),
+         ("TypeError", "Input 'y' of 'add' Op has type float32 that does not match type int32 of "
+                       "argument 'x'.")),
+        # TF: where(c, 3.0, 0) float32 in both modes
+        (lambda x: ts.where(x > 1.0, 3.0, 0), ("value", "float32", [0.0, 3.0]),
+         ("value", "float32", [0.0, 3.0])),
+        # TF: eager "Cannot convert 3.0 to EagerTensor of dtype int32"; traced "Expected int32 passed
+        # to parameter 'e' of op 'SelectV2', got 3.0 of type 'float' instead. Error: ..."
+        (lambda x: ts.where(x > 1.0, 0, 3.0),
+         ("TypeError", "Cannot convert 3.0 to EagerTensor of dtype int32"),
+         ("TypeError", "Expected int32 passed to parameter 'e' of op 'where', got 3.0 of type "
+                       "'float' instead. "
+                       "Error: Expected int32, but got 3.0 of type 'float'.")),
+        # TF: divide(-1, x) converts -1 to x's dtype in both modes
+        (lambda x: ts.divide(-1, x), ("value", "float32", [-1.0, -0.5]), ("value", "float32", [-1.0, -0.5])),
+        # TF: a list takes the dtype of its first tensor, in both modes
+        (lambda x: ts.concat([[5, 6], x], 0), ("value", "float32", [5.0, 6.0, 1.0, 2.0]),
+         ("value", "float32", [5.0, 6.0, 1.0, 2.0])),
+        (lambda x: ts.stack([1, 2.5]), ("value", "float32", [1.0, 2.5]), ("value", "float32", [1.0, 2.5])),
+        # TF: eager "Cannot convert [2.5] to EagerTensor of dtype int32"; traced "Tensors in list
+        # passed to 'values' of 'ConcatV2' Op have types [int32, float32] that don't all match."
+        (lambda x: ts.concat([[1], [2.5]], 0),
+         ("TypeError", "Cannot convert [2.5] to EagerTensor of dtype int32"),
+         ("TypeError", "Tensors in list passed to 'values' of 'concat' Op have types "
+                       "[int32, float32] that don't all match.")),
+        # TF: eager ValueError "Attempt to convert a value (None) ..."; traced "Tried to convert 'y'
+        # to a tensor and failed. Error: None values not supported."
+        (lambda x: ts.maximum(x, None), ("ValueError", "Attempt to convert a value (None)"),
+         ("ValueError", "Tried to convert 'y' to a tensor and failed. Error: None values not supported.")),
+    ],
+)
+def test_TENSOR_2_which_operand_decides_the_dtype_differs_by_mode(fn, eager, traced):
+    modes = both_modes(fn, F32())
+    for mode, expected in (("eager", eager), ("traced", traced)):
+        if expected[0] == "value":
+            assert modes[mode] == expected, mode
+        else:
+            assert_raises(modes[mode], *expected)
+
+
+def test_TENSOR_2_python_values_never_convert_to_another_kind():
+    # TF: x_i32 * 2.0: eager "Cannot convert 2.0 to EagerTensor of dtype int32", traced "Expected
+    # int32 passed to parameter 'y' of op 'Mul', got 2.0 of type 'float' instead. ..."; NumPy data
+    # is cast: x_i32 + np.float64(1.5) -> [2, 3]; `x / y` of two dtypes is a TypeError in both modes.
+    modes = both_modes(lambda x: x * 2.0, I32())
+    assert_raises(modes["eager"], "TypeError", "Cannot convert 2.0 to EagerTensor of dtype int32")
+    assert_raises(modes["traced"], "TypeError", "Expected int32, but got 2.0 of type 'float'.")
+    assert both_modes(lambda x: x + np.float64(1.5), I32())["traced"] == ("value", "int32", [2, 3])
+    for result in both_modes(lambda x: x / ts.constant([1, 2]), F32()).values():
+        assert_raises(result, "TypeError",
+                      "`x` and `y` must have the same dtype, got ts.float32 != ts.int32.")
+
+
+def test_TENSOR_4_shapes_are_tensor_shapes():
+    # TF: repr TensorShape([2, 3]) / TensorShape([None, 3]) / TensorShape(None); str (2, 3),
+    # (None, 3), <unknown>; == lists and tuples; unknown rank: len and iteration raise ValueError,
+    # indexing gives None, as_list raises.
+    shape = ts.zeros([2, 3]).shape
+    assert repr(shape) == "TensorShape([2, 3])" and str(shape) == "(2, 3)"
+    assert shape == [2, 3] and shape == (2, 3) and len(shape) == 2 and shape[-1] == 3
+    assert shape[1:] == [3] and repr(shape[1:]) == "TensorShape([3])" and shape.as_list() == [2, 3]
+    assert shape.rank == 2 and shape.num_elements() == 6 and hash(shape) == hash((2, 3))
+    seen = {}
+
+    @ts.function(autograph=False)
+    def look(x):
+        seen["partial" if x.shape.rank else "unknown"] = x.shape
+        return x
+
+    look.get_concrete_function(ts.TensorSpec([None, 3]))
+    look.get_concrete_function(ts.TensorSpec(None))
+    partial, unknown = seen["partial"], seen["unknown"]
+    assert repr(partial) == "TensorShape([None, 3])" and str(partial) == "(None, 3)"
+    assert partial == [None, 3] and not partial.is_fully_defined() and partial.num_elements() is None
+    assert repr(unknown) == "TensorShape(None)" and str(unknown) == "<unknown>" and unknown[0] is None
+    for attempt, message in ((lambda: len(unknown), "Cannot take the length of shape with unknown rank."),
+                             (lambda: list(unknown), "Cannot iterate over a shape with unknown rank."),
+                             (unknown.as_list, "as_list() is not defined on an unknown TensorShape.")):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            attempt()
+
+
+def test_TENSOR_4_constants_made_in_a_trace_are_symbolic():
+    # TF: inside tf.function, type(tf.constant(1.0)).__name__ == 'SymbolicTensor', .numpy() raises
+    # AttributeError, int() TypeError, tf.constant(x) "Expected any non-tensor type, but got a tensor
+    # instead."; tf.cast(x, x.dtype) is x; tf.convert_to_tensor([x, x]) packs (2, 2).
+    seen = {}
+
+    @ts.function(autograph=False)
+    def body(x):
+        c = ts.constant(1.0)
+        seen["type"] = type(c).__name__
+        seen["cast"] = ts.cast(x, ts.float32) is x
+        seen["packed"] = ts.convert_to_tensor([x, x]).shape
+        for key, attempt in (("numpy", lambda: c.numpy()), ("int", lambda: int(c)),
+                             ("constant", lambda: ts.constant(x))):
+            try:
+                attempt()
+            except (AttributeError, TypeError) as error:
+                seen[key] = str(error)
+        return x
+
+    body(F32())
+    assert seen["type"] == "SymbolicTensor" and seen["cast"] and seen["packed"] == [2, 2]
+    assert seen["numpy"] == "'SymbolicTensor' object has no attribute 'numpy'"
+    assert "not 'SymbolicTensor'" in seen["int"]
+    assert seen["constant"] == "Expected any non-tensor type, but got a tensor instead."
+
+
+def test_TENSOR_5_bool_and_integer_operators_follow_tensorflow():
+    # TF: bool * bool and bool * 2 are a logical and (bool); & | ^ ~ are bitwise on ints and logical
+    # on bools, reflected too; bool / bool: TypeError "Invalid dtype tf.bool in __truediv__ ...".
+    b, i = ts.constant([True, False]), ts.constant([6, 3])
+    assert_tensor(b * b, [True, False], ts.bool)
+    assert_tensor(b * 2, [True, False], ts.bool)
+    assert_tensor(i & 5, [4, 1], ts.int32)
+    assert_tensor(i | 1, [7, 3], ts.int32)
+    assert_tensor(i ^ 5, [3, 6], ts.int32)
+    assert_tensor(~i, [-7, -4], ts.int32)
+    assert_tensor(True & b, [True, False], ts.bool)
+    assert_tensor(b ^ True, [False, True], ts.bool)
+    with pytest.raises(TypeError, match=r"Invalid dtype ts\.bool in __truediv__\. Expected one of"):
+        b / b
+
+
+def test_TENSOR_5_add_joins_strings():
+    # TF: x_s + x_s -> [b'aa', b'bcbc']; 'z' + x_s -> [b'za', b'zbc']; tf.add('p', 'q') -> b'pq'
+    s = ts.constant(["a", "bc"])
+    for result in in_three_modes(lambda x: x + x, s).values():
+        assert result.numpy().tolist() == [b"aa", b"bcbc"]
+    assert ("z" + s).numpy().tolist() == [b"za", b"zbc"] and ts.add("p", "q").numpy() == b"pq"
+
+
+def test_TENSOR_5_operators_defer_to_numpy_then_to_tensorflows_error():
+    # TF traced: x_str // np.int64(3) -> NotImplementedError "Cannot convert a symbolic tf.Tensor
+    # (x:0) to a numpy array. ..." (NumPy's reflected operator takes over); x | None ->
+    # AttributeError "'NoneType' object has no attribute '__ror__'" in both modes.
+    with pytest.raises(NotImplementedError, match=r"Cannot convert a symbolic ts\.Tensor \(x:0\)"):
+        ts.function(lambda x: x // np.int64(3))(ts.constant(["a"]))
+    for result in both_modes(lambda x: x | None, I32()).values():
+        assert_raises(result, "AttributeError", "'NoneType' object has no attribute '__ror__'")
+
+
+@pytest.mark.parametrize(
+    ("op", "x", "y", "expected"),
+    [
+        # TF: static shapes of x + y and x == y (tf.function.get_concrete_function, TensorSpecs)
+        ("add", [None], [3], (3,)), ("add", [1], [None], (None,)), ("add", [None, 1], [None], (None, None)),
+        ("add", [2, None], [3], (2, 3)), ("add", [0], [None], (None,)),
+        ("eq", [None], [3], None), ("eq", [3], [2], ()), ("eq", [None], [None], (None,)),
+        ("eq", [None, 3], [1], (None, 3)),
+    ],
+)
+def test_OP_2_static_broadcast_shapes_follow_tensorflows_inference(op, x, y, expected):
+    seen = {}
+
+    @ts.function(autograph=False)
+    def static(a, b):
+        seen["shape"] = (a + b if op == "add" else a == b).shape
+        return a
+
+    static.get_concrete_function(ts.TensorSpec(x), ts.TensorSpec(y))
+    assert seen["shape"].rank is None if expected is None else seen["shape"] == expected
+
+
+def test_OP_2_kernels_check_shapes_before_data():
+    # TF eager: [1, 2, 3] // [0, 1] -> "Incompatible shapes: [3] vs. [2]"; traced "Dimensions must
+    # be equal, but are 3 and 2" (operand order); an empty result divides nothing: y % False is [].
+    x, y = ts.constant([1, 2, 3]), ts.constant([0, 1])
+    modes = both_modes(lambda a, b: a // b, x, y)
+    assert_raises(modes["eager"], "InvalidArgumentError", "Incompatible shapes: [3] vs. [2]")
+    assert_raises(modes["traced"], "ValueError", "Dimensions must be equal, but are 3 and 2")
+    assert outcome(lambda: ts.constant([], ts.int32) % False) == ("value", "int32", [])
+
+
+def test_OP_3_float_floor_modulo_keeps_tensorflows_signed_zero():
+    # TF: tf.math.floormod(1.0, -1.0) -> 0.0 (NumPy gives -0.0); 5.5 % -2.0 -> -0.5
+    result = ts.mod(ts.constant([1.0, 5.5]), ts.constant([-1.0, -2.0])).numpy()
+    assert result.tolist() == [0.0, -0.5] and not np.signbit(result[0])
+
+
+def test_OP_4_dtype_errors_read_as_tensorflows_in_each_mode():
+    # TF: eager "Value for attr 'T' of bool is not in the list of allowed values: ..."; traced
+    # "Value passed to parameter 'x' has DataType bool not in list of allowed values: ..."
+    modes = both_modes(lambda x: ts.negative(x), ts.constant([True]))
+    assert_raises(modes["eager"], "InvalidArgumentError",
+                  "Value for attr 'T' of bool is not in the list of allowed values")
+    assert_raises(modes["traced"], "TypeError",
+                  "Value passed to parameter 'x' has DataType bool not in list of allowed values")
+
+
+@pytest.mark.parametrize(
+    ("index", "expected"),
+    [
+        # TF: x = [10, 20, 30]; scalar int tensors and NumPy ints are indices and bounds
+        (lambda: ts.constant(1), ("value", "int32", 20)),
+        (lambda: slice(np.int64(1), None), ("value", "int32", [20, 30])),
+        (lambda: slice(None, ts.constant(2)), ("value", "int32", [10, 20])),
+        (lambda: np.array(1), ("value", "int32", 20)),
+        # TF: "slice index -1 of dimension 0 out of bounds." for x[-4] (the index plus the dimension)
+        (lambda: -4, ("InvalidArgumentError", "slice index -1 of dimension 0 out of bounds.")),
+        (lambda: ts.constant(5), ("InvalidArgumentError", "slice index 5 of dimension 0 out of bounds.")),
+        (lambda: [0, 1],
+         ("InvalidArgumentError", "Index out of range using input dim 1; input has only 1 dims")),
+        (lambda: (Ellipsis, Ellipsis),
+         ("InvalidArgumentError", "Multiple ellipses in slice spec not allowed")),
+        (lambda: slice(None, None, 0), ("InvalidArgumentError", "strides[0] must be non-zero")),
+        (lambda: 1.0, ("TypeError", "Only integers, slices (`:`), ellipsis (`...`), ts.newaxis (`None`) and "
+                                    "scalar ts.int32/ts.int64 tensors are valid indices, got 1.0")),
+        (lambda: True, ("ValueError", "mask cannot be scalar.")),
+    ],
+)
+def test_OP_5_indices_as_tensorflow_reads_them(index, expected):
+    result = outcome(lambda: ts.constant([10, 20, 30])[index()])
+    if expected[0] == "value":
+        assert result == expected
+    else:
+        assert_raises(result, *expected)
+
+
+def test_OP_5_a_tensor_index_is_checked_when_the_graph_runs():
+    # TF: traced x[i] with i = tf.constant(5): InvalidArgumentError at run time, static shape ()
+    pick = ts.function(lambda x, i: x[i])
+    assert_tensor(pick(ts.constant([10, 20, 30]), ts.constant(2)), 30, ts.int32)
+    with pytest.raises(InvalidArgumentError, match=r"slice index 5 of dimension 0 out of bounds"):
+        pick(ts.constant([10, 20, 30]), ts.constant(5))
+
+
+@pytest.mark.parametrize(
+    ("fn", "message"),
+    [
+        # TF, run time, static rank unknown (TensorSpec(None)) and the value of rank 1:
+        (lambda x: ts.gather(x, [0], axis=1), "Shape must be at least rank 2 but is rank 1"),
+        (lambda x: ts.reduce_sum(x, 1), "Invalid reduction dimension (1 for input with 1 dimension(s)"),
+        (lambda x: x[0, 1], "Index out of range using input dim 1; input has only 1 dims"),
+        (lambda x: ts.concat([x, x], 1),
+         "ConcatOp : Expected concatenating dimensions in the range [-1, 1), but got 1"),
+        (lambda x: ts.stack([x, x], 2), "axis = 2 not in [-2, 2)"),
+        (lambda x: ts.reshape(x, [-1, -1]), "Only one input size may be -1, not both 0 and 1"),
+    ],
+)
+def test_OP_6_kernels_check_what_static_shapes_could_not(fn, message):
+    relaxed = ts.function(fn, input_signature=[ts.TensorSpec(None, ts.float32)])
+    with pytest.raises(InvalidArgumentError, match=re.escape(message)):
+        relaxed(ts.constant([1.0, 2.0]))
+
+
+@pytest.mark.parametrize(
+    ("fn", "spec", "message"),
+    [
+        # TF, at trace time:
+        (lambda x: ts.reshape(x, [7]), [None, 3], "Dimension size must be evenly divisible by 3 but is 7"),
+        (lambda x: ts.reduce_sum(x, 5), [2, 3], "Invalid reduction dimension 5 for input with 2 dimensions."),
+        (lambda x: ts.matmul(x, ts.constant([1.0, 2.0])), None,
+         "Shape must be at least rank 2 but is rank 1"),
+        (lambda x: ts.range(5, 0, 1), [], "Requires start <= limit when delta > 0: 5/0"),
+        (lambda x: ts.concat([x, x], 2), [2, 3], "Shape must be at least rank 3 but is rank 2"),
+        (lambda x: ts.stack([x, ts.zeros([3])]), [2],
+         "Dimension 0 in both shapes must be equal, but are 2 and 3. Shapes are [2] and [3]."),
+        (lambda x: ts.fill([-1], x), [], "Fill dimensions must be >= 0"),
+    ],
+)
+def test_OP_6_static_shapes_fail_at_trace_time_as_in_tensorflow(fn, spec, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ts.function(fn).get_concrete_function(ts.TensorSpec(spec))
+
+
+def test_OP_6_static_shapes_of_reductions_reshapes_and_joins():
+    # TF: reduce_sum of an unknown rank -> (); reshape [-1, -1] -> (None, None); concat of an
+    # unknown rank and (1, 3) -> (None, 3); stack of unknown and (2, 3) -> (2, 2, 3).
+    seen = {}
+
+    @ts.function(autograph=False)
+    def static(x):
+        seen["sum"] = ts.reduce_sum(x).shape
+        seen["reshape"] = ts.reshape(x, [-1, -1]).shape
+        seen["concat"] = ts.concat([x, ts.ones([1, 3])], 0).shape
+        seen["stack"] = ts.stack([x, ts.ones([2, 3])]).shape
+        return x
+
+    static.get_concrete_function(ts.TensorSpec(None))
+    assert seen == {"sum": [], "reshape": [None, None], "concat": [None, 3], "stack": [2, 2, 3]}
+
+
+def test_OP_6_kernel_values_match_tensorflow():
+    # TF: range(1, 2, 0.3) = start + i * delta -> [1, 1.3, 1.6000000238, 1.9000000954];
+    # integer mean of [2147483647, 2, 1] -> 715827883 (no wrap); reshape of (0,) to [-1, 0] ->
+    # shape (1, 0); reshape of (0, 2) to [0, -1] -> (0, 2); gather of (2, 0) with [5] -> (1, 0);
+    # matmul batches: (2, 1, 3) @ (3, 2) -> (2, 1, 2); where(c) -> int64 coordinates.
+    np.testing.assert_array_equal(ts.range(1, 2, 0.3).numpy(),
+                                  np.float32(1) + np.arange(4, dtype=np.float32) * np.float32(0.3))
+    assert ts.reduce_mean(ts.constant([2147483647, 2, 1])).numpy() == 715827883
+    assert ts.reshape(ts.zeros([0]), [-1, 0]).shape == [1, 0]
+    assert ts.reshape(ts.zeros([0, 2]), [0, -1]).shape == [0, 2]
+    assert ts.gather(ts.zeros([2, 0]), [5]).shape == [1, 0]
+    assert ts.matmul(ts.ones([2, 1, 3]), ts.ones([3, 2])).shape == [2, 1, 2]
+    assert_tensor(ts.where(ts.constant([[True, False], [False, True]])), [[0, 0], [1, 1]], ts.int64)
+
+
+def test_OP_6_creation_ops_of_every_dtype():
+    # TF: ones([2], tf.bool) -> [True, True]; zeros([2], tf.string) -> [b'', b''];
+    # fill([-1], 1.0) eagerly: "Dimension -1 must be >= 0"; reshape to [2.0]: "Value for attr
+    # 'Tshape' of float is not in the list of allowed values: int32, int64"
+    assert_tensor(ts.ones([2], ts.bool), [True, True], ts.bool)
+    assert ts.zeros([2], ts.string).numpy().tolist() == [b"", b""]
+    assert_raises(outcome(lambda: ts.fill([-1], 1.0)), "InvalidArgumentError", "Dimension -1 must be >= 0")
+    assert_raises(outcome(lambda: ts.reshape(ts.zeros([2]), [2.0])), "InvalidArgumentError",
+                  "Value for attr 'Tshape' of float is not in the list of allowed values: int32, int64")
+
+
+def test_OP_6_cast_of_strings_fails_when_the_graph_runs_before_anything_else():
+    # TF: tf.cast(string, tf.float32): eager UnimplementedError "Cast string to float is not
+    # supported"; traced the trace succeeds (later Python effects happen) and the call fails
+    # before the graph's tf.print runs.
+    assert_raises(outcome(lambda: ts.cast(ts.constant("a"), ts.float32)), "UnimplementedError",
+                  "Cast string to float is not supported")
+    effects = []
+
+    @ts.function
+    def body(x):
+        ts.py_function(lambda: effects.append("ran") or 0, [], ts.int32)
+        y = ts.cast(x, ts.float32)
+        effects.append("traced after the cast")
+        return y
+
+    with pytest.raises(ts.errors.UnimplementedError, match="Cast string to float is not supported"):
+        body(ts.constant("a"))
+    assert effects == ["traced after the cast"]
+
+
+def test_TENSOR_4_python_conversions_of_eager_tensors_follow_tensorflow():
+    # TF: bool(tf.zeros([0])) -> False; bool of two elements -> ValueError "The truth value of an
+    # array with more than one element is ambiguous. ..."; int() of a vector -> TypeError;
+    # range(tf.constant(2.0)) -> AttributeError "'numpy.float32' object has no attribute '__index__'"
+    assert bool(ts.zeros([0])) is False and bool(ts.constant([1])) is True
+    with pytest.raises(ValueError, match=r"The truth value of an array with more than one element"):
+        bool(ts.constant([True, False]))
+    with pytest.raises(TypeError, match="only 0-dimensional arrays can be converted to Python scalars"):
+        int(ts.constant([1, 2]))
+    with pytest.raises(AttributeError,
+                       match=re.escape("'numpy.float32' object has no attribute '__index__'")):
+        range(ts.constant(2.0))
+    assert list(range(ts.constant(2))) == [0, 1]

@@ -878,3 +878,136 @@ def test_TRACE_15_calls_during_an_outer_trace_do_not_count(retracing_warnings):
     assert int(outer(ts.constant(1))) == 1 + sum(range(7))
     assert inner.experimental_get_tracing_count() == 7
     assert retracing_warnings() == []
+
+
+# -- Fidelity to TensorFlow 2.21: binding (observed running the same calls on TensorFlow) --------
+
+def _outcome(thunk):
+    try:
+        result = thunk()
+    except Exception as error:  # the observation is the error
+        return type(error).__name__, str(error)
+    return "value", np.asarray(result.numpy()).tolist()
+
+
+def test_TRACE_10_defaulted_parameters_past_the_signature_are_literals():
+    # TF: def f(x, y=2) with input_signature=[TensorSpec([], float32)]: F(c) and F(c, 2) -> 3.0;
+    # F(c, 3) -> "Binding inputs to tf.function failed due to `Can not cast 3 to Literal[2]`.
+    # ... for signature: (x: TensorSpec(shape=(), dtype=tf.float32, name=None), y: Literal[2] =
+    # <captured_default_value>)."; F(c, tf.constant(2.0)) -> "Parameter `y` was expected to be of
+    # type Literal[2] but is TensorSpec(shape=(), dtype=tf.float32, name=None)".
+    @ts.function(input_signature=[ts.TensorSpec([], ts.float32)])
+    def f(x, y=2):
+        return x + y
+
+    c = ts.constant(1.0)
+    for call in (lambda: f(c), lambda: f(c, 2), lambda: f(c, y=2)):
+        assert _outcome(call) == ("value", 3.0)
+    kind, message = _outcome(lambda: f(c, 3))
+    assert kind == "TypeError" and "failed due to `Can not cast 3 to Literal[2]`" in message
+    assert message.endswith("for signature: (x: TensorSpec(shape=(), dtype=ts.float32, name=None), "
+                            "y: Literal[2] = <captured_default_value>).")
+    assert _outcome(lambda: f(c, ts.constant(2.0))) == (
+        "TypeError", "Parameter `y` was expected to be of type Literal[2] but is "
+                     "TensorSpec(shape=(), dtype=ts.float32, name=None)")
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_10_every_parameter_needs_a_spec_or_a_default():
+    # TF, at decoration: "input_signature missing type constraint for y"; *args take the specs as
+    # args_0, args_1 (positional only).
+    with pytest.raises(TypeError, match="input_signature missing type constraint for y"):
+        ts.function(lambda x, y: x, input_signature=[ts.TensorSpec([])])
+
+    @ts.function(input_signature=[ts.TensorSpec([]), ts.TensorSpec([])])
+    def total(*args):
+        return args[0] + args[1]
+
+    assert _outcome(lambda: total(1.0, 2.0)) == ("value", 3.0)
+    kind, message = _outcome(lambda: total(1.0))
+    assert kind == "TypeError" and "`missing a required argument: 'args_1'`" in message
+    assert message.endswith("args_1: TensorSpec(shape=(), dtype=ts.float32, name=None), /).")
+
+
+def test_TRACE_13_a_concrete_call_tries_the_structured_then_the_flat_signature():
+    # TF, CF = f.get_concrete_function(TensorSpec([], float32)) for def f(x, y=2):
+    #   CF(c), CF(c, 2), CF(x=c) -> 3.0 (the last two by the flat signature, tensors only);
+    #   CF(tf.constant([1.5])) -> [3.5] (a flat tensor's shape is not checked);
+    #   CF(tf.constant(1)) -> InvalidArgumentError "cannot compute __inference_f_N as input
+    #     #0(zero-based) was expected to be a float tensor but is a int32 tensor";
+    #   CF(1.5) -> "... `missing a required argument: 'y'` ...\nFallback to flat signature also
+    #     failed due to: f(x): expected argument #0(zero-based) to be a Tensor; got float (1.5).";
+    #   CF(c, 3) -> "... `Can not cast 3 to Literal[2]` ...\nFallback ...: f(x) takes 1
+    #     positional arguments, got 2."; CF(c, z=1) -> "... f(x) got unexpected keyword arguments: z."
+    @ts.function
+    def f(x, y=2):
+        return x + y
+
+    cf = f.get_concrete_function(ts.TensorSpec([], ts.float32))
+    c = ts.constant(1.0)
+    for call in (lambda: cf(c), lambda: cf(c, 2), lambda: cf(x=c)):
+        assert _outcome(call) == ("value", 3.0)
+    assert _outcome(lambda: cf(ts.constant([1.5]))) == ("value", [3.5])
+    kind, message = _outcome(lambda: cf(ts.constant(1)))
+    assert kind == "InvalidArgumentError"
+    assert "as input #0(zero-based) was expected to be a float tensor but is a int32 tensor" in message
+    for call, cause, fallback in (
+            (lambda: cf(1.5), "missing a required argument: 'y'",
+             "f(x): expected argument #0(zero-based) to be a Tensor; got float (1.5)."),
+            (lambda: cf(c, 3), "Can not cast 3 to Literal[2]", "f(x) takes 1 positional arguments, got 2."),
+            (lambda: cf(c, z=1), "missing a required argument: 'y'",
+             "f(x) got unexpected keyword arguments: z.")):
+        kind, message = _outcome(call)
+        assert kind == "TypeError" and f"failed due to `{cause}`" in message
+        assert message.endswith(f"\nFallback to flat signature also failed due to: {fallback}")
+
+
+def test_TRACE_13_literals_compare_by_equality_and_containers_convert():
+    # TF: CF3 = get_concrete_function(TensorSpec([None]), 3): CF3(v, tf.constant(3.0)) is accepted
+    # (3.0 == 3), tf.constant(5.0) is "Can not cast <tf.Tensor: ...numpy=5.0> to Literal[3]"; dict
+    # and list specs: CF({'a': 5.0, 'b': 2.0}) -> 3.0, flat CF(a, b) -> 3.0 (leaves in key order).
+    @ts.function
+    def scale(x, n):
+        return x * n
+
+    cf3 = scale.get_concrete_function(ts.TensorSpec([None]), 3)
+    assert _outcome(lambda: cf3(ts.constant([1.0]), ts.constant(3.0))) == ("value", [3.0])
+    _, message = _outcome(lambda: cf3(ts.constant([1.0]), ts.constant(5.0)))
+    assert "Can not cast <ts.Tensor: shape=(), dtype=float32, numpy=5.0> to Literal[3]" in message
+
+    @ts.function
+    def difference(d):
+        return d["a"] - d["b"]
+
+    cfd = difference.get_concrete_function({"a": ts.TensorSpec([]), "b": ts.TensorSpec([])})
+    assert _outcome(lambda: cfd({"a": 5.0, "b": 2.0})) == ("value", 3.0)
+    assert _outcome(lambda: cfd(ts.constant(5.0), ts.constant(2.0))) == ("value", 3.0)
+
+
+def test_TRACE_13_keyword_only_parameters_stay_keyword_only():
+    # TF: def f(x, *, y=2): CF(a, b) -> "Binding inputs ... `too many positional arguments` ..."
+    @ts.function
+    def f(x, *, y=2):
+        return x * y
+
+    cf = f.get_concrete_function(ts.TensorSpec([]))
+    kind, message = _outcome(lambda: cf(ts.constant(5.0), ts.constant(2.0)))
+    assert kind == "TypeError" and "`too many positional arguments`" in message
+    assert _outcome(lambda: cf(ts.constant(5.0), y=2)) == ("value", 10.0)
+
+
+def test_TRACE_10_a_defaulted_parameter_is_traced_with_the_first_equal_value():
+    # TF: def g(x, k=1) with input_signature=[TensorSpec([None])]: g(x, True) traces with k=True
+    # and returns a bool True; g(x, 1.0) and g(x) reuse that trace (still True); tracing count 1.
+    seen = []
+
+    @ts.function(input_signature=[ts.TensorSpec([None], ts.float32)])
+    def g(x, k=1):
+        seen.append(k)
+        return -x, k
+
+    for call in (lambda: g(ts.constant([1.0]), True), lambda: g(ts.constant([1.0]), 1.0),
+                 lambda: g(ts.constant([1.0]))):
+        _, k = call()
+        assert k.dtype == ts.bool and bool(k.numpy()) is True
+    assert seen == [True] and g.experimental_get_tracing_count() == 1

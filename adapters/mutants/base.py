@@ -60,3 +60,17 @@ class Mutant(ReferenceAdapter):
 
 def patch(target: object, attribute: str, new: object) -> Any:
     return mock.patch.object(target, attribute, new)
+
+
+@contextlib.contextmanager
+def kernel(primitive: Any, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Iterator[None]:
+    """Run ``primitive`` with the kernel ``wrap(original kernel)``, eagerly and in graphs alike.
+
+    (``Primitive`` is a frozen dataclass, so ``patch`` cannot replace its kernel.)
+    """
+    original = primitive.kernel
+    object.__setattr__(primitive, "kernel", wrap(original))
+    try:
+        yield
+    finally:
+        object.__setattr__(primitive, "kernel", original)

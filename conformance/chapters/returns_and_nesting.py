@@ -5,67 +5,124 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from .. import codegen as c
-from ..draws import arguments, scenario, tensor_source
+from .. import programs as p
+from ..draws import arguments, chance, choice, fresh, integer, scenario, tensor_source
 from ..scenario import T1, Call, Scenario, SetEager, Step, handwritten
 
-_LEAVES = (c.Name("b"), c.Name("x"), c.Literal(1), c.Literal(2.5), c.Literal(True),
-           c.Literal(None), c.Literal("s"))
+WEIGHTS = {"nested": 6, "py_function": 2}
+# Python leaves of returned structures: literals, None, NumPy values, and an object (an error).
+PYTHON_LEAVES = (c.Literal(1), c.Literal(2.5), c.Literal(True), c.Literal("s"), c.Literal(None),
+                 c.Name("np.array([1.0, 2.0])"), c.Name("np.int64(3)"), c.Literal(-7))
 
 
 @st.composite
-def _returned(draw, depth: int = 0) -> c.Expr:
-    if depth == 2 or draw(st.booleans()):
-        return draw(st.sampled_from(_LEAVES))
-    kind = draw(st.sampled_from(["list", "tuple", "dict"]))
-    items = [draw(_returned(depth + 1)) for _ in range(draw(st.integers(1, 3)))]
+def _structure(draw, tensors: list[c.Expr], depth: int = 0) -> c.Expr:
+    """A returned structure: dicts, lists, tuples and ``Pair``s of tensors and Python values."""
+    if depth == 2 or chance(draw, 3):
+        if chance(draw, 12):
+            return c.PyCall("Token", (c.Literal(1),))  # not a tensor: RETURN-2's TypeError
+        if chance(draw, 3):
+            return choice(draw, PYTHON_LEAVES)
+        return choice(draw, tensors)
+    kind = choice(draw, ["list", "tuple", "dict", "pair"], "structure kind")
+    items = [draw(_structure(tensors, depth + 1)) for _ in range(integer(draw, 1, 3))]
     if kind == "dict":
-        return c.Structure("dict", tuple((f"k{i}", v) for i, v in enumerate(items)))
+        keys = choice(draw, [("a", "b", "c"), ("c", "b", "a")])
+        return c.Structure("dict", tuple(zip(keys, items)))
+    if kind == "pair":
+        return c.PyCall("Pair", (items[0], items[-1]))
     return c.Structure(kind, tuple(items))
 
 
 @st.composite
-def scenarios(draw) -> Scenario:
-    """Nested functions, returned structures and Python values, leaked tensors, recursion."""
-    variant = draw(st.sampled_from(["nested", "leak", "recursion"]), label="variant")
+def _nested(draw):
+    params = choice(draw, [("x",), ("x", "y")])
+    definitions, parameters = draw(p.with_nested("outer", params, (2, 5), WEIGHTS, inner="inner"))
+    outer = definitions[-1]
+    tensors = [s.target for s in outer.body if isinstance(s, c.Assign)][-3:] or ["x"]
+    returned = draw(_structure([c.Name(t) for t in tensors]))
+    outer = c.FunctionDef("outer", outer.params, (c.Log("trace outer"), *outer.body[:-1], c.Return(returned)),
+                          autograph=outer.autograph)
     steps: list[Step] = []
-    if variant == "nested":
-        inner = c.FunctionDef("inner", ("a",), (c.Log("trace inner"),
-                                                c.Return(c.BinOp("*", c.Name("a"), c.Literal(2)))))
-        outer = c.FunctionDef("outer", ("x",), (c.Log("trace outer"),
-                                                c.Assign("b", c.CallFunction("inner", (c.Name("x"),))),
-                                                c.Return(draw(_returned(), label="returned"))))
-        functions = [inner, outer]
-        for _ in range(draw(st.integers(1, 5))):
-            spec = draw(st.sampled_from([("float32", (2,)), ("int32", (2,)), ("float32", ())]))
-            steps.append(Call(draw(st.sampled_from(["outer", "outer", "inner"])),
-                              draw(tensor_source(spec))))
-    elif variant == "leak":
-        leaky = c.FunctionDef("leaky", ("x",), (c.Assign("y", c.BinOp("+", c.Name("x"), c.Literal(1.0))),
-                                                c.Leak(c.Name("y")), c.Return(c.Name("y"))))
-        user = c.FunctionDef("user", ("x",), (c.Return(c.BinOp("+", c.Name("x"),
-                                                                c.Subscript(c.Name("LEAKED"), "0"))),))
-        functions = [leaky, user]
-        for _ in range(draw(st.integers(1, 4))):
-            kind = draw(st.sampled_from(["leaky", "user", "numpy", "flag"]))
-            x = draw(tensor_source(("float32", (2,))))
-            if kind == "numpy":
-                steps.append(Call("LEAKED[-1].numpy"))
-            elif kind == "flag":
-                steps.append(SetEager(draw(st.booleans())))
-            else:
-                steps.append(Call(kind, x))
-    else:
-        rec = c.FunctionDef("rec", ("x", "n"), (
-            c.Log("trace rec"),
-            c.If(c.BinOp("==", c.Name("n"), c.Literal(0)), (c.Return(c.Name("x")),)),
-            c.Return(c.CallFunction("rec", (c.BinOp("+", c.Name("x"), c.Literal(1.0)),
-                                            c.BinOp("-", c.Name("n"), c.Literal(1))))),
-        ))
-        functions = [rec]
-        for _ in range(draw(st.integers(1, 3))):
-            x = draw(tensor_source(("float32", (2,))))
-            steps.append(Call("rec", arguments(x, str(draw(st.integers(0, 3))))))
-    return scenario("returns-and-nesting", functions, steps, {"numpy"})
+    for _ in range(integer(draw, 1, 5)):
+        if chance(draw, 3):
+            steps.append(Call("inner", draw(tensor_source(parameters[0]))))
+        else:
+            steps += draw(p.calls("outer", parameters, params, (1, 1)))
+    return [definitions[0], outer], steps
+
+
+@st.composite
+def _leak(draw):
+    spec = choice(draw, [("float32", (2,)), ("int32", ()), ("float32", ())])
+    body = p.Body(draw, [p.Value(c.Name("x"), *spec)], errors=0)
+    body.run(integer(draw, 2, 4), WEIGHTS)
+    leaked = body.scope[-1]
+    leaky = c.FunctionDef("leaky", ("x",), (*body.statements, c.Leak(leaked.expr), c.Return(c.Name("x"))),
+                          autograph=body.autograph)
+    leaked_value = c.Subscript(c.Name("LEAKED"), "-1")
+    user = c.FunctionDef("user", ("x",), (c.Return(c.BinOp("+", c.Name("x"), leaked_value)),))
+    steps: list[Step] = [Call("leaky", draw(tensor_source(spec)))]
+    for _ in range(integer(draw, 2, 5)):
+        kind = choice(draw, ["leaky", "user", "user", "numpy", "top level", "count"])
+        x = draw(tensor_source(spec))
+        if kind == "numpy":
+            steps.append(Call("LEAKED[-1].numpy"))
+        elif kind == "top level":  # a leaked symbolic tensor used eagerly
+            steps.append(Call("ts.add", arguments("LEAKED[-1]", "LEAKED[-1]")))
+        elif kind == "count":
+            steps.append(Call("len", "LEAKED"))
+        elif kind == "user":
+            steps.append(Call("user", draw(tensor_source((leaked.dtype, leaked.shape)))))
+        else:
+            steps.append(Call("leaky", x))
+    return [leaky, user], steps
+
+
+@st.composite
+def _recursion(draw):
+    effect = choice(draw, [c.Log("trace rec"), c.Evaluate(c.Op("print", (c.Literal("rec"), c.Name("n"))))])
+    step = choice(draw, [c.BinOp("+", c.Name("x"), c.Literal(1)), c.BinOp("*", c.Name("x"), c.Literal(2)),
+                         c.Op("square", (c.Name("x"),))])
+    rec = c.FunctionDef("rec", ("x", "n"), (
+        effect,
+        c.If(c.BinOp("<=", c.Name("n"), c.Literal(0)), (c.Return(c.Name("x")),)),
+        c.Return(c.CallFunction("rec", (step, c.BinOp("-", c.Name("n"), c.Literal(1))))),
+    ))
+    spec = choice(draw, [("float32", (2,)), ("int32", ())])
+    steps = [Call("rec", arguments(draw(tensor_source(spec)), str(integer(draw, 0, 3))))
+             for _ in range(integer(draw, 1, 4))]
+    return [rec], steps
+
+
+@st.composite
+def _returns(draw):
+    spec = choice(draw, [("float32", (2,)), ("int32", ()), ("bool", (2,))])
+    body = p.Body(draw, [p.Value(c.Name("x"), *spec)], errors=1)
+    body.run(integer(draw, 2, 5), WEIGHTS)
+    returned = draw(_structure([v.expr for v in body.scope[-3:]]))
+    f = c.FunctionDef("f", ("x",), (c.Log("trace f"), *body.statements, c.Return(returned)),
+                      autograph=body.autograph)
+    steps = [Call("f", draw(tensor_source(spec))) for _ in range(integer(draw, 1, 3))]
+    return [f], steps
+
+
+VARIANTS = {"nested": (_nested, 3), "leak": (_leak, 3), "recursion": (_recursion, 2),
+            "returns": (_returns, 2)}
+
+
+@st.composite
+def _scenarios(draw) -> Scenario:
+    variant = choice(draw, [v for v, (_, w) in VARIANTS.items() for _ in range(w)], "variant")
+    definitions, steps = draw(VARIANTS[variant][0]())
+    steps = p.flips(draw, p.trace_first(draw, steps, mostly=variant in ("leak", "recursion")), 3)
+    return scenario("returns-and-nesting", definitions, steps)
+
+
+def scenarios():
+    """Nested functions with their own effects, returned structures and Python values,
+    leaked tensors, recursion."""
+    return fresh(_scenarios())
 
 
 HANDWRITTEN = {

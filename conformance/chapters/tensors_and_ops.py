@@ -2,118 +2,114 @@
 
 from __future__ import annotations
 
-import numpy as np
+import dataclasses
+import random
+
 from hypothesis import strategies as st
 
 from .. import codegen as c
-from ..draws import DTYPES, arguments, scenario, specs, tensor_source
+from .. import programs as p
+from ..draws import DTYPES, chance, choice, fresh, integer, scenario, specs, tensor_source
 from ..scenario import Call, Scenario, handwritten
 
+# Operators, the ops and the Tensor API, weighted toward what this chapter specifies.
+WEIGHTS = {"operator": 2, "reflected": 2, "function": 2, "index": 2, "value_use": 2, "tensor_api": 2,
+           "log": 0, "nested": 0}
 
-def _literal_for(dtype: str, value: float) -> c.Literal:
-    return c.Literal(int(value) if dtype.startswith("int") else float(value))
+
+def _signature(draw, parameters):
+    """An ``input_signature`` for the parameters: some dimensions, or the rank, left unknown."""
+    out = []
+    for dtype, shape in parameters:
+        pattern = choice(draw, ["same", "none dims", "unknown rank"], "signature shape")
+        if pattern == "same":
+            out.append((shape, dtype))
+        elif pattern == "none dims":
+            out.append((tuple(None if chance(draw, 2) else d for d in shape), dtype))
+        else:
+            out.append((None, dtype))
+    return tuple(out)
 
 
-@st.composite
-def _op(draw, var: str, dtype: str, shape: tuple[int, ...], others: list[tuple[str, str, tuple]]):
-    """One op applied to ``var``; returns (expression, dtype, shape)."""
-    v = c.Name(var)
-    partners = [c.Name(n) for n, d, s in others if d == dtype and s in (shape, ())]
-    partner = draw(st.sampled_from(partners)) if partners else v
-    choices = ["cast", "reshape", "stack", "reduce"]
-    if shape:
-        choices += ["concat", "gather", "index", "reverse"]
-    if dtype == "bool":
-        choices += ["not", "and", "where"]
-    else:
-        choices += ["neg", "abs", "square", "arith", "minmax", "compare", "where_numeric"]
-        choices += ["float_math"] if dtype.startswith("float") else ["int_div"]
-    kind = draw(st.sampled_from(choices), label="op kind")
-    same = (dtype, shape)
-    if kind == "cast":
-        target = draw(st.sampled_from(DTYPES))
-        return c.Op("cast", (v, c.Name(f"ts.{target}"))), target, shape
-    if kind == "reshape":
-        return c.Op("reshape", (v, c.Literal([-1]))), dtype, (int(np.prod(shape)),)
-    if kind == "stack":
-        return c.Op("stack", (c.Structure("list", (v, v)),)), dtype, (2, *shape)
-    if kind == "reduce":
-        fn = draw(st.sampled_from(["reduce_sum", "reduce_mean", "reduce_max", "reduce_min"]))
-        if dtype == "bool":
-            v, dtype = c.Op("cast", (v, c.Name("ts.int32"))), "int32"
-        return c.Op(fn, (v,)), dtype, ()
-    if kind == "concat":
-        return c.Op("concat", (c.Structure("list", (v, v)), c.Literal(0))), dtype, (
-            2 * shape[0], *shape[1:])
-    if kind == "gather":
-        index = draw(st.integers(0, 3))
-        return c.Op("gather", (v, c.Literal([index]))), dtype, (1, *shape[1:])
-    if kind == "index":
-        return c.Subscript(v, str(draw(st.integers(-1, 2)))), dtype, shape[1:]
-    if kind == "reverse":
-        return c.Subscript(v, "::-1"), *same
-    if kind == "not":
-        return c.Op("logical_not", (v,)), *same
-    if kind == "and":
-        return c.Op(draw(st.sampled_from(["logical_and", "logical_or"])), (v, partner)), *same
-    if kind == "where":
-        return c.Op("where", (v, c.Op("cast", (v, c.Name("ts.int32"))), c.Literal(7))), "int32", shape
-    if kind in ("neg", "abs", "square"):
-        return c.Op({"neg": "negative"}.get(kind, kind), (v,)), *same
-    if kind == "arith":
-        op = draw(st.sampled_from(["+", "-", "*"]))
-        right = draw(st.sampled_from([partner, _literal_for(dtype, draw(st.integers(-3, 3)))]))
-        return c.BinOp(op, v, right), *same
-    if kind == "minmax":
-        return c.Op(draw(st.sampled_from(["maximum", "minimum"])), (v, partner)), *same
-    if kind == "compare":
-        op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
-        if op in ("==", "!="):
-            return c.Op("equal" if op == "==" else "not_equal", (v, partner)), "bool", shape
-        return c.BinOp(op, v, _literal_for(dtype, 0)), "bool", shape
-    if kind == "where_numeric":
-        condition = c.BinOp(">", v, _literal_for(dtype, 0))
-        return c.Op("where", (condition, v, partner)), *same
-    if kind == "float_math":
-        fn = draw(st.sampled_from(["sqrt", "exp", "log", "divide"]))
-        if fn == "divide":
-            return c.BinOp("/", v, c.Literal(2.0)), *same
-        argument = c.Op("abs", (v,)) if fn == "sqrt" else v
-        if fn == "log":
-            argument = c.BinOp("+", c.Op("abs", (v,)), c.Literal(1.0))
-        return c.Op(fn, (argument,)), *same
-    op = draw(st.sampled_from(["//", "%", "/"]))
-    if op == "/":
-        return c.BinOp("/", v, partner), "float64", shape
-    return c.BinOp(op, v, c.Literal(draw(st.sampled_from([2, 3, -3])))), *same
+def scenarios():
+    """A body of ops over one to three tensor arguments, called a few times, in either mode.
+
+    The function is plain, pinned by an ``input_signature`` with unknown dimensions
+    (static shapes partly unknown), or relaxed by ``reduce_retracing``.
+    """
+    return fresh(_scenarios())
 
 
 @st.composite
-def scenarios(draw) -> Scenario:
-    """A chain of ops over one or two tensor arguments, called a few times."""
-    spec = draw(specs(), label="argument spec")
-    dtype, shape = spec
-    two = draw(st.booleans(), label="two arguments")
-    params = ("x", "y") if two else ("x",)
-    known = [(p, dtype, shape) for p in params]
-    body: list = []
-    for index in range(draw(st.integers(1, 5), label="op count")):
-        name, var_dtype, var_shape = draw(st.sampled_from(known))
-        value, out_dtype, out_shape = draw(_op(name, var_dtype, var_shape, known))
-        target = f"v{index}"
-        body.append(c.Assign(target, value))
-        known.append((target, out_dtype, out_shape))
-    result = c.Name(known[-1][0])
-    if draw(st.booleans(), label="return a pair"):
-        result = c.Structure("tuple", (result, c.Name(known[-2][0])))
-    body.append(c.Return(result))
-    f = c.FunctionDef("f", params, tuple(body))
-    steps = []
-    for _ in range(draw(st.integers(1, 3), label="call count")):
-        call_spec = draw(st.sampled_from([spec, spec, (dtype, shape[:-1] or (2,))]))
-        args = [draw(tensor_source(call_spec)) for _ in params]
-        steps.append(Call("f", arguments(*args)))
-    return scenario("tensors-and-ops", [f], steps)
+def _scenarios(draw) -> Scenario:
+    params = choice(draw, [("x",), ("x", "y"), ("x", "y"), ("x", "y", "z")], "parameters")
+    dtypes = (*DTYPES, "string") if chance(draw, 8) else DTYPES
+    if chance(draw, 4):
+        return draw(_tour())
+    if chance(draw, 6):
+        return draw(_static_shapes())
+    errors = choice(draw, [0, 0, 1, 2], "errors")  # pure programs too (OP-1)
+    options = choice(draw, ["plain"] * 5 + ["signature", "relaxed"], "function options")
+    f, parameters = draw(p.op_function("f", params, (5, 12), WEIGHTS, errors=errors, dtypes=dtypes,
+                                       known_shapes=options == "plain"))
+    steps = draw(p.calls("f", parameters, params, (1, 4), vary=options == "plain"))
+    if options == "signature":
+        f = dataclasses.replace(f, input_signature=_signature(draw, parameters))
+    elif options == "relaxed":
+        f = dataclasses.replace(f, reduce_retracing=True)
+        steps += draw(p.calls("f", parameters, params, (2, 3), vary=True))
+    definitions = [f]
+    if chance(draw, 3) is False:  # the Tensor API on eager tensors, at top level
+        uses = sorted(set(choice(draw, tuple(p.TENSOR_USES)) for _ in range(integer(draw, 3, 8))))
+        definitions.append(p.inspector(tuple(uses)))
+        for _ in range(integer(draw, 1, 3)):
+            steps.append(Call("inspect", draw(tensor_source(draw(specs())))))
+    return scenario("tensors-and-ops", definitions, p.flips(draw, steps))
+
+
+@st.composite
+def _tour(draw) -> Scenario:
+    """Every op of the vocabulary once, in a drawn order, each on what the others computed: a
+    pure program (OP-1) whose graph runs every kernel."""
+    params = choice(draw, [("x",), ("x", "y")], "parameters")
+    parameters = draw(p.parameter_specs(len(params), ("float32", "float64", "int32", "int64")))
+    body = p.Body(draw, p.values_of(params, parameters), errors=0, guard=True)
+    order = list(p.TOUR)
+    random.Random(integer(draw, 0, 2**16)).shuffle(order)  # one choice: cheap to shrink
+    body.tour(order)
+    result = c.Structure("tuple", tuple(v.expr for v in body.unused()))
+    f = c.FunctionDef("f", params, (*body.statements, c.Return(result)), autograph=body.autograph)
+    steps = draw(p.calls("f", parameters, params, (1, 3), vary=False))
+    return scenario("tensors-and-ops", [f], p.trace_first(draw, steps))
+
+
+# Ops whose static shape rules the static-shapes variant exercises on partly known shapes.
+SHAPE_RULES = {k: 0 for k in p.KINDS} | {"reduce": 2, "where": 2, "reshape": 2, "matmul": 2, "concat": 1,
+                                         "stack": 1, "operator": 1, "compare": 1, "cast": 1}
+
+
+@st.composite
+def _static_shapes(draw) -> Scenario:
+    """Static shapes inferred through reduce, where, reshape, matmul... from partly known
+    shapes (an ``input_signature`` with ``None`` dimensions), logged while tracing; and a
+    caller's NumPy array, which a tensor made from it must not freeze."""
+    dtype = choice(draw, ["float32", "int32"])
+    shape = choice(draw, [(2, 3), (3,), (2, 2)])
+    pattern = tuple(None if chance(draw, 2) else d for d in shape)
+    body = p.Body(draw, [p.Value(c.Name("x"), dtype, shape)], errors=0)
+    for _ in range(integer(draw, 3, 6)):
+        start = len(body.scope)
+        body.run(1, SHAPE_RULES)
+        for value in body.scope[start:]:
+            body.log(c.PyCall("str", (c.Attribute(value.expr, "shape"),)))
+    f = c.FunctionDef("f", ("x",), (*body.statements, c.Return(body.scope[-1].expr)),
+                      input_signature=((pattern, dtype),), autograph=body.autograph)
+    array = c.Assign("ARRAY", c.Name(draw(tensor_source((dtype, shape), numpy_array=True))))
+    poke = c.FunctionDef("poke", (), (c.Assign("ARRAY[0]", c.Literal(1)), c.Return(c.Name("ARRAY"))),
+                         traced=False)
+    steps = [Call("f", "ARRAY"), Call("poke"), Call("f", "ARRAY"), Call("ts.constant", "ARRAY"), Call("poke"),
+             *draw(p.calls("f", [(dtype, shape)], ("x",), (1, 2), vary=False))]
+    return scenario("tensors-and-ops", [f, array, poke], p.flips(draw, steps))
 
 
 HANDWRITTEN = {

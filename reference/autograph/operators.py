@@ -93,7 +93,8 @@ RETURN_IN_GRAPH_LOOP = (
 
 
 def if_stmt(cond: Any, body: Block, orelse: Block, state: State, names: tuple[str, ...]) -> State:
-    """``if cond:``: a graph conditional for a tensor, a Python ``if`` for anything else."""
+    """``if cond:``: a graph conditional for a tensor, a Python ``if`` for anything else (the
+    seed example's ``if y * y < x:``, EAGER-7)."""
     if isinstance(cond, Tensor):
         note("AG-1", "`if` on a tensor becomes ts.cond: both branches are traced")
         return _graph_if(cond, body, orelse, state, names)
@@ -178,10 +179,11 @@ def condition(value: Any, tag: str) -> Tensor:
     if tensor.dtype != dtypes.bool_:
         raise ValueError(f"condition of {tag} expected to be `ts.bool` scalar, got {tensor}; to use "
                          f"as boolean Tensor, use `ts.cast`; {hint}")
-    if tensor.shape is None or (tensor.shape and None in tensor.shape):
+    shape = tensor.spec.shape
+    if shape is None or (shape and None in shape):
         return reshape(tensor, ())
-    if tensor.shape:
-        if int(np.prod(tensor.shape)) > 1:
+    if shape:
+        if int(np.prod(shape)) > 1:
             raise ValueError(f"condition of {tag} expected to be `ts.bool` scalar, got {tensor}; {hint}")
         return reshape(tensor, ())
     return tensor
@@ -330,8 +332,9 @@ def graph_loop(test: Callable[..., Any], body: Block, state: State, names: Seque
     invariants = _shape_invariants(opts, state)
     for name, value, invariant in zip(names, state, invariants):
         start = _as_tensor(value)
-        if invariant is not None and start is not None and not shape_is_compatible(start.shape, invariant):
-            raise ValueError(f"'{name}' has shape {format_shape(start.shape)} before the loop, which does "
+        shape = None if start is None else start.spec.shape
+        if invariant is not None and start is not None and not shape_is_compatible(shape, invariant):
+            raise ValueError(f"'{name}' has shape {format_shape(shape)} before the loop, which does "
                              f"not conform with the shape invariant {format_shape(invariant)}.")
     _note_python_state(state, names, "loop")
     state, invariants, must_iterate = _define_undefineds(body, state, names, invariants)
@@ -424,7 +427,7 @@ def _zeros_like(like: Any, original: Any, invariant: Shape | None) -> tuple[Any,
     if isinstance(like, (bool, int, float)):
         return type(like)(0), None
     if isinstance(like, Tensor):
-        shape = invariant if invariant is not None else like.shape
+        shape = invariant if invariant is not None else like.spec.shape
         if shape is None:
             return zeros((), like.dtype), None
         return zeros([0 if d is None else d for d in shape], like.dtype), (
@@ -469,18 +472,18 @@ def _check_loop_var(name: str, check_shapes: bool, initial: Any, entry: Any, exi
     if not check_shapes:
         return
     if invariant is None:
-        if not shape_is_compatible(after.shape, before.shape):
+        if not shape_is_compatible(after.spec.shape, before.spec.shape):
             note("AG-9", "%r changes its shape in a graph loop", name)
             raise ValueError(
-                f"'{name}' has shape {format_shape(before.shape)} before the loop, but shape "
-                f"{format_shape(after.shape)} after one iteration. Use "
+                f"'{name}' has shape {format_shape(before.spec.shape)} before the loop, but shape "
+                f"{format_shape(after.spec.shape)} after one iteration. Use "
                 "ts.autograph.experimental.set_loop_options to set shape invariants.")
         return
-    if start is not None and not shape_is_compatible(start.shape, invariant):
-        raise ValueError(f"'{name}' has shape {format_shape(start.shape)} before the loop, which does "
+    if start is not None and not shape_is_compatible(start.spec.shape, invariant):
+        raise ValueError(f"'{name}' has shape {format_shape(start.spec.shape)} before the loop, which does "
                          f"not conform with the shape invariant {format_shape(invariant)}.")
-    if not shape_is_compatible(after.shape, invariant):
-        raise ValueError(f"'{name}' has shape {format_shape(after.shape)} after one iteration, which "
+    if not shape_is_compatible(after.spec.shape, invariant):
+        raise ValueError(f"'{name}' has shape {format_shape(after.spec.shape)} after one iteration, which "
                          f"does not conform with the shape invariant {format_shape(invariant)}.")
 
 
@@ -535,7 +538,8 @@ def not_(a: Any) -> Any:
 
 
 def call(function: Any, /, *args: Any, **kwargs: Any) -> Any:
-    """A call by name: ``range`` and ``len`` of tensors become ops; plain functions are converted."""
+    """A call by name: ``range`` and ``len`` of tensors become ops; plain functions are converted
+    (AG-14)."""
     if function is builtins.range and any(isinstance(a, Tensor) for a in args):
         note("AG-2", "range() of a tensor becomes ts.range")
         return ts_range(*args)
@@ -547,6 +551,6 @@ def call(function: Any, /, *args: Any, **kwargs: Any) -> Any:
 def _len(tensor: Tensor) -> Any:
     if tensor.shape == ():
         raise ValueError("len requires a non-scalar tensor, got one of shape ()")
-    if tensor.shape is not None and tensor.shape[0] is not None:
-        return tensor.shape[0]
+    if tensor.spec.shape is not None and tensor.spec.shape[0] is not None:
+        return tensor.spec.shape[0]
     return TensorArray(tensor.dtype, size=0, dynamic_size=True).unstack(tensor).size()

@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
-from ..conversion import convert_to_tensor, operands
-from ..primitive import Primitive, bind
+from .. import context, dtypes, errors, gradients
+from ..conversion import convert_to_tensor, matching_inputs, op_input
+from ..graph import name_scope
+from ..primitive import PRIMITIVES, Primitive, bind
 from ..tensor import Tensor
 from ..tensor_spec import TensorSpec
 from . import checks
+from .adjoints import scalar, sum_to
+from .arithmetic import flush_subnormals
 
 _ANY = (*checks.NUMERIC, dtypes.bool_, dtypes.string)
-_BOOL = (dtypes.bool_,)
+_XY = ("x", "y")
 
 
 def _compare_rule(name: str, allowed):
     def rule(x: TensorSpec, y: TensorSpec, *, incompatible_shapes: bool = True) -> TensorSpec:
-        checks.check_same_dtype(name, x, y)
-        checks.check_dtype(name, x, allowed)
-        try:
-            shape = checks.broadcast_shapes(name, x.shape, y.shape)
-        except ValueError:
-            if incompatible_shapes:
-                raise
-            shape = ()  # `==` on incompatible shapes is a scalar False (True for `!=`)
-        if not incompatible_shapes and (shape is None or None in shape):
-            shape = None  # only the run time knows whether the shapes are compatible
-        return TensorSpec(shape, dtypes.bool_)
+        checks.check_allowed(name, "x", x, allowed)
+        checks.check_same_dtype(name, _XY, x, y)
+        mode = "error" if incompatible_shapes else "scalar"  # `==` on incompatible shapes is False
+        return TensorSpec(checks.broadcast_shapes(name, x.shape, y.shape, mode), dtypes.bool_)
 
     return rule
 
@@ -36,8 +32,8 @@ def _compare_kernel(kernel, unequal_result: bool):
     def run(x: np.ndarray, y: np.ndarray, *, incompatible_shapes: bool = True) -> np.ndarray:
         if not incompatible_shapes and not _broadcastable(x, y):
             return np.array(unequal_result)
-        checks.elementwise_kernel_broadcast(x, y)
-        return kernel(x, y)
+        checks.kernel_broadcast(x, y)
+        return kernel(flush_subnormals(x), flush_subnormals(y))
 
     return run
 
@@ -50,58 +46,151 @@ def _broadcastable(x: np.ndarray, y: np.ndarray) -> bool:
     return True
 
 
-def _compare_op(name: str, allowed, kernel, unequal_result: bool = False):
+def _compare_op(op_name: str, node_name: str, allowed, kernel, unequal_result: bool = False):
     primitive = Primitive(
-        name, _compare_rule(name, allowed), _compare_kernel(kernel, unequal_result)
+        op_name, _compare_rule(op_name, allowed), _compare_kernel(kernel, unequal_result),
+        node_name=node_name,
     )
 
-    def op(x: object, y: object, **attrs) -> Tensor:
-        return bind(primitive, *operands(x, y), **attrs)
+    def op(x: object, y: object, name: str | None = None, **attrs) -> Tensor:
+        with name_scope(name or node_name) as scope:
+            return bind(primitive, *matching_inputs(op_name, (x, y), _XY, allowed), name=scope,
+                        **attrs)
 
-    op.__name__ = name
-    op.__doc__ = f"Elementwise ``{name}``, giving a ``bool`` tensor."
+    op.__name__ = op_name
+    op.__doc__ = f"Elementwise ``{op_name}``, giving a ``bool`` tensor."
     return op
 
 
-equal = _compare_op("equal", _ANY, np.equal)
-not_equal = _compare_op("not_equal", _ANY, np.not_equal, unequal_result=True)
-less = _compare_op("less", checks.NUMERIC, np.less)
-less_equal = _compare_op("less_equal", checks.NUMERIC, np.less_equal)
-greater = _compare_op("greater", checks.NUMERIC, np.greater)
-greater_equal = _compare_op("greater_equal", checks.NUMERIC, np.greater_equal)
-logical_and = _compare_op("logical_and", _BOOL, np.logical_and)
-logical_or = _compare_op("logical_or", _BOOL, np.logical_or)
+equal = _compare_op("equal", "Equal", _ANY, np.equal)
+not_equal = _compare_op("not_equal", "NotEqual", _ANY, np.not_equal, unequal_result=True)
+less = _compare_op("less", "Less", checks.NUMERIC, np.less)
+less_equal = _compare_op("less_equal", "LessEqual", checks.NUMERIC, np.less_equal)
+greater = _compare_op("greater", "Greater", checks.NUMERIC, np.greater)
+greater_equal = _compare_op("greater_equal", "GreaterEqual", checks.NUMERIC, np.greater_equal)
+gradients.not_differentiable(*(PRIMITIVES[name] for name in (
+    "equal", "not_equal", "less", "less_equal", "greater", "greater_equal")))
 
 
-def _not_rule(x: TensorSpec) -> TensorSpec:
-    checks.check_dtype("logical_not", x, _BOOL)
-    return x
+def _logical_rule(name: str):
+    def rule(*specs: TensorSpec) -> TensorSpec:
+        for index, (param, spec) in enumerate(zip(_XY, specs)):
+            checks.check_fixed_dtype(name, param, index, spec, dtypes.bool_)
+        shape = specs[0].shape if len(specs) == 1 else checks.broadcast_shapes(
+            name, specs[0].shape, specs[1].shape)
+        return TensorSpec(shape, dtypes.bool_)
+
+    return rule
 
 
-logical_not_p = Primitive("logical_not", _not_rule, np.logical_not)
+def _logical_kernel(kernel):
+    def run(*values: np.ndarray) -> np.ndarray:
+        checks.kernel_broadcast(*values)
+        return kernel(*values)
+
+    return run
 
 
-def logical_not(x: object) -> Tensor:
-    """Elementwise negation of a ``bool`` tensor."""
-    return bind(logical_not_p, convert_to_tensor(x))
+logical_and_p = Primitive("logical_and", _logical_rule("logical_and"), _logical_kernel(np.logical_and),
+                          node_name="LogicalAnd")
+logical_or_p = Primitive("logical_or", _logical_rule("logical_or"), _logical_kernel(np.logical_or),
+                         node_name="LogicalOr")
+logical_not_p = Primitive("logical_not", _logical_rule("logical_not"), np.logical_not,
+                          node_name="LogicalNot")
+gradients.not_differentiable(logical_and_p, logical_or_p, logical_not_p)
+
+
+def _bool_inputs(op: str, values: tuple) -> list[Tensor]:
+    """Operands of a logical op: ``bool``. Eagerly TensorFlow's fast path converts Python
+    numbers and lists itself; a string or a NumPy scalar that is no Python ``float`` sends it
+    to its fallback, which converts every operand to ``bool``, so a tensor of another dtype
+    is refused (``ValueError``) rather than left to the kernel."""
+    def fallback(value: object) -> bool:
+        return isinstance(value, (str, bytes)) or (
+            isinstance(value, np.generic) and not isinstance(value, float))
+
+    if context.executing_eagerly() and any(fallback(v) for v in values):
+        return [convert_to_tensor(v, dtypes.bool_) for v in values]
+    return [op_input(op, p, v, dtypes.bool_) for p, v in zip(_XY, values)]
+
+
+def _logical_op(primitive: Primitive):
+    def op(*operands: object, name: str | None = None) -> Tensor:
+        with name_scope(name or primitive.node_name) as scope:
+            return bind(primitive, *_bool_inputs(primitive.name, operands), name=scope)
+
+    op.__name__ = primitive.name
+    return op
+
+
+logical_and = _logical_op(logical_and_p)
+logical_and.__doc__ = "Elementwise ``and`` of ``bool`` tensors (Python values must be ``bool``)."
+logical_or = _logical_op(logical_or_p)
+logical_or.__doc__ = "Elementwise ``or`` of ``bool`` tensors (Python values must be ``bool``)."
+logical_not = _logical_op(logical_not_p)
+logical_not.__doc__ = "Elementwise negation of a ``bool`` tensor."
+
+
+def logical_xor(x: object, y: object, name: str | None = None) -> Tensor:
+    """``(x | y) & ~(x & y)``, as TensorFlow composes it (the ``^`` of ``bool`` tensors)."""
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
 def _where_rule(condition: TensorSpec, x: TensorSpec, y: TensorSpec) -> TensorSpec:
-    checks.check_dtype("where", condition, _BOOL)
-    dtype = checks.check_same_dtype("where", x, y)
-    return TensorSpec(checks.broadcast_shapes("where", condition.shape, x.shape, y.shape), dtype)
+    checks.check_fixed_dtype("where", "condition", 0, condition, dtypes.bool_)
+    dtype = checks.check_same_dtype("where", ("t", "e"), x, y)
+    shape = checks.broadcast_shapes("where", x.shape, y.shape)
+    return TensorSpec(checks.broadcast_shapes("where", condition.shape, shape), dtype)
 
 
 def _where_kernel(condition: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    checks.elementwise_kernel_broadcast(condition, x, y)
+    try:
+        np.broadcast_shapes(condition.shape, x.shape, y.shape)
+    except ValueError:
+        shapes = [checks.array_shape_text(a) for a in (condition, x, y)]
+        raise errors.InvalidArgumentError(
+            f"condition {shapes[0]}, then {shapes[1]}, and else {shapes[2]} must be broadcastable"
+        ) from None
     return np.where(condition, x, y)
 
 
-where_p = Primitive("where", _where_rule, _where_kernel)
+where_p = Primitive("where", _where_rule, _where_kernel, node_name="SelectV2")
 
 
-def where(condition: object, x: object, y: object) -> Tensor:
-    """Pick from ``x`` where ``condition`` holds and from ``y`` elsewhere (broadcasting)."""
-    condition = convert_to_tensor(condition)
-    x, y = operands(x, y)
-    return bind(where_p, condition, x, y)
+@gradients.defvjp(where_p)
+def _where_vjp(ct, condition, x, y, **_):
+    """Each branch gets the cotangent where it was chosen, zero elsewhere (GRAD-5)."""
+    zero = scalar(0, ct)
+    return None, sum_to(where(condition, ct, zero), x), sum_to(where(condition, zero, ct), y)
+
+
+def _coordinates_rule(condition: TensorSpec) -> TensorSpec:
+    rank = None if condition.shape is None else len(condition.shape)
+    return TensorSpec((None, rank), dtypes.int64)
+
+
+def _coordinates_kernel(condition: np.ndarray) -> np.ndarray:
+    if condition.ndim == 0:  # TensorFlow's kernel has no case for a scalar
+        raise errors.InvalidArgumentError("WhereOp : Unhandled input dimensions: 0")
+    return np.argwhere(condition != 0).astype(np.int64)
+
+
+where_coordinates_p = Primitive("where_coordinates", _coordinates_rule, _coordinates_kernel,
+                                node_name="Where")
+gradients.not_differentiable(where_coordinates_p)
+
+
+def where(condition: object, x: object = None, y: object = None) -> Tensor:
+    """Pick from ``x`` where ``condition`` holds and from ``y`` elsewhere (broadcasting).
+
+    Without ``x`` and ``y``: the ``int64`` coordinates of the true elements.
+    """
+    if x is None and y is None:
+        with name_scope("Where") as scope:
+            return bind(where_coordinates_p, op_input("where", "input", condition), name=scope)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    with name_scope("SelectV2") as scope:
+        condition = op_input("where", "condition", condition, dtypes.bool_)
+        x, y = matching_inputs("where", (x, y), ("t", "e"))
+        return bind(where_p, condition, x, y, name=scope)

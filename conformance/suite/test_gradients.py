@@ -1,0 +1,5 @@
+"""Conformance: the gradients chapter of docs/spec, in both modes."""
+
+from tracespec.conformance.suite import chapter_tests
+
+test_generated, test_handwritten = chapter_tests("gradients")
