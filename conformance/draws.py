@@ -179,14 +179,14 @@ def scenario(chapter: str, definitions, steps: list[Step], globals=None,
              tracked: tuple[str, ...] | None = None, requires=(), prelude: str = "") -> Scenario:
     """A generated scenario: ``definitions`` printed by ``codegen``, after ``prelude`` source.
 
-    The tracing counts of ``tracked`` (by default every top-level ``ts.function``)
-    are recorded after each step. The scenario requires what its text uses (see
+    The tracing counts of ``tracked`` (by default every top-level ``ts.function``,
+    ``_functions``) are recorded after each step. The scenario requires what its text uses (see
     ``requirements``), so a backend lacking a capability skips only the scenarios
     that need it.
     """
     definitions = tuple(definitions)
     if tracked is None:
-        tracked = tuple(d.name for d in definitions if isinstance(d, c.FunctionDef) and d.traced)
+        tracked = _functions(definitions)
     source = c.program(definitions)
     source = (prelude + "\n\n" + source) if prelude else source
     steps = tuple(steps)
@@ -215,10 +215,17 @@ def combined(chapter: str, parts, globals=None) -> Scenario:
         rename = _renamer(_defined(definitions, part_steps), f"_{index}") if index else str
         sources.append(rename(c.program(definitions)))
         steps += [_renamed_step(step, rename) for step in part_steps]
-        tracked += [rename(d.name) for d in definitions if isinstance(d, c.FunctionDef) and d.traced]
+        tracked += [rename(name) for name in _functions(definitions)]
     source = "\n\n".join(sources)
     return Scenario(chapter=chapter, source=source, steps=tuple(steps), functions=tuple(tracked),
                     globals=globals or {}, requires=BASE_REQUIREMENTS | requirements(source, tuple(steps)))
+
+
+def _functions(definitions) -> tuple[str, ...]:
+    """The program's top-level ``ts.function``s: decorated ``def``s and ``name = ts.function(...)``."""
+    return tuple(d.name if isinstance(d, c.FunctionDef) else d.target for d in definitions
+                 if (isinstance(d, c.FunctionDef) and d.traced)
+                 or (isinstance(d, c.Assign) and isinstance(d.value, c.Op) and d.value.fn == "function"))
 
 
 def _defined(definitions, steps) -> set[str]:

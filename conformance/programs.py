@@ -466,7 +466,9 @@ class Body:
         if x is None:
             return False
         n = x.size
-        shapes = [[-1], [n], [1, -1], [-1, 1], *([a, n // a] for a in (2, 3) if n and n % a == 0)]
+        shapes = [[-1], [1, -1], [-1, 1]]  # any size fits: relaxed or partly known shapes vary
+        if self.known_shapes:  # (TF's Grappler folds a size-changing reshape of those away)
+            shapes += [[n], *([a, n // a] for a in (2, 3) if n and n % a == 0)]
         if self.known_shapes and self.wrong():  # must fail (Grappler folds some of these in TF)
             shapes = [[n + 1], [3, -1] if n % 3 else [n + 1]]
         same = [v for v in self.scope if v.size == n and v is not x and v.shape != x.shape]

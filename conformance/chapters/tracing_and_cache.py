@@ -158,7 +158,8 @@ def _concrete_variant(draw):
     dtype, shape = choice(draw, [("float32", (None,)), ("float32", ()), ("int32", (2,)), ("float32", None)])
     spec = f"ts.TensorSpec({None if shape is None else list(shape)}, ts.{dtype})"
     fitting = (dtype, (2,) if shape is None else tuple(d or 2 for d in shape))
-    body = p.Body(draw, [p.Value(c.Name("x"), *fitting)], errors=0)
+    known = shape is not None and None not in shape
+    body = p.Body(draw, [p.Value(c.Name("x"), *fitting)], errors=0, known_shapes=known)
     body.run(integer(draw, 2, 4), WEIGHTS)
     result = c.Structure("tuple", (body.scope[-1].expr, c.Name("n")))
     runs = c.Evaluate(c.Op("print", (c.Literal("run"), c.Name("n"))))
