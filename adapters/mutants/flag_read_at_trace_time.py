@@ -22,7 +22,9 @@ _original = Function.__call__
 
 def __call__(self, *args, **kwargs):
     function_type, _ = self._bind(args, kwargs)
-    if self._lookup(function_type) is not None:  # a cached graph runs, whatever the flag says
+    scopes = ("variable creation", "no variable creation")  # VAR-3 keys the cache by scope too
+    if any(self._lookup(function_type.within(s)) is not None for s in scopes):
+        # a cached graph runs, whatever the flag says
         with patch(eager_switch, "functions_run_eagerly", lambda: False):
             return _original(self, *args, **kwargs)
     return _original(self, *args, **kwargs)
