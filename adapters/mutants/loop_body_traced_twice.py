@@ -22,7 +22,7 @@ _original = control_flow.trace_subgraph
 
 
 def trace_subgraph(fn, name, specs, pack=tuple):
-    if name.startswith("while_body"):
+    if name.rpartition("/")[2].startswith("while_body"):  # `while/while_body` in its scope
         _original(fn, name, specs, pack)  # discarded
     return _original(fn, name, specs, pack)
 

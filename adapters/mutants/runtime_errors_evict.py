@@ -25,8 +25,10 @@ def __call__(self, *args, **kwargs):
         return _original(self, *args, **kwargs)
     except errors.OpError:
         if not eager_switch.functions_run_eagerly():
-            failed = self._lookup(self._bind(args, kwargs)[0])
-            self._cache[:] = [(kind, concrete) for kind, concrete in self._cache if concrete is not failed]
+            function_type = self._bind(args, kwargs)[0]
+            failed = {self._lookup(function_type.within(scope))  # VAR-3 keys the cache by scope too
+                      for scope in ("variable creation", "no variable creation")}
+            self._cache[:] = [(kind, concrete) for kind, concrete in self._cache if concrete not in failed]
             self._exact = dict(self._cache)
         raise
 

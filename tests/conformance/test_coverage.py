@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from support import scenario
+import json
+
+from support import cli, scenario
 
 from tracespec.adapters.reference import ReferenceAdapter
 from tracespec.conformance import runner
-from tracespec.conformance.coverage import Account, Reach
+from tracespec.conformance.coverage import MIN_GRAPH_RUNS, Account, Reach
 from tracespec.conformance.scenario import Call
 
 
@@ -70,3 +72,19 @@ def test_the_account_adds_runs_per_mode_graph_and_source():
     assert "rule TRACE-3: no generated run starting eager or traced" in shortfalls
     assert not any(s.startswith("rule TRACE-2") or s.startswith("rule TRACE-1:") for s in shortfalls)
     assert "op add: 2 generated runs executed it in a graph (at least 5 needed)" in shortfalls
+
+
+def test_the_ci_profile_reaches_everything_on_the_reference(tmp_path):
+    """Issue 8's bar: every rule, vocabulary name, op (5 graph runs), step kind, argument kind
+    and channel is reached by generated scenarios in both modes, or is exempt with a reason."""
+    result = cli("check", "--profile", "ci", "--report", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert data["shortfalls"] == []
+    assert all(reason.strip() for reason in data["not_generated"].values())
+    for kind in ("rule", "name", "op", "step", "argument", "channel"):
+        assert data["coverage"][kind], kind
+    for rule, counts in data["coverage"]["rule"].items():
+        if rule not in data["not_generated"]:
+            assert counts["eager"] > 0 and counts["traced"] > 0, rule
+    assert all(counts["graph"] >= MIN_GRAPH_RUNS for counts in data["coverage"]["op"].values())
