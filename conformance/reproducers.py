@@ -64,10 +64,10 @@ class _Script:
 
     def text(self) -> str:
         s, name, scenario = self.spelling, self.adapter.name, self.scenario
-        helpers = respell(HELPERS, s)
         assigned = [f"{k} = {respell(v, s)}" for k, v in scenario.globals.items()]
         program = respell(scenario.source, s)
         calls = self._calls()
+        helpers = respell(_used_helpers("\n".join([*assigned, program, *calls])), s)
         needed = _closure(_names("\n".join([helpers, *assigned, program, *calls])), s.definitions)
         mode = "eager" if self.eager else "traced"
         lines = [
@@ -190,6 +190,25 @@ def _vocabulary_path(node: ast.expr) -> list[str] | None:
         path.insert(0, node.attr)
         node = node.value
     return path if isinstance(node, ast.Name) and node.id == "ts" else None
+
+
+def _used_helpers(source: str) -> str:
+    """The statements of ``HELPERS`` (imports included) that ``source`` needs, in their order."""
+    statements = ast.parse(HELPERS).body
+    defines = {id(node): _defined(node) for node in statements}
+    definitions = {name: ast.unparse(node) for node in statements for name in defines[id(node)]}
+    needed = _closure(_names(source), definitions)
+    return "\n\n".join(ast.unparse(node) for node in statements if defines[id(node)] & needed)
+
+
+def _defined(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Assign):
+        return {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return set()
 
 
 def _names(source: str) -> set[str]:
