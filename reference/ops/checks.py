@@ -66,8 +66,11 @@ def check_allowed(op: str, param: str, spec: TensorSpec, allowed: Sequence[dtype
         )
 
 
-def check_same_dtype(op: str, params: Sequence[str], *specs: TensorSpec) -> dtypes.DType:
-    """TENSOR-2: inputs that share a dtype must have one dtype; nothing is promoted."""
+def check_same_dtype(op: str, params: Sequence[str], *specs: TensorSpec, offset: int = 0) -> dtypes.DType:
+    """TENSOR-2: inputs that share a dtype must have one dtype; nothing is promoted.
+
+    ``offset``: the op's inputs before these (the eager message counts every input).
+    """
     note("TENSOR-2", "%s needs one dtype for all its operands", op)
     first = specs[0].dtype
     for index, spec in enumerate(specs[1:], start=1):
@@ -76,7 +79,7 @@ def check_same_dtype(op: str, params: Sequence[str], *specs: TensorSpec) -> dtyp
                 f"Input '{params[min(index, len(params) - 1)]}' of '{op}' Op has type "
                 f"{spec.dtype.name} that does not match type {first.name} of argument "
                 f"'{params[0]}'.",
-                _wrong_input(op, index, first, spec.dtype),
+                _wrong_input(op, offset + index, first, spec.dtype),
             )
     return first
 

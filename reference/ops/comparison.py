@@ -137,8 +137,8 @@ def logical_xor(x: object, y: object, name: str | None = None) -> Tensor:
 
 
 def _where_rule(condition: TensorSpec, x: TensorSpec, y: TensorSpec) -> TensorSpec:
-    checks.check_fixed_dtype("where", "condition", 0, condition, dtypes.bool_)
-    dtype = checks.check_same_dtype("where", ("t", "e"), x, y)
+    checks.check_fixed_dtype("SelectV2", "condition", 0, condition, dtypes.bool_)  # TF's op names
+    dtype = checks.check_same_dtype("SelectV2", ("t", "e"), x, y, offset=1)
     shape = checks.broadcast_shapes("where", x.shape, y.shape)
     return TensorSpec(checks.broadcast_shapes("where", condition.shape, shape), dtype)
 

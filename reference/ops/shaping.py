@@ -212,12 +212,12 @@ def _merge(a: Sequence[int | None], b: Sequence[int | None], context: str) -> li
 
 def _concat_kernel(*arrays: np.ndarray, axis: int) -> np.ndarray:
     first = arrays[0]
-    if first.ndim == 0:
-        raise errors.InvalidArgumentError("ConcatOp : Can't concatenate scalars (use ts.stack instead)")
-    if not -first.ndim <= axis < first.ndim:
+    if not (-first.ndim <= axis < first.ndim or first.ndim == axis == 0):  # the range first, as TF
         raise errors.InvalidArgumentError(
             "ConcatOp : Expected concatenating dimensions in the range "
             f"[{-first.ndim}, {first.ndim}), but got {axis}")
+    if first.ndim == 0:
+        raise errors.InvalidArgumentError("ConcatOp : Can't concatenate scalars (use ts.stack instead)")
     where = axis % first.ndim
     for index, array in enumerate(arrays[1:], start=1):
         shown = f"shape[0] = {checks.array_shape_text(first)} vs. shape[{index}] = " \

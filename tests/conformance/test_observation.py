@@ -81,6 +81,19 @@ def test_compare_tolerates_only_last_bit_differences_of_computed_floats():
     assert differs(record(leaf("float32", [np.inf])), record(leaf("float32", [-np.inf]))) == [
         "outcome"]
     assert differs(record(PythonLeaf("float", 0.1 + 0.2)), record(PythonLeaf("float", 0.3))) == []
+    # The bound is norm-wise: an element small beside the array's largest may differ more (as
+    # TensorFlow's gradient [-623302.56, 307457.44, -1139.3984] from the reference's below).
+    want = [-623302.75, 307457.5, -1139.4102]
+    assert differs(record(leaf("float32", want)), record(leaf("float32", [-623302.56, 307457.44, -1139.3984]))
+                   ) == []
+    assert differs(record(leaf("float32", want)), record(leaf("float32", [-623302.75, 307457.5, -1149.0]))
+                   ) == ["outcome"]
+    # NumPy arrays (what `.numpy()` returned) are computed values too; the dtype still counts.
+    numpy32 = TensorLeaf("numpy float32", (1,), np.array([8.2085006e-02], np.float32))
+    assert differs(record(numpy32), record(TensorLeaf("numpy float32", (1,), np.array([8.2084998e-02],
+                                                                                       np.float32)))) == []
+    assert differs(record(numpy32), record(TensorLeaf("numpy float64", (1,), np.array([8.2085006e-02])))
+                   ) == ["outcome"]
 
 
 def test_compare_structures_and_their_exact_types():
@@ -160,6 +173,8 @@ def test_printed_text_is_exact_but_for_floats_within_two_ulps():
     assert not same_printed("x 1", "x 1.0")
     assert same_printed("x [nan inf -inf]", "x [nan inf -inf]")
     assert not same_printed("x nan", "x inf")
+    assert same_printed("x -nan", "x nan") and same_printed("v [nan -nan]", "v [-nan nan]")  # NaN's sign
+    assert not same_printed("x -nan", "x -inf")
 
 
 def test_compare_tracing_counts_exactly_and_numbers_steps_from_the_definitions():
