@@ -6,9 +6,10 @@ Each ``mutant-*`` backend is the reference with one semantic bug. For every one 
    conforms, the mutant departs from it (an equivalent mutant would prove nothing);
 2. ``tracespec check --profile ci``, run on the chapters its ``breaks`` names (a chapter's
    ``ci`` draws have a fixed seed of their own, so they are the same as in a full check),
-   exits 1 ("violates the spec"), fails in every ``(chapter, mode)`` cell its ``breaks`` names (reasoned from the spec, not read back
-   from a run), prints each violation with a reproducer that loads the mutant, and that
-   reproducer, run against the mutant and against the reference, shows the difference.
+   exits 1 ("violates the spec"), fails in every ``(chapter, mode)`` cell its ``breaks`` names
+   (reasoned from the spec, not read back from a run), prints each violation with a reproducer
+   that loads the mutant, and that reproducer, run against the mutant and against the
+   reference, shows the difference.
 """
 
 from __future__ import annotations
