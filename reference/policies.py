@@ -23,6 +23,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "python_return_values": ("converted", "as-is"),
     "variables": ("singleton", "unsupported"),
     "eager_switch_scope": ("process-global", "thread-local"),
+    "runtime_checks": ("raise", "jax-values"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -37,6 +38,10 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     "python_return_values": ("converted", "as-is"),
     "variables": ("singleton", "unsupported"),  # no program uses variables yet
     "eager_switch_scope": ("process-global",),
+    # "raise": kernels reject bad indices, integer division by zero and negative integer powers
+    # with InvalidArgumentError (ERROR-2, OP-3, OP-5). "jax-values": they never raise at run time
+    # and give the values XLA's CPU kernels give (JAX).
+    "runtime_checks": ("raise", "jax-values"),
 }
 
 
@@ -52,6 +57,7 @@ class Policies:
     python_return_values: str = "converted"
     variables: str = "singleton"
     eager_switch_scope: str = "process-global"
+    runtime_checks: str = "raise"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
