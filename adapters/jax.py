@@ -425,7 +425,8 @@ class JaxAdapter(Adapter):
     """JAX with ``jax.jit`` and ``jax_disable_jit``; see the module docstring."""
 
     name = "jax"
-    policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values")
+    policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values",
+                        relaxed_shapes="exact")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
                                    "autograph", "data", "variables", "gradients"}
     tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {

@@ -24,6 +24,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "variables": ("singleton", "unsupported"),
     "eager_switch_scope": ("process-global", "thread-local"),
     "runtime_checks": ("raise", "jax-values"),
+    "relaxed_shapes": ("serve-later-calls", "exact"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -42,6 +43,10 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # with InvalidArgumentError (ERROR-2, OP-3, OP-5). "jax-values": they never raise at run time
     # and give the values XLA's CPU kernels give (JAX).
     "runtime_checks": ("raise", "jax-values"),
+    # "serve-later-calls": a concrete function serves every later call that fits its type, and a
+    # trace made under the eager switch serves calls after it (TRACE-2, EAGER-5). "exact" (JAX): a
+    # trace serves only its own exact type, made under the same eager switch; no retracing warning.
+    "relaxed_shapes": ("serve-later-calls", "exact"),
 }
 
 
@@ -58,6 +63,7 @@ class Policies:
     variables: str = "singleton"
     eager_switch_scope: str = "process-global"
     runtime_checks: str = "raise"
+    relaxed_shapes: str = "serve-later-calls"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
