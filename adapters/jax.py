@@ -426,9 +426,9 @@ class JaxAdapter(Adapter):
 
     name = "jax"
     policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values",
-                        relaxed_shapes="exact")
+                        relaxed_shapes="exact", string_values="unsupported")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
-                                   "autograph", "data", "variables", "gradients"}
+                                   "autograph", "data", "variables", "gradients", "strings"}
     tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {
         "numpy": _numpy, "ref": _Ref, "__repr__": _spec_repr, "__str__": _spec_str}
     spelling = SPELLING

@@ -48,7 +48,7 @@ GATES: dict[str, str] = {
     "cond": "control_flow", "while_loop": "control_flow", "TensorArray": "tensor_array",
     "TensorShape": "shape_invariants", "autograph": "autograph", "data": "data",
     "Variable": "variables", "Module": "variables", "GradientTape": "gradients",
-    "stop_gradient": "gradients",
+    "stop_gradient": "gradients", "string": "strings",
 }
 # What each capability covers, as adapters/base.py's CAPABILITIES comments say.
 _NOT_COMPARED = {"tracing_count": "if absent, tracing counts are not compared"}

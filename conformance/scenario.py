@@ -132,7 +132,8 @@ USES = {"print": ("ts.print(",), "py_function": ("ts.py_function(",), "numpy": (
         "reduce_retracing": ("reduce_retracing=True",),
         "control_flow": ("ts.cond(", "ts.while_loop("), "tensor_array": ("ts.TensorArray(",),
         "shape_invariants": ("ts.TensorShape(",), "autograph": ("ts.autograph.",), "data": ("ts.data.",),
-        "variables": ("ts.Variable(", "ts.Module"), "gradients": ("ts.GradientTape(", "ts.stop_gradient(")}
+        "variables": ("ts.Variable(", "ts.Module"), "gradients": ("ts.GradientTape(", "ts.stop_gradient("),
+        "strings": ("ts.string",)}
 
 
 def requirements(source: str, steps: tuple[Step, ...]) -> set[str]:

@@ -25,6 +25,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "eager_switch_scope": ("process-global", "thread-local"),
     "runtime_checks": ("raise", "jax-values"),
     "relaxed_shapes": ("serve-later-calls", "exact"),
+    "string_values": ("supported", "unsupported"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -47,6 +48,9 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # trace made under the eager switch serves calls after it (TRACE-2, EAGER-5). "exact" (JAX): a
     # trace serves only its own exact type, made under the same eager switch; no retracing warning.
     "relaxed_shapes": ("serve-later-calls", "exact"),
+    # "supported": strings are tensors of dtype string (TENSOR-1, RETURN-1). "unsupported" (JAX):
+    # no string converts to a tensor, and a traced function cannot return one.
+    "string_values": ("supported", "unsupported"),
 }
 
 
@@ -64,6 +68,7 @@ class Policies:
     eager_switch_scope: str = "process-global"
     runtime_checks: str = "raise"
     relaxed_shapes: str = "serve-later-calls"
+    string_values: str = "supported"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

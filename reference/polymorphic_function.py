@@ -336,6 +336,8 @@ class Function:
                     raise
                 # 3. Outputs become tensors of this graph; None stays None (RETURN-1, RETURN-2).
                 note("RETURN-2", "the outputs of %s keep their structure", self.name)
+                if policies.current().string_values == "unsupported":
+                    _refuse_strings(returned)
                 outputs = nest.map_structure(lambda v: _output_tensor(v, graph, self), returned)
         finally:
             self._tracing -= 1
@@ -498,6 +500,31 @@ def _lift_initial_values(graph: Graph, calling: bool) -> bool:
         (value,) = interpreter.evaluate(graph, [node.inputs[1]])
         run_kernel(node.primitive, [handles[id(node.inputs[0])]._value, value], node.attrs)
     return True
+
+
+def _refuse_strings(returned: Any) -> None:
+    """RETURN-1 under ``string_values="unsupported"``: a returned string anywhere in the outputs
+    fails the trace, after the body ran; the message names its place as JAX does."""
+    def first(value: Any, path: str) -> tuple[Any, str] | None:
+        if isinstance(value, (str, bytes)):
+            return value, path
+        if isinstance(value, dict):
+            items = [(f"[{key!r}]", value[key]) for key in sorted(value)]
+        elif isinstance(value, tuple) and hasattr(value, "_fields"):
+            items = [(f".{name}", item) for name, item in zip(value._fields, value)]
+        elif isinstance(value, (list, tuple)):
+            items = [(f"[{index}]", item) for index, item in enumerate(value)]
+        else:
+            return None
+        return next(filter(None, (first(item, path + step) for step, item in items)), None)
+
+    found = first(returned, "")
+    if found is not None:
+        note("RETURN-1", "string_values='unsupported': a returned %s fails the trace",
+             type(found[0]).__name__)
+        where = f" at output component {found[1]}" if found[1] else ""
+        raise TypeError(f"traced for jit returned a value of type {type(found[0])}{where}, which is not "
+                        "a valid JAX type")
 
 
 def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:

@@ -580,6 +580,21 @@ def test_OP_3_integer_division_by_zero_is_invalid_argument(op):
 JAX_VALUES = policies.Policies(runtime_checks="jax-values")
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("a", "Value 'a' with dtype <U1 "), (b"a", "Value 'b'a'' with dtype |S1 "),
+    (["a", "bc"], "Value 'a' with dtype <U1 "), ([1, "x"], "Value 'x' with dtype <U1 "),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_1_without_string_values_no_string_converts(value, message, eager):
+    # JAX 0.10.2: jnp.asarray of each raises TypeError "<message>is not a valid JAX array type.
+    # Only arrays of numeric types are supported by JAX.", under jit and eagerly.
+    run = ts.constant if eager else ts.function(lambda: ts.constant(value))
+    with policies.using(policies.Policies(string_values="unsupported")), pytest.raises(
+            TypeError, match=re.escape(message + "is not a valid JAX array type. Only arrays of numeric "
+                                                 "types are supported by JAX.")):
+        run(value) if eager else run()
+
+
 @pytest.mark.parametrize("dtype", [ts.int32, ts.int64])
 @pytest.mark.parametrize("eager", [True, False])
 def test_OP_3_jax_values_integer_division_by_zero_gives_values(dtype, eager):
