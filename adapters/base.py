@@ -69,6 +69,12 @@ CAPABILITIES = frozenset({
     "numpy",                  # Tensor.numpy()
     "variables",              # Variable (assign, read_value...) and Module
     "gradients",              # GradientTape and stop_gradient
+    "control_flow",           # cond and while_loop (chapter 7)
+    "tensor_array",           # TensorArray (chapter 7)
+    "shape_invariants",       # TensorShape: loop variables whose shape changes (chapters 7, 8)
+    "autograph",              # the autograph namespace: to_code, set_loop_options (chapter 8)
+    "data",                   # the data namespace: Dataset (chapter 9)
+    "strings",                # the string dtype (a backend without strings declares string_values)
 })
 
 # The spec's error categories, most specific first. A backend exception maps to one of

@@ -126,6 +126,31 @@ def gather(params: Any, indices: Any, axis: int = 0) -> jax.Array:
     return jnp.take(params, jnp.asarray(indices), axis=axis)
 
 
+def cond(pred: Any, true_fn: Callable[[], Any], false_fn: Callable[[], Any], name: Any = None) -> Any:
+    """``tf.cond``: ``jax.lax.cond``; under jit both branches are traced and their results
+    converted as ``convert_to_tensor`` converts them (as ``tf.cond`` does), under
+    ``jax_disable_jit`` only the branch taken runs, as in Python."""
+    if not _tracing():
+        return jax.lax.cond(pred, true_fn, false_fn)
+    return jax.lax.cond(pred, *(lambda fn=fn: jax.tree_util.tree_map(convert_to_tensor, fn())
+                                for fn in (true_fn, false_fn)))
+
+
+def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Any,
+               maximum_iterations: Any = None, name: Any = None) -> Any:
+    """``tf.while_loop``: ``jax.lax.while_loop`` over the loop variables, converted as
+    ``convert_to_tensor`` converts them (plus a counter when ``maximum_iterations`` bounds the
+    loop); under ``jax_disable_jit`` a Python loop. The result has ``loop_vars``' type."""
+    values = tuple(jax.tree_util.tree_map(convert_to_tensor, tuple(loop_vars)))
+    if maximum_iterations is None:
+        values = jax.lax.while_loop(lambda v: cond(*v), lambda v: tuple(body(*v)), values)
+    else:
+        _, values = jax.lax.while_loop(
+            lambda c: jnp.logical_and(c[0] < maximum_iterations, cond(*c[1])),
+            lambda c: (c[0] + 1, tuple(body(*c[1]))), (jnp.asarray(0), values))
+    return type(loop_vars)(values)
+
+
 _SYMBOLIC = jax_export.symbolic_shape(", ".join(f"d{i}" for i in range(8)))
 
 
@@ -248,6 +273,7 @@ NAMES: dict[str, str] = {
     **{name: name for name in ("constant", "convert_to_tensor", "zeros", "ones", "fill", "cast",
                                "gather", "TensorSpec")},
     "range": "arange",
+    "cond": "cond", "while_loop": "while_loop",
     "function": "function", "print": "host_print", "py_function": "py_function",
     **{name: f"jnp.{name}" for name in ("float32", "float64", "int32", "int64", "bool")},
     "DType": "np.dtype", "as_dtype": "jnp.dtype", "Tensor": "jax.Array",
@@ -267,9 +293,11 @@ def executing_eagerly() -> bool:
     return not _tracing()
 
 
-def _numpy(value: Any) -> np.ndarray:
-    """``Tensor.numpy()``: the host value (on a tracer: ``TracerArrayConversionError``)."""
-    return np.asarray(value)
+def _numpy(value: Any) -> Any:
+    """``Tensor.numpy()``: the host value, a NumPy scalar for a 0-d array as TensorFlow's (on a
+    tracer: ``TracerArrayConversionError``)."""
+    array = np.asarray(value)
+    return array[()] if array.ndim == 0 else array
 
 
 def _spec_repr(value: Any) -> str:
@@ -384,7 +412,7 @@ jax.config.update("jax_numpy_dtype_promotion", "strict")""",
         "TensorSpec": _REPRODUCER_TENSOR_SPEC, "host_print": _REPRODUCER_PRINT,
         "py_function": _REPRODUCER_PY_FUNCTION,
         **{f.__name__: _source(f) for f in (default_dtype, constant, convert_to_tensor, zeros, ones,
-                                            fill, arange, cast, gather, is_tensor)},
+                                            fill, arange, cast, gather, cond, while_loop, is_tensor)},
     },
     methods={"numpy": "np.asarray({self})", "get_concrete_function": "{self}.trace({args})"},
     notes=("The definitions below are how tracespec's JAX adapter maps the vocabulary (here",
@@ -397,8 +425,10 @@ class JaxAdapter(Adapter):
     """JAX with ``jax.jit`` and ``jax_disable_jit``; see the module docstring."""
 
     name = "jax"
-    policies = Policies(symbolic_bool="error", variables="unsupported")
-    capabilities = CAPABILITIES - {"input_signature", "reduce_retracing"}
+    policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values",
+                        relaxed_shapes="exact", string_values="unsupported")
+    capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
+                                   "autograph", "data", "variables", "gradients", "strings"}
     tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {
         "numpy": _numpy, "ref": _Ref, "__repr__": _spec_repr, "__str__": _spec_str}
     spelling = SPELLING
@@ -408,6 +438,11 @@ class JaxAdapter(Adapter):
         "symbolic-bool": r"Attempted boolean conversion of traced array",
         "return-type": r"which is not a valid JAX type",
         "out-of-scope": r"Encountered an unexpected tracer",
+        "broadcast": r"got incompatible shapes for broadcasting|dot_general requires contracting",
+        "cond-branches": r"cond branch(?:es must have equal output types| outputs must have the same pytree "
+                         r"structure),? but they differ",
+        "loop-var-dtype": r"carry input and carry output must have equal types[^$]*so the dtypes do not",
+        "loop-var-shape": r"carry input and carry output must have equal types[^$]*so the shapes do not",
     }
 
     def version(self) -> str:
@@ -423,21 +458,26 @@ class JaxAdapter(Adapter):
         stream = LinePrinter(on_print)
 
         def host_print(*inputs: Any, output_stream: Any = None, sep: str = " ", end: str = "\n") -> None:
-            """``tf.print``: Python values formatted now, arrays on every execution."""
+            """``tf.print``: Python values formatted now (``pprint``, as ``tf.print``), the values of
+            the arrays in them on every execution."""
             target = stream if output_stream is None else output_stream
-            parts: list[Any] = []  # text, or the index of an array in `arrays`
             arrays: list[jax.Array] = []
-            for value in inputs:
-                if isinstance(value, jax.Array):
-                    parts.append(len(arrays))
-                    arrays.append(value)
-                else:
-                    parts.append(value if isinstance(value, str) else pprint.pformat(value))
+
+            def slot(leaf: Any) -> Any:  # an array's place in the text: `'@@k@@'`
+                if not isinstance(leaf, jax.Array):
+                    return leaf
+                arrays.append(leaf)
+                return f"@@{len(arrays) - 1}@@"
+
+            texts = [value if isinstance(value, str) else pprint.pformat(jax.tree_util.tree_map(slot, value))
+                     for value in inputs]
 
             def write(*values: Any) -> None:
-                pieces = [format_value(np.asarray(values[p])) if isinstance(p, int) else p
-                          for p in parts]
-                target.write(sep.join(pieces) + end)
+                text = sep.join(texts)
+                for index, value in enumerate(values):
+                    shown = format_value(np.asarray(value))
+                    text = re.sub(f"'?@@{index}@@'?", lambda _, shown=shown: shown, text, count=1)
+                target.write(text + end)
 
             io_callback(write, None, *arrays, ordered=True)
 
@@ -490,7 +530,7 @@ class JaxAdapter(Adapter):
         if isinstance(error, (TypeError, ValueError)) and _SHAPE.search(text):
             return "ValueError"
         if isinstance(error, IndexError) and _JAX_INDEX.search(text):
-            return "ValueError"
+            return "ValueError"  # (its other IndexErrors are the spec's under runtime_checks="jax-values")
         return super().error_category(error, phase)
 
     def to_numpy(self, value: Any) -> np.ndarray | None:
@@ -527,7 +567,7 @@ _CATEGORIES = (
 )
 _SHAPE = re.compile(r"incompatible shapes for broadcasting|Incompatible shapes for broadcasting|"
                     r"dot_general requires contracting|cannot reshape array|Cannot concatenate arrays|"
-                    r"must have the same shape")
-_JAX_INDEX = re.compile(r"out of bounds for axis|non-empty jnp\.take|Too many indices")
+                    r"must have the same shape|so the shapes do not match")
+_JAX_INDEX = re.compile(r"Too many indices")
 
 adapter = JaxAdapter()

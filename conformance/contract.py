@@ -45,6 +45,10 @@ GATES: dict[str, str] = {
     "Tensor.numpy": "numpy",
     "function(input_signature=...)": "input_signature",
     "function(reduce_retracing=...)": "reduce_retracing",
+    "cond": "control_flow", "while_loop": "control_flow", "TensorArray": "tensor_array",
+    "TensorShape": "shape_invariants", "autograph": "autograph", "data": "data",
+    "Variable": "variables", "Module": "variables", "GradientTape": "gradients",
+    "stop_gradient": "gradients", "string": "strings",
 }
 # What each capability covers, as adapters/base.py's CAPABILITIES comments say.
 _NOT_COMPARED = {"tracing_count": "if absent, tracing counts are not compared"}
@@ -75,7 +79,9 @@ def _kind(value: object) -> str:
     if inspect.isclass(value):
         return "class" if not issubclass(value, BaseException) else "error class"
     if inspect.ismodule(value) or not callable(value):
-        members = ", ".join(sorted(n for n in vars(value) if not n.startswith("_") and n != "annotations"))
+        public = getattr(value, "__all__", [n for n in vars(value) if not n.startswith("_")
+                                            and n != "annotations"])
+        members = ", ".join(sorted(public))
         return f"namespace: {members}"
     return "function"
 
@@ -83,7 +89,7 @@ def _kind(value: object) -> str:
 def function_options() -> list[tuple[str, str]]:
     """``(option, capability)`` for each option programs pass to ``function``."""
     fields = [f.name for f in dataclasses.fields(codegen.FunctionDef)]
-    options = [name for name in fields if name not in ("name", "params", "body", "defaults")]
+    options = [name for name in fields if name not in ("name", "params", "body", "defaults", "traced")]
     return [(name, GATES.get(f"function({name}=...)", "function")) for name in options]
 
 

@@ -16,7 +16,7 @@ import re
 from hypothesis import strategies as st
 
 from . import codegen as c
-from .scenario import BASE_REQUIREMENTS, Call, Concrete, Scenario, SetGlobal, Step
+from .scenario import BASE_REQUIREMENTS, Call, Concrete, Scenario, SetGlobal, Step, requirements
 
 FLOATS = ("float32", "float64")
 INTEGERS = ("int32", "int64")
@@ -249,18 +249,6 @@ def _renamed_step(step: Step, rename) -> Step:
     if isinstance(step, SetGlobal):
         return SetGlobal(step.name, rename(step.value))
     return step
-
-
-# Capability -> how a program or call script shows it uses it.
-_USES = {"print": ("ts.print(",), "py_function": ("ts.py_function(",), "numpy": (".numpy",),
-         "get_concrete_function": ("get_concrete_function(",), "input_signature": ("input_signature=",),
-         "reduce_retracing": ("reduce_retracing=True",)}
-
-
-def requirements(source: str, steps: tuple[Step, ...]) -> set[str]:
-    """The capabilities (``adapters.base.CAPABILITIES``) a scenario's text uses."""
-    text = source + "\n".join(step.source() for step in steps)
-    return {capability for capability, marks in _USES.items() if any(m in text for m in marks)}
 
 
 def fresh(strategy: st.SearchStrategy) -> st.SearchStrategy:

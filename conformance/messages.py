@@ -99,6 +99,20 @@ MESSAGES: tuple[Message, ...] = (
     # EFFECT-3: a ts.py_function callback returned too few values (the counter differs).
     Message("py-function-results", "InvalidArgumentError",
             r"pyfunc_\d+ returns (?P<got>\d+) values, but expects to see (?P<want>\d+) values\."),
+    # OP-2: static shapes that do not broadcast, rejected while tracing.
+    Message("broadcast", "ValueError",
+            r"Dimensions must be equal, but are \d+ and \d+ for '\{\{node\}\}' with input shapes: "
+            r"<shapes>\."),
+    # CF-3, CF-6: branches that disagree, loop variables that change dtype or shape.
+    Message("cond-branches", "TypeError",
+            r"true_fn and false_fn arguments to \w+\.cond must have the same number, type, and overall "
+            r"structure of return values\."),
+    Message("loop-var-dtype", "TypeError",
+            r"Loop var \S+ enters the loop with type [^\n]* but has type [^\n]* after 1 iteration\. "
+            r"\S+ type should remain constant\."),
+    Message("loop-var-shape", "ValueError",
+            r"Input tensor `[^`]*` enters the loop with shape \S+, but has shape \S+ after one "
+            r"iteration\.[^\n]*"),
     # VAR-4: an initial value get_concrete_function cannot compute (TensorFlow names the path).
     Message("unliftable", "UnliftableError",
             r"Unable to lift tensor [^\n]* because it depends transitively on placeholder[^\n]*"),

@@ -125,6 +125,22 @@ V2 = "ts.constant([1.0, 2.0])"
 
 BASE_REQUIREMENTS = frozenset({"ops", "function", "tracing_count", "run_functions_eagerly"})
 
+# Capability -> how a program or call script shows it uses it.
+USES = {"print": ("ts.print(",), "py_function": ("ts.py_function(",), "numpy": (".numpy",),
+        "get_concrete_function": ("get_concrete_function(", "pretty_printed_concrete_signatures("),
+        "input_signature": ("input_signature=",),
+        "reduce_retracing": ("reduce_retracing=True",),
+        "control_flow": ("ts.cond(", "ts.while_loop("), "tensor_array": ("ts.TensorArray(",),
+        "shape_invariants": ("ts.TensorShape(",), "autograph": ("ts.autograph.",), "data": ("ts.data.",),
+        "variables": ("ts.Variable(", "ts.Module"), "gradients": ("ts.GradientTape(", "ts.stop_gradient("),
+        "strings": ("ts.string",)}
+
+
+def requirements(source: str, steps: tuple[Step, ...]) -> set[str]:
+    """The capabilities (``adapters.base.CAPABILITIES``) a scenario's text uses."""
+    text = source + "\n".join(step.source() for step in steps)
+    return {capability for capability, marks in USES.items() if any(m in text for m in marks)}
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -173,10 +189,12 @@ class Scenario:
 
 def handwritten(chapter: str, rules: str, source: str, *steps: Step, requires=(), **globals_
                 ) -> Scenario:
-    """A hand-written scenario: the program's functions are its top-level ``def``s."""
+    """A hand-written scenario: the program's functions are its top-level ``def``s; it requires
+    ``requires`` and what its text uses (``requirements``)."""
     source = dedent(source)
     functions = tuple(
         line.split("(")[0][4:] for line in source.splitlines() if line.startswith("def ")
     )
     return Scenario(chapter, source, tuple(steps), functions, tuple(rules.split()),
-                    {k: repr(v) for k, v in globals_.items()}, BASE_REQUIREMENTS | set(requires))
+                    {k: repr(v) for k, v in globals_.items()},
+                    BASE_REQUIREMENTS | set(requires) | requirements(source, steps))

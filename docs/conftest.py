@@ -10,7 +10,8 @@ class name only (doctest's ``IGNORE_EXCEPTION_DETAIL``): messages and module pat
 presentation, the class is the spec. A backend's supplied Tensor members
 (``Adapter.tensor_api``) are used as in the suite: the examples are rewritten to use them, and a
 supplied ``__repr__`` shows the values doctest displays. A line ``> Not on <backend>, ...: <why>``
-in a chapter skips the examples after it, up to the next heading, on those backends.
+in a chapter skips the examples of the code block after it on those backends, and a line
+``> Not on <backend> (this chapter): <why>`` every example of the chapter.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from tracespec.adapters.base import Adapter
 from tracespec.conformance import tensor_api
 from tracespec.conformance.plugin import SUITE
 
-NOT_ON = re.compile(r"^> Not on (?P<backends>[\w-]+(?:, [\w-]+)*):")
+NOT_ON = re.compile(r"^> Not on (?P<backends>[\w-]+(?:, [\w-]+)*)(?P<chapter> \(this chapter\))?:")
 
 
 @pytest.fixture(scope="session")
@@ -132,10 +133,13 @@ def _displayed(source: str, supplied_repr: bool) -> str:
 
 def not_applicable(text: str, backend: str) -> set[int]:
     """The lines of ``text`` from a ``> Not on ...`` line naming ``backend`` to the end of the
-    code block after it."""
+    code block after it; every line, if a ``> Not on ... (this chapter):`` line names it."""
     covered, active, fenced = set(), False, False
-    for number, line in enumerate(text.splitlines()):
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
         match = NOT_ON.match(line)
+        if match and match["chapter"] and backend in match["backends"].split(", "):
+            return set(range(len(lines)))
         if match:
             active = backend in match["backends"].split(", ")
         if active:

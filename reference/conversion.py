@@ -50,7 +50,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import context, dtypes
+from . import context, dtypes, policies
 from .ops import checks
 from .tensor import EagerTensor, Tensor
 from .tensor_shape import TensorShape
@@ -278,6 +278,11 @@ def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
                          "Attempt to convert a value (None) with an unsupported type "
                          "(<class 'NoneType'>) to a Tensor.")
     leaves = list(_flat(value))
+    text = next((v for v in leaves if isinstance(v, (str, bytes))), None)
+    if text is not None and policies.current().string_values == "unsupported":
+        note("TENSOR-1", "string_values='unsupported': a string converts to no tensor")
+        raise TypeError(f"Value '{text}' with dtype {np.asarray(text).dtype.str} is not a valid JAX array "
+                        "type. Only arrays of numeric types are supported by JAX.")
     if not all(_is_scalar(v) for v in leaves):
         if isinstance(value, (list, tuple)) and not tracing:
             raise ValueError("Can't convert Python sequence with mixed types to Tensor.")

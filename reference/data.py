@@ -39,6 +39,8 @@ from .tensor import EagerTensor, Tensor
 from .tensor_spec import TensorSpec, most_specific_common_shape
 from .verbose import note
 
+__all__ = ["Dataset"]  # ts.data: the namespace programs use
+
 # -- pipelines: what a dataset's variant tensor holds ------------------------------------------
 
 

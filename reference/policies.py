@@ -23,6 +23,9 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "python_return_values": ("converted", "as-is"),
     "variables": ("singleton", "unsupported"),
     "eager_switch_scope": ("process-global", "thread-local"),
+    "runtime_checks": ("raise", "jax-values"),
+    "relaxed_shapes": ("serve-later-calls", "exact"),
+    "string_values": ("supported", "unsupported"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -37,6 +40,17 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     "python_return_values": ("converted", "as-is"),
     "variables": ("singleton", "unsupported"),  # no program uses variables yet
     "eager_switch_scope": ("process-global",),
+    # "raise": kernels reject bad indices, integer division by zero and negative integer powers
+    # with InvalidArgumentError (ERROR-2, OP-3, OP-5). "jax-values": they never raise at run time
+    # and give the values XLA's CPU kernels give (JAX).
+    "runtime_checks": ("raise", "jax-values"),
+    # "serve-later-calls": a concrete function serves every later call that fits its type, and a
+    # trace made under the eager switch serves calls after it (TRACE-2, EAGER-5). "exact" (JAX): a
+    # trace serves only its own exact type, made under the same eager switch; no retracing warning.
+    "relaxed_shapes": ("serve-later-calls", "exact"),
+    # "supported": strings are tensors of dtype string (TENSOR-1, RETURN-1). "unsupported" (JAX):
+    # no string converts to a tensor, and a traced function cannot return one.
+    "string_values": ("supported", "unsupported"),
 }
 
 
@@ -52,6 +66,9 @@ class Policies:
     python_return_values: str = "converted"
     variables: str = "singleton"
     eager_switch_scope: str = "process-global"
+    runtime_checks: str = "raise"
+    relaxed_shapes: str = "serve-later-calls"
+    string_values: str = "supported"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

@@ -7,8 +7,9 @@ A ``Function`` wraps a Python function. Each call (``Function.__call__``):
 2. Bind the arguments to the Python signature (or to ``input_signature``) and
    compute the call's ``FunctionType``: one trace type per parameter (TRACE-3..7, TRACE-10).
 3. Look the type up in the cache: an exact match by hash first; otherwise the
-   most specific cached type the call fits. On a miss, trace (relaxing the type
-   first under ``reduce_retracing``, TRACE-11); a failed trace caches nothing (TRACE-12).
+   most specific cached type the call fits (not under ``relaxed_shapes="exact"``, TRACE-2). On
+   a miss, trace (relaxing the type first under ``reduce_retracing``, TRACE-11); a failed trace
+   caches nothing (TRACE-12).
 4. Call the concrete function: eagerly that executes its graph; inside
    another trace it records a ``call`` node (NEST-1).
    Steps 3 and 4 follow the variable-creation rules (VAR-3 to VAR-6): the first
@@ -79,7 +80,7 @@ class Function:
         self._pinned = None if input_signature is None else _pinned_signature(
             self._signature, self.input_signature)
         self._cache: list[tuple[FunctionType, ConcreteFunction]] = []  # in tracing order
-        self._exact: dict[FunctionType, ConcreteFunction] = {}
+        self._exact: dict[object, ConcreteFunction] = {}  # by ``_exact_key``
         self._tracing = 0  # traces of this function in progress (NEST-3: recursion)
         self._bound: weakref.WeakKeyDictionary[object, Function] = weakref.WeakKeyDictionary()
         self._created_variables: list[variables.Variable] | None = None  # None: not called yet
@@ -107,7 +108,9 @@ class Function:
         function_type, arguments = self._bind(args, kwargs)  # step 2
         tracing_count = len(self._cache)
         result = self._call_with_variable_rules(function_type, arguments)  # steps 3 and 4
-        if from_eager:  # step 5
+        if from_eager and policies.current().relaxed_shapes == "exact":  # step 5
+            note("TRACE-15", "relaxed_shapes='exact': no retracing warning")
+        elif from_eager:
             traced = len(self._cache) != tracing_count
             retracing_warning.record_call(self._stats_key(), traced, repr(self.python_function))
         return result
@@ -220,10 +223,14 @@ class Function:
 
     # -- step 3: the cache ---------------------------------------------------------------
     def _lookup(self, function_type: FunctionType) -> ConcreteFunction | None:
-        """An exact match by hash, else the most specific cached type the call fits."""
-        exact = self._exact.get(function_type)
+        """An exact match by hash, else the most specific cached type the call fits (TRACE-2)."""
+        exact = self._exact.get(_exact_key(function_type))
         if exact is not None:
             return exact
+        if policies.current().relaxed_shapes == "exact":
+            note("TRACE-2", "relaxed_shapes='exact': only a trace of this exact type, made under "
+                            "the same eager switch, serves the call")
+            return None
         fits = [(t, c) for t, c in self._cache if function_type.is_subtype_of(t)]
         for candidate_type, concrete in fits:
             if all(candidate_type.is_subtype_of(other) for other, _ in fits):
@@ -246,7 +253,7 @@ class Function:
             note("TRACE-12", "the trace of %s failed; nothing is cached", self.name)
             raise
         self._cache.append((function_type, concrete))
-        self._exact[function_type] = concrete
+        self._exact[_exact_key(function_type)] = concrete
         return concrete
 
     # -- steps 3 and 4 under the variable-creation rules (VAR-3 to VAR-6) -------------------
@@ -329,6 +336,8 @@ class Function:
                     raise
                 # 3. Outputs become tensors of this graph; None stays None (RETURN-1, RETURN-2).
                 note("RETURN-2", "the outputs of %s keep their structure", self.name)
+                if policies.current().string_values == "unsupported":
+                    _refuse_strings(returned)
                 outputs = nest.map_structure(lambda v: _output_tensor(v, graph, self), returned)
         finally:
             self._tracing -= 1
@@ -358,6 +367,15 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<ts.function {self.name}>"
+
+
+def _exact_key(function_type: FunctionType) -> object:
+    """The cache's key of an exact match: the type; under ``relaxed_shapes="exact"`` also the
+    eager switch at the time of the trace, which then serves only calls under the same switch
+    (EAGER-5: JAX's ``jax_disable_jit`` is part of its trace context)."""
+    if policies.current().relaxed_shapes == "exact":
+        return function_type, eager_switch.functions_run_eagerly()
+    return function_type
 
 
 def function(
@@ -482,6 +500,31 @@ def _lift_initial_values(graph: Graph, calling: bool) -> bool:
         (value,) = interpreter.evaluate(graph, [node.inputs[1]])
         run_kernel(node.primitive, [handles[id(node.inputs[0])]._value, value], node.attrs)
     return True
+
+
+def _refuse_strings(returned: Any) -> None:
+    """RETURN-1 under ``string_values="unsupported"``: a returned string anywhere in the outputs
+    fails the trace, after the body ran; the message names its place as JAX does."""
+    def first(value: Any, path: str) -> tuple[Any, str] | None:
+        if isinstance(value, (str, bytes)):
+            return value, path
+        if isinstance(value, dict):
+            items = [(f"[{key!r}]", value[key]) for key in sorted(value)]
+        elif isinstance(value, tuple) and hasattr(value, "_fields"):
+            items = [(f".{name}", item) for name, item in zip(value._fields, value)]
+        elif isinstance(value, (list, tuple)):
+            items = [(f"[{index}]", item) for index, item in enumerate(value)]
+        else:
+            return None
+        return next(filter(None, (first(item, path + step) for step, item in items)), None)
+
+    found = first(returned, "")
+    if found is not None:
+        note("RETURN-1", "string_values='unsupported': a returned %s fails the trace",
+             type(found[0]).__name__)
+        where = f" at output component {found[1]}" if found[1] else ""
+        raise TypeError(f"traced for jit returned a value of type {type(found[0])}{where}, which is not "
+                        "a valid JAX type")
 
 
 def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:

@@ -182,6 +182,7 @@ class SymbolicTensor(Tensor):
         )
 
     def __len__(self) -> int:
+        note("TENSOR-4", "a symbolic tensor has no len()")
         raise TypeError(
             f"len is not well defined for a symbolic Tensor ({self.name}). "
             "Please call `x.shape` rather than `len(x)` for shape information."

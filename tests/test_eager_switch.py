@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import tracespec.reference as ts
+from tracespec.reference import policies
 
 
 def run_in_thread(fn):
@@ -334,3 +335,25 @@ def test_EAGER_7_seed_list_append_of_numpy_values():
     with pytest.raises(AttributeError):
         g(ts.constant(1.0))
     assert len(out) == 2
+
+
+def test_EAGER_5_exact_a_trace_made_under_the_switch_serves_no_traced_call():
+    # JAX 0.10.2: a jitted.trace made under jax_disable_jit is not reused once the flag is off;
+    # the next jitted call traces again (TensorFlow reuses it).
+    traces = []
+
+    @ts.function
+    def f(x):
+        traces.append("trace")
+        return x * 2.0
+
+    with policies.using(policies.Policies(relaxed_shapes="exact")):
+        ts.config.run_functions_eagerly(True)
+        try:
+            f.get_concrete_function(ts.constant(1.0))
+            f.get_concrete_function(ts.constant(1.0))  # the same switch: served
+        finally:
+            ts.config.run_functions_eagerly(False)
+        assert float(f(ts.constant(3.0))) == 6.0
+        f(ts.constant(4.0))
+    assert traces == ["trace", "trace"] and f.experimental_get_tracing_count() == 2

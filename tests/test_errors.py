@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import tracespec.reference as ts
+from tracespec.reference import policies
 
 InvalidArgumentError = ts.errors.InvalidArgumentError
 OperatorNotAllowedInGraphError = ts.errors.OperatorNotAllowedInGraphError
@@ -367,3 +368,39 @@ def test_ERROR_2_any_detection_of_several_failures_matches():
                   "requires a multiple of 3\n\t [[{{node Reshape}}]] [Op:__inference_f_7]")
     assert same_message(both, tensorflow)
     assert not same_message(both, tensorflow.replace("multiple of 3", "multiple of 4"))
+
+
+# ERROR-2 under runtime_checks="jax-values": nothing fails at run time (values from JAX 0.10.2,
+# jnp.take under jit and eagerly; /work/scratch/jax/FINDINGS.md, section 2).
+
+JAX_VALUES = policies.Policies(runtime_checks="jax-values")
+
+
+@pytest.mark.parametrize("eager", [True, False])
+def test_ERROR_2_jax_values_an_invalid_gather_index_gives_the_fill_value(eager):
+    def gathered(x, i, b):
+        return ts.gather(x, ts.constant([3, -3, -4, 5])), ts.gather(i, [2]), ts.gather(b, [-3])
+
+    run = gathered if eager else ts.function(gathered)
+    with policies.using(JAX_VALUES):
+        floats, ints, bools = run(ts.constant([1.0, 2.0, 3.0]), ts.constant([1, 2]),
+                                  ts.constant([True, False]))
+        wide = run(ts.constant([1.0]), ts.constant([1, 2], ts.int64), ts.constant([False]))[1]
+    np.testing.assert_array_equal(floats.numpy(), [np.nan, 1.0, np.nan, np.nan])
+    assert ints.numpy().tolist() == [-2147483648] and wide.numpy().tolist() == [-9223372036854775808]
+    assert bools.numpy().tolist() == [True]
+
+
+def test_ERROR_2_jax_values_fill_whole_slices_along_the_axis():
+    with policies.using(JAX_VALUES):
+        out = ts.gather(ts.constant([[1, 2], [3, 4]]), [2, -1], axis=1)
+    assert out.numpy().tolist() == [[-2147483648, 2], [-2147483648, 4]]
+
+
+@pytest.mark.parametrize("eager", [True, False])
+def test_ERROR_2_jax_values_a_non_empty_gather_from_an_empty_axis_is_an_index_error(eager):
+    run = (lambda x, i: ts.gather(x, i)) if eager else ts.function(lambda x, i: ts.gather(x, i))
+    with policies.using(JAX_VALUES):
+        with pytest.raises(IndexError, match=r"Cannot do a non-empty jnp\.take\(\) from an empty axis\."):
+            run(ts.zeros([0]), ts.constant([0]))
+        assert run(ts.zeros([0]), ts.zeros([0], ts.int32)).numpy().tolist() == []

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import collections
 import io
+import re
 
 import numpy as np
 import pytest
 
 import tracespec.reference as ts
+from tracespec.reference import policies
 
 Pair = collections.namedtuple("Pair", "first second")
 
@@ -399,3 +401,33 @@ def test_RETURN_1_a_returned_shape_becomes_a_tensor_when_fully_known():
         assert repr(shape_of(ts.zeros([2, 3]))) == "TensorShape([2, 3])"
     finally:
         ts.config.run_functions_eagerly(False)
+
+
+@pytest.mark.parametrize(("returned", "component"), [
+    (lambda x: "a", ""), (lambda x: (x, "b"), " at output component [1]"),
+    (lambda x: {"b": [x, x, x, b"s"], "a": x}, " at output component ['b'][3]"),
+    (lambda x: [x, ("q",)], " at output component [1][0]"),
+])
+def test_RETURN_1_without_string_values_a_returned_string_fails_every_trace(returned, component):
+    # JAX 0.10.2: "function ... traced for jit returned a value of type <class 'str'> at output
+    # component [1], which is not a valid JAX type", raised after the body ran; nothing cached.
+    runs = []
+
+    def body(x):
+        runs.append(1)
+        return returned(x)
+
+    f = ts.function(body)
+    kind = "bytes" if component.endswith("[3]") else "str"
+    with policies.using(policies.Policies(string_values="unsupported")):
+        for attempt in (1, 2):
+            with pytest.raises(TypeError, match=re.escape(
+                    f"traced for jit returned a value of type <class '{kind}'>{component}, which is not "
+                    "a valid JAX type")):
+                f(ts.constant(1.0))
+            assert len(runs) == attempt and f.experimental_get_tracing_count() == 0
+        ts.config.run_functions_eagerly(True)
+        try:
+            assert returned(1.0) == f(1.0)  # eagerly the string comes back as it is
+        finally:
+            ts.config.run_functions_eagerly(False)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import tracespec.reference as ts
+from tracespec.reference import policies
 
 InvalidArgumentError = ts.errors.InvalidArgumentError
 
@@ -576,6 +577,48 @@ def test_OP_3_integer_division_by_zero_is_invalid_argument(op):
     assert_tensor(f(x, ts.constant([2, 3])), fn(np.array([4, 5]), np.array([2, 3])), ts.int32)
 
 
+JAX_VALUES = policies.Policies(runtime_checks="jax-values")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("a", "Value 'a' with dtype <U1 "), (b"a", "Value 'b'a'' with dtype |S1 "),
+    (["a", "bc"], "Value 'a' with dtype <U1 "), ([1, "x"], "Value 'x' with dtype <U1 "),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_1_without_string_values_no_string_converts(value, message, eager):
+    # JAX 0.10.2: jnp.asarray of each raises TypeError "<message>is not a valid JAX array type.
+    # Only arrays of numeric types are supported by JAX.", under jit and eagerly.
+    run = ts.constant if eager else ts.function(lambda: ts.constant(value))
+    with policies.using(policies.Policies(string_values="unsupported")), pytest.raises(
+            TypeError, match=re.escape(message + "is not a valid JAX array type. Only arrays of numeric "
+                                                 "types are supported by JAX.")):
+        run(value) if eager else run()
+
+
+@pytest.mark.parametrize("dtype", [ts.int32, ts.int64])
+@pytest.mark.parametrize("eager", [True, False])
+def test_OP_3_jax_values_integer_division_by_zero_gives_values(dtype, eager):
+    # JAX 0.10.2 (XLA CPU), under jit and eagerly: 0 // 0 = -1, x // 0 = -2, x % 0 = 0, and
+    # INT_MIN // -1 = INT_MIN, INT_MIN % -1 = 0.
+    least = int(np.iinfo(dtype.as_numpy_dtype).min)
+    run = (lambda x, y: (x // y, x % y)) if eager else ts.function(lambda x, y: (x // y, x % y))
+    with policies.using(JAX_VALUES):
+        quotient, rest = run(ts.constant([0, 5, -5, least, 7], dtype), ts.constant([0, 0, 0, -1, 2], dtype))
+    assert quotient.numpy().tolist() == [-1, -2, -2, least, 3] and quotient.dtype == dtype
+    assert rest.numpy().tolist() == [0, 0, 0, 0, 1]
+
+
+@pytest.mark.parametrize("eager", [True, False])
+def test_OP_3_jax_values_a_negative_integer_power_gives_xlas_values(eager):
+    # JAX 0.10.2, int32: 3 ** [-1, -2, -3, -64, 0] and 0 ** -1, 0 ** -64, 2 ** -1, 1 ** -5, (-1) ** -1.
+    run = ts.pow if eager else ts.function(ts.pow)
+    with policies.using(JAX_VALUES):
+        threes = run(ts.constant([3, 3, 3, 3, 3]), ts.constant([-1, -2, -3, -64, 0]))
+        others = run(ts.constant([0, 0, 2, 1, -1]), ts.constant([-1, -64, -1, -5, -1]))
+    assert threes.numpy().tolist() == [2111105451, 703701817, -1197088493, 1, 1]
+    assert others.numpy().tolist() == [0, 0, 0, 1, -1]
+
+
 def test_OP_3_integer_overflow_wraps():
     big, small = np.iinfo(np.int32).max, np.iinfo(np.int32).min
     assert_in_three_modes(lambda a: a + 1, (ts.constant(big),), small, ts.int32)
@@ -682,6 +725,25 @@ def test_OP_5_out_of_bounds_index_is_invalid_argument_eagerly():
         ts.constant([1, 2, 3])[-4]
     with pytest.raises(InvalidArgumentError, match=r"slice index 5 of dimension 1 out of bounds"):
         ts.constant(_MATRIX)[:, 5]
+
+
+@pytest.mark.parametrize("eager", [True, False])
+def test_OP_5_jax_values_an_out_of_bounds_index_is_clamped(eager):
+    # JAX 0.10.2: v[4], v[-4], v[-7] of [1, 2, 3] are 3, 1, 1; a traced index 7 gives 3, -9 gives 1.
+    run = (lambda x, i: (x[4], x[-4], x[-7], x[i], x[1:9])) if eager else \
+        ts.function(lambda x, i: (x[4], x[-4], x[-7], x[i], x[1:9]))
+    with policies.using(JAX_VALUES):
+        results = [run(ts.constant([1, 2, 3]), ts.constant(i)) for i in (7, -9)]
+    assert [int(t) for t in results[0][:4]] == [3, 1, 1, 3] and int(results[1][3]) == 1
+    assert results[0][4].numpy().tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("eager", [True, False])
+def test_OP_5_jax_values_an_integer_index_of_an_empty_dimension_is_an_index_error(eager):
+    run = (lambda x: x[0]) if eager else ts.function(lambda x: x[0])
+    with policies.using(JAX_VALUES), pytest.raises(IndexError, match="index is out of bounds for axis 0 "
+                                                                        "with size 0"):
+        run(ts.zeros([0]))
 
 
 def test_OP_5_unknown_dimension_defers_the_bounds_check_to_run_time():

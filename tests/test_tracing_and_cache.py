@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import tracespec.reference as ts
+from tracespec.reference import policies
 
 InvalidArgumentError = ts.errors.InvalidArgumentError
 
@@ -126,6 +127,30 @@ def test_TRACE_2_get_concrete_function_accepts_values_and_reuses_traces():
     assert f.experimental_get_tracing_count() == 1
     np.testing.assert_array_equal(first(ts.constant([1.0, 1.0]), 3).numpy(), [3.0, 3.0])
     np.testing.assert_array_equal(again(ts.constant([2.0, 2.0]), 3).numpy(), [6.0, 6.0])
+
+
+EXACT = policies.Policies(relaxed_shapes="exact")
+
+
+def test_TRACE_2_exact_a_trace_serves_only_its_own_exact_type():
+    # JAX 0.10.2: jitted.trace(ShapeDtypeStruct((d0,))) traces with a symbolic dimension, and a
+    # later call with shape (2,) traces again; trace((2,)) is the trace a (2,) call uses.
+    seen = []
+
+    @ts.function
+    def f(x):
+        seen.append(x.shape.as_list())
+        return x + 1.0
+
+    with policies.using(EXACT):
+        f.get_concrete_function(ts.TensorSpec([None], ts.float32))
+        f(ts.constant([1.0, 2.0]))
+        f(ts.constant([1.0, 2.0]))
+        f(ts.constant([1.0, 2.0, 3.0]))
+        f.get_concrete_function(ts.TensorSpec([3], ts.float32))
+    assert seen == [[None], [2], [3]] and f.experimental_get_tracing_count() == 3
+    f(ts.constant([5.0]))  # under TensorFlow's option the relaxed trace serves it
+    assert seen == [[None], [2], [3]]
 
 
 def test_TRACE_2_get_concrete_function_with_input_signature_needs_no_arguments():
@@ -802,6 +827,15 @@ def retracing_warnings(caplog):
         ]
 
     return collect
+
+
+def test_TRACE_15_exact_logs_no_retracing_warning(retracing_warnings):
+    # JAX 0.10.2 logs nothing however often jit retraces.
+    inc = ts.function(lambda x: x)
+    with policies.using(EXACT):
+        for value in range(1, 8):
+            inc(value)
+    assert inc.experimental_get_tracing_count() == 7 and retracing_warnings() == []
 
 
 def test_TRACE_15_fifth_tracing_call_warns_once(retracing_warnings):

@@ -217,8 +217,7 @@ def scenarios(draw) -> Scenario:
         steps.append(Call(functions[called].name, arguments(f"ts.constant({x!r})", n, p)))
     if draw(st.integers(0, 3), label="to_code probe") == 0:
         steps.append(Call("code_has_if"))
-    return scenario("autograph", functions, draw(with_flips(steps)),
-                    requires={"print", "py_function", "numpy"}, prelude=PRELUDE)
+    return scenario("autograph", functions, draw(with_flips(steps)), prelude=PRELUDE)
 
 
 HANDWRITTEN = {

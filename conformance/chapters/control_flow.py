@@ -168,7 +168,7 @@ def scenarios(draw) -> Scenario:
         n = draw(st.integers(0, 3), label="n")
         target = draw(st.sampled_from([f.name for f in functions]), label="called")
         steps.append(Call(target, arguments(f"ts.constant({x!r})", f"ts.constant({n})")))
-    return scenario("control-flow", functions, draw(with_flips(steps)), requires={"print", "py_function"})
+    return scenario("control-flow", functions, draw(with_flips(steps)), )
 
 
 HANDWRITTEN = {

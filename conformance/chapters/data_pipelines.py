@@ -120,7 +120,7 @@ def scenarios(draw) -> Scenario:
             x = draw(st.sampled_from([-1.0, 0.5, 2.0]), label="x")
             n = draw(st.integers(0, 4), label="n")
             steps.append(Call("f", arguments(f"ts.constant({x!r})", f"ts.constant({n}, ts.int64)")))
-    return scenario("data-pipelines", [f, h], draw(with_flips(steps)), requires={"print", "py_function"})
+    return scenario("data-pipelines", [f, h], draw(with_flips(steps)), )
 
 
 HANDWRITTEN = {

@@ -24,9 +24,7 @@ from hypothesis import strategies as st
 
 from .. import codegen as c
 from ..draws import literal
-from ..scenario import BASE_REQUIREMENTS, Call, Scenario, SetEager, Step
-
-REQUIRES = {"variables", "gradients"}
+from ..scenario import BASE_REQUIREMENTS, Call, Scenario, SetEager, Step, requirements
 
 
 def _x(draw) -> str:
@@ -208,8 +206,9 @@ def scenarios(draw) -> Scenario:
     values = [draw(st.sampled_from([0.5, 1.0, -2.0, 3.0])) for _ in range(6)]
     prelude = (f"W = ts.Variable({literal(values[:3])}, name='W')\n"
                f"K = ts.Variable({literal(values[3:])}, name='K', trainable=False)\n")
-    return Scenario("gradients", prelude + "\n\n" + c.program(tuple(functions)), tuple(steps),
-                    ("inside", "forward"), requires=BASE_REQUIREMENTS | REQUIRES)
+    source = prelude + "\n\n" + c.program(tuple(functions))
+    return Scenario("gradients", source, tuple(steps), ("inside", "forward"),
+                    requires=BASE_REQUIREMENTS | requirements(source, tuple(steps)))
 
 
 NOT_GENERATED = {
@@ -221,8 +220,9 @@ NOT_GENERATED = {
 
 def _handwritten(rules: str, functions: str, source: str, *steps: Step, requires=()) -> Scenario:
     """A hand-written scenario whose plain Python helpers are not among its ``functions``."""
-    return Scenario("gradients", dedent(source), steps, tuple(functions.split()), tuple(rules.split()),
-                    requires=BASE_REQUIREMENTS | REQUIRES | set(requires))
+    source = dedent(source)
+    return Scenario("gradients", source, steps, tuple(functions.split()), tuple(rules.split()),
+                    requires=BASE_REQUIREMENTS | requirements(source, steps) | set(requires))
 
 
 HANDWRITTEN = {

@@ -29,9 +29,8 @@ from hypothesis import strategies as st
 
 from .. import codegen as c
 from ..draws import arguments, literal
-from ..scenario import BASE_REQUIREMENTS, Call, Concrete, Scenario, SetEager, Step, handwritten
+from ..scenario import BASE_REQUIREMENTS, Call, Concrete, Scenario, SetEager, Step, handwritten, requirements
 
-REQUIRES = {"variables", "print", "get_concrete_function"}
 SHAPES = ((), (2,))
 VALUES = (0.5, 1.0, 2.0, -3.0)
 
@@ -253,9 +252,10 @@ def scenarios(draw) -> Scenario:
     steps += [Call("state"), Call("parameters", "m1")]
     prelude = "H = []\nD = {}\nGLOBALS = []\n" + "".join(part.prelude for part in parts) + "\n" + STATE
     functions = [f for part in parts for f in part.functions]
-    return Scenario("variables-and-state", prelude + "\n\n" + c.program(tuple(functions)), tuple(steps),
+    source = prelude + "\n\n" + c.program(tuple(functions))
+    return Scenario("variables-and-state", source, tuple(steps),
                     (*(f.name for f in functions), "m1.__call__", "m2.__call__"),
-                    requires=BASE_REQUIREMENTS | REQUIRES)
+                    requires=BASE_REQUIREMENTS | requirements(source, tuple(steps)))
 
 
 NOT_GENERATED = {

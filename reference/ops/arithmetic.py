@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes, errors, gradients
+from .. import dtypes, errors, gradients, policies
 from ..conversion import convert_to_tensor, hinted_inputs, matching_inputs, op_input
 from ..graph import name_scope
 from ..primitive import PRIMITIVES, Primitive, bind
@@ -67,17 +67,41 @@ def _computes(x: np.ndarray, y: np.ndarray) -> bool:
 def _no_integer_zero_division(x: np.ndarray, y: np.ndarray) -> None:
     note("OP-3", "integer division and modulo round toward negative infinity")
     if y.dtype.kind == "i" and _computes(x, y) and np.any(y == 0):
+        if policies.current().runtime_checks == "jax-values":
+            note("OP-3", "runtime_checks='jax-values': integer x // 0 is -1 if x == 0 else -2, x % 0 is 0")
+            return
         raise errors.InvalidArgumentError("Integer division by zero")
 
 
 def _no_negative_integer_power(x: np.ndarray, y: np.ndarray) -> None:
     if y.dtype.kind == "i" and _computes(x, y) and np.any(y < 0):
+        if policies.current().runtime_checks == "jax-values":
+            note("OP-3", "runtime_checks='jax-values': x ** y for y < 0 is 0 if x == 0, else "
+                         "x ** (y & 63), wrapped")
+            return
         raise errors.InvalidArgumentError("Integers to negative integer powers are not allowed")
 
 
 def _floor_divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Floor division: of integers, exact; of floats, ``floor(x / y)`` as TensorFlow computes it."""
-    return np.floor_divide(x, y) if x.dtype.kind == "i" else np.floor(x / y)
+    """Floor division: of integers, exact; of floats, ``floor(x / y)`` as TensorFlow computes it.
+    An integer division by zero that got through its check (``runtime_checks="jax-values"``)
+    is -1 for ``0 // 0`` and -2 otherwise, as XLA's CPU kernel gives it."""
+    if x.dtype.kind != "i":
+        return np.floor(x / y)
+    x, y = np.broadcast_arrays(x, y)
+    zero = y == 0
+    return np.where(zero, np.where(x == 0, -1, -2), np.floor_divide(x, np.where(zero, 1, y))).astype(x.dtype)
+
+
+def _power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x ** y``. A negative integer exponent that got through its check
+    (``runtime_checks="jax-values"``) gives what XLA's CPU kernel gives: 0 for ``x == 0``,
+    else ``x ** (y & 63)``, wrapped."""
+    if y.dtype.kind != "i" or not np.any(y < 0):
+        return np.power(x, y)
+    x, y = np.broadcast_arrays(x, y)
+    negative = y < 0
+    return np.where(negative & (x == 0), 0, np.power(x, np.where(negative, y & 63, y))).astype(x.dtype)
 
 
 def _add(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -98,9 +122,10 @@ divide_p = Primitive("divide", _binary_rule("divide", checks.FLOATING), _element
 floordiv_p = Primitive("floordiv", _binary_rule("floordiv", checks.NUMERIC),
                        _elementwise(_floor_divide, _no_integer_zero_division), node_name="FloorDiv")
 def _floor_mod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Floor modulo: of integers, Python's ``%``; of floats, TensorFlow's sign-corrected fmod."""
+    """Floor modulo: of integers, Python's ``%`` (``x % 0`` is 0 where it gets through its check,
+    ``runtime_checks="jax-values"``); of floats, TensorFlow's sign-corrected fmod."""
     if x.dtype.kind == "i":
-        return np.mod(x, y)
+        return np.mod(x, np.where(y == 0, 1, y))
     rest = np.fmod(x, y)
     return np.where((rest != 0) & ((y < 0) != (rest < 0)), rest + y, rest)
 
@@ -108,7 +133,7 @@ def _floor_mod(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 mod_p = Primitive("mod", _binary_rule("mod", checks.NUMERIC),
                   _elementwise(_floor_mod, _no_integer_zero_division), node_name="FloorMod")
 pow_p = Primitive("pow", _binary_rule("pow", checks.NUMERIC),
-                  _elementwise(np.power, _no_negative_integer_power), node_name="Pow")
+                  _elementwise(_power, _no_negative_integer_power), node_name="Pow")
 maximum_p = Primitive("maximum", _binary_rule("maximum", checks.NUMERIC), _elementwise(np.maximum),
                       node_name="Maximum")
 minimum_p = Primitive("minimum", _binary_rule("minimum", checks.NUMERIC), _elementwise(np.minimum),

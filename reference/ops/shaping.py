@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import context, dtypes, errors, gradients
+from .. import context, dtypes, errors, gradients, policies
 from ..conversion import convert_to_tensor, listed_inputs, op_input
 from ..graph import constant_value, name_scope
 from ..primitive import Primitive, bind
@@ -337,6 +337,10 @@ def _gather_rule(params: TensorSpec, indices: TensorSpec, *, axis: int) -> Tenso
         return TensorSpec(None, params.dtype)
     where = axis % len(params.shape)
     shape = params.shape[:where] + indices.shape + params.shape[where + 1:]
+    if (policies.current().runtime_checks == "jax-values" and params.shape[where] == 0
+            and 0 not in shape and None not in shape):
+        note("ERROR-2", "runtime_checks='jax-values': a non-empty gather from an empty axis")
+        raise IndexError("Cannot do a non-empty jnp.take() from an empty axis.")
     return TensorSpec(shape, params.dtype)
 
 
@@ -352,6 +356,8 @@ def _gather_kernel(params: np.ndarray, indices: np.ndarray, *, axis: int) -> np.
     out_shape = params.shape[:where] + indices.shape + params.shape[where + 1:]
     if math.prod(out_shape) == 0:  # nothing to copy, so no index is checked
         return np.zeros(out_shape, dtype=params.dtype)
+    if policies.current().runtime_checks == "jax-values":
+        return _filled_gather(params, indices, where)
     bad = np.argwhere((np.atleast_1d(indices) < 0) | (np.atleast_1d(indices) >= size))
     if bad.size:
         position = tuple(int(i) for i in bad[0])
@@ -373,6 +379,21 @@ def _gather_vjp(ct, params, indices, *, axis, **_):
 @gradients.defvjp(gather_grad_p)
 def _gather_grad_vjp(ct, cotangent, indices, like, *, axis, **_):
     return gather(ct, indices, axis), None, None
+
+
+def _filled_gather(params: np.ndarray, indices: np.ndarray, axis: int) -> np.ndarray:
+    """ERROR-2 under ``runtime_checks="jax-values"``: index ``i`` of an axis of size ``n`` is valid
+    if ``-n <= i < n`` (negative counts from the end); an invalid one gives a slice of the fill
+    value: ``nan`` for floats, the least integer for integers, ``True`` for bool."""
+    size = params.shape[axis]
+    valid = (indices >= -size) & (indices < size)
+    if not valid.all():
+        note("ERROR-2", "runtime_checks='jax-values': a gather index outside [-%d, %d) is filled", size, size)
+    taken = np.take(params, np.where(valid, indices, 0), axis=axis)
+    kind = params.dtype.kind
+    fill = np.nan if kind == "f" else np.iinfo(params.dtype).min if kind in "iu" else True
+    invalid = (~valid).reshape((1,) * axis + indices.shape + (1,) * (params.ndim - axis - 1))
+    return np.where(invalid, np.array(fill, params.dtype), taken)
 
 
 def gather(params: object, indices: object, axis: object = 0, name: str | None = None) -> Tensor:
@@ -433,7 +454,13 @@ def _slice_problems(index: tuple, rank: int, dims: Sequence[int | None]) -> str 
         if isinstance(item, int) and dim is not None:
             normalised = item + dim if item < 0 else item
             if not 0 <= normalised < dim:
-                return f"slice index {normalised} of dimension {dim_index} out of bounds."
+                if policies.current().runtime_checks != "jax-values":
+                    return f"slice index {normalised} of dimension {dim_index} out of bounds."
+                if dim == 0:
+                    note("OP-5", "runtime_checks='jax-values': an integer index of an empty dimension")
+                    raise IndexError(f"index is out of bounds for axis {dim_index} with size 0")
+                note("OP-5", "runtime_checks='jax-values': index %d is clamped into a dimension of "
+                             "size %d", item, dim)
         dim_index += 1
     return None
 
@@ -474,7 +501,23 @@ def _slice_kernel(x: np.ndarray, *bounds: np.ndarray, index: tuple) -> np.ndarra
     problem = _slice_problems(concrete, x.ndim, x.shape)
     if problem:
         raise errors.InvalidArgumentError(problem)
+    if policies.current().runtime_checks == "jax-values":
+        concrete = _clamped(concrete, x.shape)
     return np.asarray(x[concrete])
+
+
+def _clamped(index: tuple, dims: Sequence[int]) -> tuple:
+    """OP-5 under ``runtime_checks="jax-values"``: an integer index ``i`` of a dimension of size
+    ``n`` counts from the end if negative (``i + n``), then is clamped into ``[0, n - 1]``."""
+    clamped: list[object] = []
+    position = 0
+    for item in _expand(index, len(dims)):
+        if isinstance(item, int):
+            size = dims[position]
+            item = min(max(item + size if item < 0 else item, 0), size - 1)
+        clamped.append(item)
+        position += item is not None
+    return tuple(clamped)
 
 
 strided_slice_p = Primitive("strided_slice", _slice_rule, _slice_kernel, node_name="StridedSlice")

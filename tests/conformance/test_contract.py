@@ -80,8 +80,9 @@ def used_capabilities(scenario: Scenario) -> set[str]:
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "ts":
                 needed.add(contract.GATES.get(node.attr, "ops"))
-            elif isinstance(node, ast.Attribute):
-                needed.add(contract.GATES.get(f"Tensor.{node.attr}", "ops"))
+            elif isinstance(node, ast.Attribute):  # a member of a tensor or of a function
+                needed.add(contract.GATES.get(f"Tensor.{node.attr}",
+                                              contract.GATES.get(f"Function.{node.attr}", "ops")))
             elif isinstance(node, ast.keyword):
                 needed.add(contract.GATES.get(f"function({node.arg}=...)", "ops"))
     if any(isinstance(step, Concrete) for step in scenario.steps):
@@ -367,7 +368,7 @@ def test_a_tensorflow_violation_prints_a_script_that_needs_only_tensorflow(tmp_p
                if re.match(r"(import|from) ", line)}
     assert imports - set(sys.stdlib_module_names) <= {"tensorflow", "numpy"}, imports
     code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
-    assert "tracespec" not in code and "@tf.function" in code and "ts." not in code
+    assert "tracespec" not in code and "@tf.function" in code and not re.search(r"\bts\.\w", code)
     assert "# What to look for" in script and "the spec expects {'f': 1}; tensorflow gave {'f': 2}" in script
     path = tmp_path / "repro.py"
     path.write_text(script)

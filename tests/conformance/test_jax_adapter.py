@@ -21,7 +21,7 @@ import jax.numpy as jnp  # noqa: E402
 
 import tracespec.reference as reference  # noqa: E402
 from tracespec.adapters.jax import adapter  # noqa: E402
-from tracespec.conformance import chapters, expected_failures  # noqa: E402
+from tracespec.conformance import chapters, contract, expected_failures  # noqa: E402
 from tracespec.conformance.runner import Violation, check  # noqa: E402
 
 
@@ -32,10 +32,15 @@ def lines():
         yield printed, adapter.namespace(printed.append)
 
 
-def test_namespace_provides_the_vocabulary_but_strings(lines):
+def test_namespace_provides_the_vocabulary_but_strings_and_the_capabilities_it_lacks(lines):
     _, ts = lines
     missing = {name for name in reference.__all__ if not hasattr(ts, name)}
-    assert missing == {"string"}  # JAX holds no strings
+    assert missing == {"string",  # JAX holds no strings (string_values="unsupported")
+                       "TensorArray", "TensorShape", "autograph", "data",  # chapters 7-9's capabilities
+                       "Variable", "Module", "GradientTape", "stop_gradient"}  # variables, gradients
+    gates = {name: gate for name, _, gate in contract.names()}
+    assert not adapter.capabilities & {gates[name] for name in missing}
+    assert {gates["cond"], gates["while_loop"]} <= adapter.capabilities  # jax.lax.cond, jax.lax.while_loop
 
 
 def test_arrays_are_not_patched_and_numpy_is_supplied():
@@ -216,7 +221,7 @@ def test_a_violation_prints_a_script_that_needs_only_jax(tmp_path):
     script = str(caught.value).split("--- reproducer ---\n", 1)[1]
     imports = {line.split()[1].split(".")[0] for line in script.splitlines()
                if re.match(r"(import|from) ", line)}
-    assert imports <= {"jax", "numpy", "collections", "functools", "sys"}, imports
+    assert imports <= {"jax", "numpy", "builtins", "collections", "functools", "re", "sys"}, imports
     names = {node.id for node in ast.walk(ast.parse(script)) if isinstance(node, ast.Name)}
     assert "ts" not in names and "tracespec" not in names and "@function\ndef rec" in script
     assert "step 1 (tracing count): the spec expects {'rec': 4}; jax gave {'rec': 0}" in script
