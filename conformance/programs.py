@@ -123,7 +123,9 @@ TOUR: tuple[tuple[str, object], ...] = (
     *(("operator", op) for op in VARIANTS["operator"]), *(("function", fn) for fn in VARIANTS["function"]),
     *(("unary", fn) for fn in ("-", "abs", "square", "sqrt", "exp", "log")),
     *(("compare", op) for op in COMPARISONS),
-    *(("logical", f"{op} {kind}") for op in ("&", "|", "^", "~", "reflected") for kind in ("bool", "int")),
+    *(("logical", f"{op} {kind}") for op in ("&", "|", "^", "~", "reflected&", "reflected|", "reflected^")
+      for kind in ("bool", "int")),
+    *(("reflected", op) for op in VARIANTS["reflected"]),
     ("logical", "logical_not"), ("where", None), ("where", "coordinates"), ("cast", None),
     ("reshape", None), ("concat", None), ("stack", None), ("gather", None), ("index", None),
     *(("reduce", fn) for fn in VARIANTS["reduce"][:4]), ("matmul", None), ("identity", None),
@@ -398,7 +400,7 @@ class Body:
         """``&``, ``|``, ``^``, ``~``: logical on bools, bitwise on integers; the ``logical_*`` ops
         (bools only: on integers, OP-4). ``form`` may name the operand kind: ``"& int"``."""
         form, _, kind = form.partition(" ")
-        operators = form in ("&", "|", "^", "~", "reflected")
+        operators = form in ("&", "|", "^", "~") or form.startswith("reflected")
         if kind == "int" or (operators and not kind and self.chance(2)) or (not operators and self.wrong()):
             x = self.of(INTEGERS)
         else:
@@ -413,9 +415,10 @@ class Body:
             expr, shape = c.UnaryOp("~", x.expr), x.shape
         elif form == "logical_not":
             expr, shape = c.Op("logical_not", (x.expr,)), x.shape
-        elif form == "reflected":  # ``True & x``, ``3 ^ x``: the Python value on the left
+        elif form.startswith("reflected"):  # ``True & x``, ``3 ^ x``: the Python value on the left
             left = _src(self.pick([True, False])) if x.dtype == "bool" else _src(self.pick([3, 0]))
-            expr, shape = c.BinOp(self.pick(["&", "|", "^"]), left, x.expr), x.shape
+            op = form.removeprefix("reflected") or self.pick(["&", "|", "^"])
+            expr, shape = c.BinOp(op, left, x.expr), x.shape
         else:
             expr = c.Op(form, (x.expr, other))
         self.bind(expr, x.dtype, shape)

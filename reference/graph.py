@@ -67,12 +67,31 @@ def exact(scope: str | None) -> str | None:
 
 
 def constant_value(tensor: Tensor) -> np.ndarray | None:
-    """The value of a tensor known before any graph runs: an eager one's, or a constant node's."""
+    """The value of a tensor known before any graph runs (OP-5, OP-6).
+
+    An eager tensor's, a constant node's, or that of a stateless op whose inputs all
+    have one: TensorFlow's shape inference evaluates such constant subgraphs, so
+    ``x[ts.constant(1) + 1]`` is bounds-checked and ``ts.reshape(x, ts.fill([1], 3))``
+    shaped while tracing. A kernel that rejects the constants leaves the value unknown
+    (the graph reports it when it runs).
+    """
     if isinstance(tensor, EagerTensor):
         return tensor._value
-    if isinstance(tensor, SymbolicTensor) and tensor.node.primitive is constant_primitive:
-        return tensor.node.attrs["value"]
-    return None
+    if not isinstance(tensor, SymbolicTensor):
+        return None
+    node = tensor.node
+    if node.primitive is constant_primitive:
+        return node.attrs["value"]
+    if node.stateful or not node.inputs or node.primitive.multiple_results:
+        return None  # placeholders, effects, variables' reads, calls and control flow
+    known = [constant_value(t) for t in node.inputs]
+    if any(value is None for value in known):
+        return None
+    note("OP-6", "shape inference evaluates %s: its inputs are constants", node.name)
+    try:
+        return np.asarray(node.primitive.kernel(*known, **node.attrs))
+    except errors.OpError:
+        return None
 
 
 @dataclass(eq=False)

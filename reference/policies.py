@@ -38,7 +38,9 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     "host_values_in_trace": ("error",),
     "free_python_values": ("frozen",),
     "python_return_values": ("converted", "as-is"),
-    "variables": ("singleton", "unsupported"),  # no program uses variables yet
+    # "singleton": ts.Variable, chapters 10-11 (VAR-1..13). "unsupported": the backend has no
+    # variables; scenarios that use them are skipped with that reason.
+    "variables": ("singleton", "unsupported"),
     "eager_switch_scope": ("process-global",),
     # "raise": kernels reject bad indices, integer division by zero and negative integer powers
     # with InvalidArgumentError (ERROR-2, OP-3, OP-5). "jax-values": they never raise at run time

@@ -83,10 +83,10 @@ class EagerTensor(Tensor):
         return _as_python(bool, value)
 
     def __int__(self) -> int:
-        return _as_python(int, self.numpy())
+        return _as_python(int, _scalar_only(self.numpy()))
 
     def __float__(self) -> float:
-        return _as_python(float, self.numpy())
+        return _as_python(float, _scalar_only(self.numpy()))
 
     def __index__(self) -> int:
         return _as_python(lambda v: v.__index__(), self.numpy())
@@ -117,6 +117,13 @@ class EagerTensor(Tensor):
         if "\n" in text:
             text = "\n" + text
         return f"ts.Tensor({text}, shape={format_shape(self._shape)}, dtype={self.dtype.name})"
+
+
+def _scalar_only(value: np.ndarray | np.generic) -> np.ndarray | np.generic:
+    """TENSOR-4: ``int(t)``/``float(t)`` need one element (the text of NumPy 2.3+, as TF 2.21's)."""
+    if np.size(value) != 1:
+        raise TypeError("only 0-dimensional arrays can be converted to Python scalars")
+    return value
 
 
 def _as_python(convert, value: np.ndarray | np.generic):

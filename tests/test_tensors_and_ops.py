@@ -746,6 +746,35 @@ def test_OP_5_jax_values_an_integer_index_of_an_empty_dimension_is_an_index_erro
         run(ts.zeros([0]))
 
 
+# TensorFlow 2.21, each traced for TensorSpec([2], float32): shape inference evaluates the
+# constant subgraph, so the call fails while tracing with these ValueErrors.
+CONSTANT_SUBGRAPHS = {
+    "fill": (lambda x: x[ts.fill([], 2)], "slice index 2 of dimension 0 out of bounds"),
+    "add": (lambda x: x[ts.constant(1) + 1], "slice index 2 of dimension 0 out of bounds"),
+    "cast": (lambda x: x[ts.cast(ts.constant(2.0), ts.int32)],
+             "slice index 2 of dimension 0 out of bounds"),
+    "reduce_sum": (lambda x: x[ts.reduce_sum(ts.constant([1, 1]))],
+                   "slice index 2 of dimension 0 out of bounds"),
+    "reshape": (lambda x: ts.reshape(x, ts.constant([1]) + 2),
+                re.escape("Cannot reshape a tensor with 2 elements to shape [3] (3 elements)")),
+    "axis": (lambda x: ts.reduce_sum(x, axis=ts.constant(0) + 1),
+             "Invalid reduction dimension 1 for input with 1 dimensions"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONSTANT_SUBGRAPHS))
+def test_OP_5_values_computed_from_constants_are_known_while_tracing(case):
+    fn, message = CONSTANT_SUBGRAPHS[case]
+    f = ts.function(fn, autograph=False)
+    with pytest.raises(ValueError, match=message):
+        f(ts.constant([1.0, 2.0]))
+    assert f.experimental_get_tracing_count() == 0
+    # in range, the value shapes the trace (TensorFlow: x[1] is a scalar, the reshape is [2])
+    assert ts.function(lambda x: x[ts.constant(0) + 1])(ts.constant([1.0, 2.0])).shape == ()
+    reshaped = ts.function(lambda x: ts.reshape(x, ts.constant([1]) + 1))
+    assert reshaped.get_concrete_function(ts.TensorSpec([2], ts.float32)).structured_outputs.shape == (2,)
+
+
 def test_OP_5_unknown_dimension_defers_the_bounds_check_to_run_time():
     f = ts.function(lambda x: x[4], input_signature=[ts.TensorSpec([None], ts.int32)])
     with pytest.raises(InvalidArgumentError, match=r"slice index 4 of dimension 0 out of bounds"):

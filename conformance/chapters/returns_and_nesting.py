@@ -107,7 +107,7 @@ def _returns(draw):
     return [f], steps
 
 
-VARIANTS = {"nested": (_nested, 3), "leak": (_leak, 3), "recursion": (_recursion, 2),
+VARIANTS = {"nested": (_nested, 3), "leak": (_leak, 3), "recursion": (_recursion, 3),
             "returns": (_returns, 2)}
 
 

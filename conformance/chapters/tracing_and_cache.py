@@ -41,8 +41,7 @@ def _tensor(draw, pool=POOL) -> str:
 def _arguments_variant(draw):
     """Tensor, Python-literal, container and object parameters, keyed as TRACE-3..7 say."""
     other = ["literal", "object", "container", "object", "literal"]
-    kinds = ["tensor"] + [choice(draw, other) for _ in range(
-        integer(draw, 1, 2))]
+    kinds = ["tensor", choice(draw, other), "object"]  # an object in every draw: TRACE-6
     names, body, values, sources = [], [c.Log("trace f")], [], []
     for index, kind in enumerate(kinds):
         name = "xpqr"[index]
@@ -283,7 +282,7 @@ def _mutating_variant(draw):
     return [f], steps
 
 
-VARIANTS = {"arguments": (_arguments_variant, 3), "containers": (_containers_variant, 4),
+VARIANTS = {"arguments": (_arguments_variant, 4), "containers": (_containers_variant, 4),
             "mutating": (_mutating_variant, 3),
             "signature": (_signature_variant, 3), "concrete": (_concrete_variant, 3),
             "relaxed": (_relaxed_variant, 3), "methods": (_methods_variant, 4),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import sys
 import textwrap
 import threading
@@ -91,6 +92,14 @@ _conversions: weakref.WeakKeyDictionary[types.CodeType, dict[str, Conversion | N
 _conversions_lock = threading.RLock()
 
 
+# Python 3.10's unparser parenthesises a tuple target (`(y,) = ...`), 3.11's does not: one spelling.
+_TUPLE_TARGET = re.compile(r"^(\s*)\(([\w.]+(?:, [\w.]+)*,?)\) = ", re.MULTILINE)
+
+
+def _unparse(node: ast.AST) -> str:
+    return _TUPLE_TARGET.sub(r"\1\2 = ", ast.unparse(node))
+
+
 def _convert(code: types.CodeType) -> Conversion | None:
     with _conversions_lock:
         by_file = _conversions.setdefault(code, {})
@@ -112,12 +121,12 @@ def _convert_from(code: types.CodeType, filename: str) -> Conversion | None:
     if isinstance(node, ast.Lambda):
         node.body = expressions.convert([ast.Expr(value=node.body)])[0].value
         result: ast.expr = node
-        source = ast.unparse(node)
+        source = _unparse(node)
     else:
         node.decorator_list = []
         node.args.defaults, node.args.kw_defaults = [], [None] * len(node.args.kwonlyargs)
         convert_function(node)
-        result, source = syntax.name(node.name), ast.unparse(node)
+        result, source = syntax.name(node.name), _unparse(node)
     # The factory is never run: it only makes ``ag__`` and the free variables closure cells.
     # ``global`` keeps a function's own name (a recursive call) a global, as it was.
     own = [] if isinstance(node, ast.Lambda) else [node]

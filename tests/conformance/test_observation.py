@@ -135,6 +135,15 @@ def test_messages_keep_their_stable_core():
     # a backend may declare its own pattern for a message, by the message's id
     assert same_message(numpy, "TracerArrayConversionError: ...",
                         {"symbolic-numpy": "TracerArrayConversionError"})
+    # ... which compares the named groups it has, and only those
+    returned = ("To be compatible with ts.function, Python functions must return zero or more Tensors "
+                "or ExtensionTypes or None values; in compilation of <function f>, found return value "
+                "of type str, which is not a Tensor or ExtensionType.")
+    jax = "f returned a value of type <class 'str'> at output path [0], which is not a valid JAX type"
+    assert same_message(returned, jax, {"return-type": r"which is not a valid JAX type"})
+    assert same_message(returned, jax, {"return-type": r"of type <class '(?P<type>\w+)'>"})
+    assert not same_message(returned, jax.replace("'str'", "'int'"),
+                            {"return-type": r"of type <class '(?P<type>\w+)'>"})
 
 
 @pytest.mark.parametrize("actual", [
