@@ -129,7 +129,7 @@ TOUR: tuple[tuple[str, object], ...] = (
     ("logical", "logical_not"), ("where", None), ("where", "coordinates"), ("cast", None),
     ("reshape", None), ("concat", None), ("stack", None), ("gather", None), ("index", None),
     *(("reduce", fn) for fn in VARIANTS["reduce"][:4]), ("matmul", None), ("identity", None),
-    ("create", "zeros"), ("create", "fill"), ("create", "range"),
+    ("create", "zeros"), ("create", "fill"), ("create", "range"), ("convert", None),
 )
 
 
@@ -427,8 +427,11 @@ class Body:
     def _where(self, form: str | None = None) -> bool:
         if form == "coordinates":  # ts.where(condition): where the trues are
             condition = self.of(("bool",))
-            coordinates = c.Op("where", (condition.expr,))
-            self.bind(c.Op("reduce_sum", (coordinates,), (("axis", 0),)), "int64", (condition.rank,))
+            expr, rank = condition.expr, condition.rank
+            if rank == 0:  # a scalar fails (OP-6), unless Grappler folds the empty sum below away
+                expr, rank = c.Op("reshape", (expr, _src([-1]))), 1
+            coordinates = c.Op("where", (expr,))
+            self.bind(c.Op("reduce_sum", (coordinates,), (("axis", 0),)), "int64", (rank,))
             return True
         x = self.operand(lambda v: v.dtype != "string") or self.of(NUMERIC)
         conditions = [v for v in self.scope if v.dtype == "bool" and broadcast(v.shape, x.shape)]

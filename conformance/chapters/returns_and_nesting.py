@@ -41,8 +41,10 @@ def _nested(draw):
     outer = definitions[-1]
     tensors = [s.target for s in outer.body if isinstance(s, c.Assign)][-3:] or ["x"]
     returned = draw(_structure([c.Name(t) for t in tensors]))
-    outer = c.FunctionDef("outer", outer.params, (c.Log("trace outer"), *outer.body[:-1], c.Return(returned)),
-                          autograph=outer.autograph)
+    # a call whose result is unused: the inner function's runtime effects still run (NEST-1, EFFECT-4)
+    unused = (c.Evaluate(c.CallFunction("inner", (c.Name("x"),))),) if chance(draw, 2) else ()
+    outer = c.FunctionDef("outer", outer.params, (c.Log("trace outer"), *outer.body[:-1], *unused,
+                                                  c.Return(returned)), autograph=outer.autograph)
     steps: list[Step] = []
     for _ in range(integer(draw, 1, 5)):
         if chance(draw, 3):

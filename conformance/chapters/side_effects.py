@@ -25,12 +25,16 @@ def _block(draw, body: p.Body, depth: int = 0) -> list[c.Stmt]:
     """Effects, ops (some unused, some failing) and Python control flow over Python values."""
     statements: list[c.Stmt] = []
     for _ in range(integer(draw, 1, 4)):
-        kind = choice(draw, ["body", "body", "body", "unused", "global", "counter", "iterator", "ratio"]
+        kind = choice(draw, ["body", "body", "body", "unused", "global", "counter", "iterator", "ratio",
+                             "flags"]
                       + (["for", "if", "guard"] if depth == 0 else []), "statement kind")
         if kind == "ratio":  # a computed value printed: the float text needs up to 9 digits
             divisor = c.Literal(choice(draw, [3.0, 7.0, 10.0]))
             ratio = c.BinOp("/", c.Op("reduce_sum", (c.Name("x"),)), divisor)
             statements.append(c.Evaluate(c.Op("print", (c.Literal(f"ratio{depth}"), ratio))))
+        elif kind == "flags":  # a bool tensor printed: its elements as 1 and 0 (EFFECT-2)
+            flags = c.BinOp(">", c.Name("x"), c.Literal(0.0))
+            statements.append(c.Evaluate(c.Op("print", (c.Literal(f"flags{depth}"), flags))))
         elif kind == "body":
             start = len(body.statements)
             body.run(1, WEIGHTS)
