@@ -3,7 +3,8 @@
 The reference writes TensorFlow 2.21's messages, in each mode (an eager
 kernel's text, a trace-time shape inference text, a graph execution error).
 What differs between backends is presentation: op type names (``AddV2``
-where the reference says ``add``), node descriptions, ``[Op:...]`` suffixes,
+where the reference says ``add``), node descriptions, the order of a broadcast's
+two shapes (Grappler may swap an add's operands), ``[Op:...]`` suffixes,
 the ``{{function_node ...}}`` prefix of eager kernel errors, tracebacks that a
 backend embeds, autograph's ``in user code:`` header, object addresses.
 
@@ -27,7 +28,7 @@ matches when any one of its detections does.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -121,7 +122,11 @@ MESSAGES: tuple[Message, ...] = (
     Message("broken-first-trace", "TypeError", r"replace\(\) should be called on dataclass instances[^\n]*"),
 )
 
-_NORMALISE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+def _either_order(match: re.Match[str]) -> str:
+    return "Incompatible shapes: " + " vs. ".join(sorted(match.groups()))
+
+
+_NORMALISE: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern), replacement) for pattern, replacement in (
         (r"\{\{function_node [^}]*\}\}\s*", ""),            # eager kernel prefix
         (r"[ \t]*\[Op:[^\]]*\](?: name: \S*)?", ""),        # eager op suffix
@@ -132,6 +137,8 @@ _NORMALISE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"cannot compute \S+ as input", "cannot compute <op> as input"),
         (r"of '\w+' Op\b", "of '<op>' Op"),
         (r"of op '\w+'", "of op '<op>'"),
+        # a broadcast's two shapes in either order: Grappler may swap the operands of an add
+        (r"Incompatible shapes: (\[[^\]]*\]) vs\. (\[[^\]]*\])", _either_order),
     )
 )
 
