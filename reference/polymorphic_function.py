@@ -296,7 +296,7 @@ class Function:
     def _scoped(self, function_type: FunctionType, arguments: dict,
                 created: list[variables.Variable] | None) -> ConcreteFunction:
         """Look up or trace with variable creation allowed (into ``created``) or forbidden (None)."""
-        scope = "no variable creation" if created is None else "variable creation"
+        scope = SCOPES[created is None]
         with variables.creation_scope(created):
             return self._lookup_or_trace(function_type.within(scope), arguments)
 
@@ -470,6 +470,9 @@ def _late_creation_error() -> ValueError:
     note("VAR-6", "a trace after a first call that created no variables created one")
     return ValueError("Creating variables on a non-first call to a function decorated with ts.function.")
 
+
+# VAR-3: the cache keys a trace by whether it may create variables (FunctionType.scope).
+SCOPES = ("variable creation", "no variable creation")
 
 _BROKEN = ("replace() should be called on dataclass instances: the first trace created variables, "
            "then failed, so the function has no trace that forbids creating them (TensorFlow 2.21)")

@@ -13,7 +13,7 @@ Witness, traced::
 """
 
 from tracespec.reference import eager_switch
-from tracespec.reference.polymorphic_function import Function
+from tracespec.reference.polymorphic_function import SCOPES, Function
 
 from .base import Mutant, patch
 
@@ -22,8 +22,7 @@ _original = Function.__call__
 
 def __call__(self, *args, **kwargs):
     function_type, _ = self._bind(args, kwargs)
-    scopes = ("variable creation", "no variable creation")  # VAR-3 keys the cache by scope too
-    if any(self._lookup(function_type.within(s)) is not None for s in scopes):
+    if any(self._lookup(function_type.within(s)) is not None for s in SCOPES):  # VAR-3
         # a cached graph runs, whatever the flag says
         with patch(eager_switch, "functions_run_eagerly", lambda: False):
             return _original(self, *args, **kwargs)

@@ -13,7 +13,7 @@ Witness, traced::
 """
 
 from tracespec.reference import eager_switch, errors
-from tracespec.reference.polymorphic_function import Function
+from tracespec.reference.polymorphic_function import SCOPES, Function
 
 from .base import Mutant, patch
 
@@ -26,8 +26,7 @@ def __call__(self, *args, **kwargs):
     except errors.OpError:
         if not eager_switch.functions_run_eagerly():
             function_type = self._bind(args, kwargs)[0]
-            failed = {self._lookup(function_type.within(scope))  # VAR-3 keys the cache by scope too
-                      for scope in ("variable creation", "no variable creation")}
+            failed = {self._lookup(function_type.within(scope)) for scope in SCOPES}  # VAR-3
             self._cache[:] = [(kind, concrete) for kind, concrete in self._cache if concrete not in failed]
             self._exact = dict(self._cache)
         raise
