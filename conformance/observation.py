@@ -101,9 +101,10 @@ class StepRecord:
 @dataclass(frozen=True)
 class Difference:
     step: int
-    aspect: str  # "outcome", "error message", "events" or "tracing count"
+    aspect: str  # "steps run", "outcome", "error message", "events" or "tracing count"
     expected: str
     actual: str
+    channel: str = ""  # the observation channel that differs (coverage.CHANNELS), if one does
 
     def __str__(self) -> str:
         return (
@@ -122,20 +123,44 @@ def compare(expected: list[StepRecord], actual: list[StepRecord],
         differences.append(Difference(min(len(expected), len(actual)) - 1, "steps run", *ends))
     for number, (want, got) in enumerate(zip(expected, actual)):
         if not same_outcome(want.outcome, got.outcome):
-            differences.append(Difference(number, "outcome", show(want.outcome), show(got.outcome)))
+            differences.append(Difference(number, "outcome", show(want.outcome), show(got.outcome),
+                                          _outcome_channel(want.outcome, got.outcome)))
         elif isinstance(want.outcome, ErrorOutcome) and not same_message(
                 want.outcome.message, got.outcome.message, message_patterns):
             differences.append(Difference(number, "error message", repr(want.outcome.message),
-                                          repr(got.outcome.message)))
+                                          repr(got.outcome.message), "error message"))
         if not same_events(want.events, got.events):
             differences.append(Difference(
-                number, "events", _events_text(want.events), _events_text(got.events)
+                number, "events", _events_text(want.events), _events_text(got.events),
+                _event_channel(want.events, got.events)
             ))
         if want.tracing_counts != got.tracing_counts:
             differences.append(Difference(
-                number, "tracing count", str(want.tracing_counts), str(got.tracing_counts)
+                number, "tracing count", str(want.tracing_counts), str(got.tracing_counts),
+                "tracing count"
             ))
     return differences
+
+
+def _outcome_channel(a: Any, b: Any) -> str:
+    """The channel two different outcomes differ on (the outermost difference)."""
+    if isinstance(a, ErrorOutcome) or isinstance(b, ErrorOutcome):
+        return "error category"
+    if isinstance(a, Container) and isinstance(b, Container):
+        if a.type_name != b.type_name:
+            return "container type"
+        for (ka, va), (kb, vb) in zip(a.items, b.items):
+            if ka == kb and not same_outcome(va, vb):
+                return _outcome_channel(va, vb)
+    return "value"
+
+
+def _event_channel(a: list[Event], b: list[Event]) -> str:
+    """The kind of the first expected event that differs, or of the first one too many or missing."""
+    for x, y in zip(a, b):
+        if not same_events([x], [y]):
+            return x.kind
+    return (a[len(b):] or b[len(a):])[0].kind
 
 
 def same_outcome(a: Any, b: Any) -> bool:

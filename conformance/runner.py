@@ -45,6 +45,7 @@ from . import reproducers, spec, tensor_api
 from .coverage import SOURCE_PREFIX, Reach, Recorder
 from .observation import (
     Container,
+    Difference,
     ErrorOutcome,
     Event,
     PythonLeaf,
@@ -61,9 +62,10 @@ OPTIONAL = frozenset({"tracing_count"})  # capabilities whose absence leaves a c
 class Violation(AssertionError):
     """A backend's observation departs from the reference's prediction."""
 
-    def __init__(self, text: str, reach: Reach):
+    def __init__(self, text: str, reach: Reach, differences: list[Difference]):
         super().__init__(text)
         self.reach = reach
+        self.differences = differences
 
 
 class Unsupported(Exception):
@@ -172,7 +174,7 @@ def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str
         raise Violation(
             f"{adapter.name} departs from the spec ({scenario.chapter}, {mode} mode; rules "
             f"reached: {', '.join(rules) or 'none'}):\n{text}\n\n--- reproducer ---\n"
-            f"{script or reproducer}", reach)
+            f"{script or reproducer}", reach, differences)
     return reach
 
 

@@ -20,12 +20,14 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from tracespec.adapters.registry import load, mutants
 from tracespec.conformance import chapters
+from tracespec.conformance.coverage import CHANNELS
 from tracespec.conformance.runner import REFERENCE, Violation, check
 from tracespec.conformance.scenario import BASE_REQUIREMENTS, Call, Scenario, SetEager
 
@@ -88,14 +90,43 @@ def test_there_are_enough_mutants_and_each_names_cells_of_the_spec():
             assert chapter in chapters.BY_SLUG and mode in ("eager", "traced"), (name, chapter, mode)
 
 
-@pytest.mark.parametrize("name", MUTANTS)
-def test_witness_shows_the_bug(name):
+def witness_channels(name: str) -> set[str]:
+    """The observation channels on which the mutant's witness departs from the reference."""
     adapter = load(name)
     program, calls, eager = adapter.witness()
     scenario = witness_scenario(program, calls)
     check(scenario, REFERENCE, eager, "import tracespec.reference as ts")  # the reference conforms
-    with pytest.raises(Violation):
+    with pytest.raises(Violation) as violation:
         check(scenario, adapter, eager, "import tracespec.reference as ts")
+    return {difference.channel for difference in violation.value.differences}
+
+
+@pytest.mark.parametrize("name", MUTANTS)
+def test_witness_shows_the_bug(name):
+    assert witness_channels(name) <= set(CHANNELS), name
+
+
+def mutant_table() -> str:
+    """docs/conformance.md's table: how many mutants break each chapter, by witness channel."""
+    cells: Counter[tuple[str, str]] = Counter()
+    for name in MUTANTS:
+        channels = witness_channels(name)
+        for chapter in {c for c, _ in load(name).breaks}:
+            cells.update((chapter, channel) for channel in channels)
+    lines = ["| chapter | " + " | ".join(CHANNELS) + " |", "|---" * (len(CHANNELS) + 1) + "|"]
+    for chapter in chapters.ALL:
+        lines.append(f"| {chapter.slug} | " + " | ".join(
+            str(cells[chapter.slug, channel] or "") for channel in CHANNELS) + " |")
+    return "\n".join(lines)
+
+
+def test_every_chapter_and_every_channel_has_a_mutant_as_docs_conformance_md_tables():
+    table = mutant_table()
+    rows = [line.split("|")[2:-1] for line in table.splitlines()[2:]]
+    assert all(any(cell.strip() for cell in row) for row in rows), table
+    assert all(any(row[i].strip() for row in rows) for i in range(len(CHANNELS))), table
+    docs = (Path(__file__).parents[1] / "docs" / "conformance.md").read_text()
+    assert table in docs, f"docs/conformance.md's mutant table is out of date; it is now:\n{table}"
 
 
 @pytest.mark.parametrize("name", MUTANTS)
