@@ -114,8 +114,11 @@ class Difference:
 
 
 def compare(expected: list[StepRecord], actual: list[StepRecord],
-            message_patterns: Mapping[str, str] = {}) -> list[Difference]:
-    """Every way ``actual`` departs from ``expected``, step by step (step 0: the definitions)."""
+            message_patterns: Mapping[str, str] = {}, effect_order: str = "program") -> list[Difference]:
+    """Every way ``actual`` departs from ``expected``, step by step (step 0: the definitions).
+
+    ``effect_order`` is the backend's policy (EFFECT-4): which orders of the events are accepted.
+    """
     differences = []
     if len(expected) != len(actual):
         ends = [f"{len(r)} records, the last {r[-1].step}: {show(r[-1].outcome)}" if r else "none"
@@ -129,7 +132,7 @@ def compare(expected: list[StepRecord], actual: list[StepRecord],
                 want.outcome.message, got.outcome.message, message_patterns):
             differences.append(Difference(number, "error message", repr(want.outcome.message),
                                           repr(got.outcome.message), "error message"))
-        if not same_events(want.events, got.events):
+        if not same_events(want.events, got.events, effect_order):
             differences.append(Difference(
                 number, "events", _events_text(want.events), _events_text(got.events),
                 _event_channel(want.events, got.events)
@@ -178,7 +181,16 @@ def same_outcome(a: Any, b: Any) -> bool:
     return a == b
 
 
-def same_events(a: list[Event], b: list[Event]) -> bool:
+def same_events(a: list[Event], b: list[Event], effect_order: str = "program") -> bool:
+    """The same events in an order the policy accepts (EFFECT-4's ``effect_order``): the same
+    sequence (``program``), the same sequence of each kind (``per-kind``), or the same events of
+    each kind in any order (``none``)."""
+    if effect_order != "program":
+        kinds = sorted({e.kind for e in a} | {e.kind for e in b})
+        per_kind = [([e for e in a if e.kind == k], [e for e in b if e.kind == k]) for k in kinds]
+        if effect_order == "none":
+            per_kind = [(sorted(x, key=_event_key), sorted(y, key=_event_key)) for x, y in per_kind]
+        return all(same_events(x, y) for x, y in per_kind)
     if [(e.kind, len(e.values)) for e in a] != [(e.kind, len(e.values)) for e in b]:
         return False
     for x, y in zip(a, b):
@@ -188,6 +200,10 @@ def same_events(a: list[Event], b: list[Event]) -> bool:
         elif x.text != y.text or not _close_numbers(x.values, y.values):
             return False
     return True
+
+
+def _event_key(event: Event) -> tuple[str, tuple[float, ...]]:
+    return event.text, tuple(np.nan_to_num(event.values))
 
 
 def same_printed(expected: str, actual: str) -> bool:

@@ -166,7 +166,8 @@ def check(scenario: Scenario, adapter: Adapter, eager: bool, backend_import: str
         for record in expected:
             record.tracing_counts = {}
     with clock("compare"):
-        differences = compare(expected, actual, adapter.message_patterns)
+        differences = compare(expected, actual, adapter.message_patterns,
+                              adapter.policies.effect_order)
     if differences:
         text = "\n".join(str(d) for d in differences)
         rules = _spec_order(reach.rules)

@@ -26,6 +26,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "runtime_checks": ("raise", "jax-values"),
     "relaxed_shapes": ("serve-later-calls", "exact"),
     "string_values": ("supported", "unsupported"),
+    "effect_order": ("program", "per-kind", "none"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -53,6 +54,12 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # "supported": strings are tensors of dtype string (TENSOR-1, RETURN-1). "unsupported" (JAX):
     # no string converts to a tensor, and a traced function cannot return one.
     "string_values": ("supported", "unsupported"),
+    # EFFECT-4. "program": every runtime effect runs in program order (TensorFlow's automatic
+    # control dependencies). "per-kind": effects of one kind (print, py_function, ...) keep program
+    # order among themselves, kinds interleave freely (JAX's ordered effects of different kinds).
+    # "none": no order at all (JAX's unordered callbacks). The reference predicts program order
+    # under every option; the option widens which orders the comparison accepts.
+    "effect_order": ("program", "per-kind", "none"),
 }
 
 
@@ -71,6 +78,7 @@ class Policies:
     runtime_checks: str = "raise"
     relaxed_shapes: str = "serve-later-calls"
     string_values: str = "supported"
+    effect_order: str = "program"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

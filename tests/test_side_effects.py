@@ -8,11 +8,18 @@ into the same list as Python events so that their order can be checked).
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 import numpy as np
 import pytest
 
 import tracespec.reference as ts
+from tracespec.adapters.mutants.base import Mutant
+from tracespec.conformance import runner
+from tracespec.conformance.scenario import BASE_REQUIREMENTS, Call, Scenario
+from tracespec.reference import interpreter, policies
+
+interpreter_nodes_to_run = interpreter.nodes_to_run
 
 InvalidArgumentError = ts.errors.InvalidArgumentError
 
@@ -275,6 +282,38 @@ def test_EFFECT_4_stateful_ops_in_a_nested_function_run_even_if_its_result_is_un
     assert int(outer(ts.constant(2))) == 6
     assert int(outer(ts.constant(3))) == 9
     assert events == ["inner 2", "inner 3"]
+
+
+def _kinds_grouped(graph):
+    """A backend whose stateful ops run grouped by kind: every print after every py_function."""
+    nodes = interpreter_nodes_to_run(graph)
+    prints = [n for n in nodes if n.primitive.name == "print"]
+    return [n for n in nodes if n not in prints] + prints
+
+
+@pytest.mark.parametrize("effect_order, conforms", [("program", False), ("per-kind", True),
+                                                    ("none", True)])
+def test_EFFECT_4_effect_order_decides_which_orders_conform(effect_order, conforms):
+    """A backend that keeps each kind's order but not the order between kinds conforms under
+    ``effect_order="per-kind"`` or ``"none"`` and violates EFFECT-4 under ``"program"``."""
+    program = (
+        "@ts.function\n"
+        "def f(x):\n"
+        "    ts.print('A', x)\n"
+        "    ts.py_function(effect('B'), [x], ts.int32)\n"
+        "    ts.print('C', x)\n"
+        "    return x\n"
+    )
+    scenario = Scenario("effect order", program, (Call("f", "ts.constant(1)"),), ("f",),
+                        requires=BASE_REQUIREMENTS | {"print", "py_function"})
+    adapter = Mutant(__name__, "prints after py_functions",
+                     lambda: [mock.patch.object(interpreter, "nodes_to_run", _kinds_grouped)], [])
+    adapter.policies = policies.Policies(effect_order=effect_order)
+    if conforms:
+        runner.check(scenario, adapter, False, "import tracespec.reference as ts")
+    else:
+        with pytest.raises(runner.Violation, match=r"\(events\)"):
+            runner.check(scenario, adapter, False, "import tracespec.reference as ts")
 
 
 # --------------------------------------------------------------------------------------

@@ -166,6 +166,28 @@ def test_compare_is_exact_on_event_order():
     assert differs(record(events=[a, b]), record(events=[b, a])) == ["events"]
 
 
+def test_effect_order_per_kind_accepts_only_each_kinds_own_order():  # EFFECT-4
+    a1, a2 = Event("print", "A 1"), Event("print", "A 2")
+    b1, b2 = Event("py_function", "B", (1.0,)), Event("py_function", "B", (2.0,))
+    want = [a1, b1, a2, b2]
+    for order in ([a1, a2, b1, b2], [b1, b2, a1, a2], [b1, a1, b2, a2]):
+        assert compare([record(events=want)], [record(events=order)], effect_order="per-kind") == []
+        assert differs(record(events=want), record(events=order)) == ["events"]  # program order
+    for order in ([a2, a1, b1, b2], [a1, b2, a2, b1], [a1, b1, a2], [a1, b1, a2, b2, b2]):
+        assert [d.aspect for d in compare([record(events=want)], [record(events=order)],
+                                          effect_order="per-kind")] == ["events"]
+
+
+def test_effect_order_none_accepts_any_order_of_the_same_events():  # EFFECT-4
+    a1, a2 = Event("print", "A 1"), Event("print", "A 2")
+    b1, b2 = Event("py_function", "B", (1.0,)), Event("py_function", "B", (2.0,))
+    assert compare([record(events=[a1, b1, a2, b2])], [record(events=[b2, a2, b1, a1])],
+                   effect_order="none") == []
+    for other in ([a1, a1, b1, b2], [a1, a2, b1], [a1, a2, b1, Event("py_function", "B", (3.0,))]):
+        assert [d.aspect for d in compare([record(events=[a1, b1, a2, b2])], [record(events=other)],
+                                          effect_order="none")] == ["events"]
+
+
 def test_py_function_values_compare_as_computed_values():
     want = record(events=[Event("py_function", "x", (1.5, 2.0))])
     close = np.nextafter(np.float32(1.5), np.float32(2))
