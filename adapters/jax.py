@@ -223,7 +223,13 @@ class Function:
         return self._count
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
-        return self if instance is None else functools.partial(self, instance)
+        """A method passes its instance to jit, which refuses it (TRACE-6, TRACE-8); the bound
+        method counts the function's traces."""
+        if instance is None:
+            return self
+        bound = functools.partial(self, instance)
+        bound.experimental_get_tracing_count = self.experimental_get_tracing_count  # type: ignore[attr-defined]
+        return bound
 
 
 class ConcreteFunction:
@@ -426,7 +432,8 @@ class JaxAdapter(Adapter):
 
     name = "jax"
     policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values",
-                        relaxed_shapes="exact", string_values="unsupported")
+                        relaxed_shapes="exact", string_values="unsupported",
+                        non_tensor_arguments="error", argument_binding="as-passed")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
                                    "autograph", "data", "variables", "gradients", "strings"}
     tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {

@@ -26,6 +26,8 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "runtime_checks": ("raise", "jax-values"),
     "relaxed_shapes": ("serve-later-calls", "exact"),
     "string_values": ("supported", "unsupported"),
+    "non_tensor_arguments": ("literal", "error"),
+    "argument_binding": ("canonical", "as-passed"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -53,6 +55,14 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # "supported": strings are tensors of dtype string (TENSOR-1, RETURN-1). "unsupported" (JAX):
     # no string converts to a tensor, and a traced function cannot return one.
     "string_values": ("supported", "unsupported"),
+    # "literal": a str, bytes or other object argument is keyed by value or identity (TRACE-4,
+    # TRACE-6). "error" (JAX): arguments are pytrees of arrays; any other leaf is a TypeError at the
+    # call, dicts are taken (and returned) in sorted key order.
+    "non_tensor_arguments": ("literal", "error"),
+    # "canonical": arguments are bound to the signature, defaults applied, before keying (TRACE-7).
+    # "as-passed" (JAX): how each argument was passed is part of the key; an omitted default is
+    # not keyed, and the body sees the default itself.
+    "argument_binding": ("canonical", "as-passed"),
 }
 
 
@@ -71,6 +81,8 @@ class Policies:
     runtime_checks: str = "raise"
     relaxed_shapes: str = "serve-later-calls"
     string_values: str = "supported"
+    non_tensor_arguments: str = "literal"
+    argument_binding: str = "canonical"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
