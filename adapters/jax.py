@@ -11,6 +11,8 @@ The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
   trace). ``get_concrete_function`` is ``jitted.trace`` on abstract values
   (``jax.ShapeDtypeStruct``; a ``None`` dimension is a ``jax.export`` symbolic dimension). JAX has
   no ``input_signature`` and nothing like ``reduce_retracing``: both capabilities are absent.
+  jit takes its arguments as pytrees of arrays and keys them as passed (``non_tensor_arguments=
+  "error"``, ``argument_binding="as-passed"``); a method passes its instance, which jit refuses.
 * the eager switch is ``jax.config.update("jax_disable_jit", flag)`` (process-global).
 * ``print`` and ``py_function`` are ``io_callback(..., ordered=True)``: one ordered token chain,
   so both keep one program order and are never pruned (``pure_callback`` would be pruned,
@@ -223,7 +225,13 @@ class Function:
         return self._count
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
-        return self if instance is None else functools.partial(self, instance)
+        """A method passes its instance to jit, which refuses it (TRACE-6, TRACE-8); the bound
+        method counts the function's traces."""
+        if instance is None:
+            return self
+        bound = functools.partial(self, instance)
+        bound.experimental_get_tracing_count = self.experimental_get_tracing_count  # type: ignore[attr-defined]
+        return bound
 
 
 class ConcreteFunction:
@@ -426,7 +434,8 @@ class JaxAdapter(Adapter):
 
     name = "jax"
     policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values",
-                        relaxed_shapes="exact", string_values="unsupported")
+                        relaxed_shapes="exact", string_values="unsupported",
+                        non_tensor_arguments="error", argument_binding="as-passed")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
                                    "autograph", "data", "variables", "gradients", "strings"}
     tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {

@@ -81,6 +81,11 @@ MESSAGES: tuple[Message, ...] = (
     Message("literal-cast", "TypeError", r"Can not cast [^\n]* to Literal\[[^\n]*"),
     # TRACE-6: an argument that cannot be keyed (its text holds an object address).
     Message("unhashable", "TypeError", r"Could not generate a generic TraceType for [^\n]*"),
+    # TRACE-6 under non_tensor_arguments="error": an argument that is no array (JAX's text names
+    # the function with its address); its type and path must agree.
+    Message("non-array-argument", "TypeError",
+            r"Error interpreting argument to [^\n]* as an abstract array\. The problematic value is of "
+            r"type <class '(?P<type>[^']*)'> and was passed to the function at path (?P<path>[^\n]*)\."),
     # TRACE-14: a traced function modified its Python container arguments.
     Message("modified-arguments", "ValueError",
             r"should not modify its Python input arguments\. Modifying a copy is allowed\. The "

@@ -27,6 +27,8 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "relaxed_shapes": ("serve-later-calls", "exact"),
     "string_values": ("supported", "unsupported"),
     "effect_order": ("program", "per-kind", "none"),
+    "non_tensor_arguments": ("literal", "error"),
+    "argument_binding": ("canonical", "as-passed"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -60,6 +62,14 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # "none": no order at all (JAX's unordered callbacks). The reference predicts program order
     # under every option; the option widens which orders the comparison accepts.
     "effect_order": ("program", "per-kind", "none"),
+    # "literal": a str, bytes or other object argument is keyed by value or identity (TRACE-4,
+    # TRACE-6). "error" (JAX): arguments are pytrees of arrays; any other leaf is a TypeError at the
+    # call, dicts are taken (and returned) in sorted key order.
+    "non_tensor_arguments": ("literal", "error"),
+    # "canonical": arguments are bound to the signature, defaults applied, before keying (TRACE-7).
+    # "as-passed" (JAX): how each argument was passed is part of the key; an omitted default is
+    # not keyed, and the body sees the default itself.
+    "argument_binding": ("canonical", "as-passed"),
 }
 
 
@@ -79,6 +89,8 @@ class Policies:
     relaxed_shapes: str = "serve-later-calls"
     string_values: str = "supported"
     effect_order: str = "program"
+    non_tensor_arguments: str = "literal"
+    argument_binding: str = "canonical"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

@@ -36,6 +36,8 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from . import (
     autograph,
     context,
@@ -159,7 +161,13 @@ class Function:
 
     # -- step 2: binding ---------------------------------------------------------------
     def _bind(self, args: tuple, kwargs: dict) -> tuple[FunctionType, dict[str, Any]]:
-        """TRACE-7: bind to the signature, so positional, keyword and default spellings agree."""
+        """TRACE-7: bind to the signature, so positional, keyword and default spellings agree.
+
+        Under ``argument_binding="as-passed"`` (JAX) they do not: the parameters passed by keyword
+        are part of the key, and an omitted default is no parameter of it (the body sees the
+        default itself). Under ``non_tensor_arguments="error"`` (JAX) every argument must be a
+        pytree of arrays (TRACE-6).
+        """
         if self.input_signature is not None:
             return self._bind_to_input_signature(args, kwargs)
         note("TRACE-7", "binding the arguments of %s to its signature", self.name)
@@ -167,11 +175,18 @@ class Function:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as error:
             raise binding_error(error, args, kwargs, self._signature) from None
-        bound.apply_defaults()
+        keywords: frozenset[str] = frozenset()
+        if policies.current().argument_binding == "as-passed":
+            note("TRACE-7", "argument_binding='as-passed': keywords are keyed, defaults are not")
+            keywords = frozenset(bound.arguments) & frozenset(kwargs)
+        else:
+            bound.apply_defaults()
         arguments = dict(bound.arguments)
+        if policies.current().non_tensor_arguments == "error":
+            _refuse_non_arrays(self.python_function, arguments, keywords)
         aliases: dict[int, int] = {}  # VAR-8: which variable arguments are the same variable
         parameters = tuple((n, trace_type.from_value(v, aliases)) for n, v in arguments.items())
-        return FunctionType(parameters), arguments
+        return FunctionType(parameters, keywords=keywords), arguments
 
     def _bind_to_input_signature(self, args, kwargs) -> tuple[FunctionType, dict[str, Any]]:
         """TRACE-10: ``input_signature`` pins one function type; values convert to it.
@@ -338,12 +353,18 @@ class Function:
                 note("RETURN-2", "the outputs of %s keep their structure", self.name)
                 if policies.current().string_values == "unsupported":
                     _refuse_strings(returned)
+                if policies.current().non_tensor_arguments == "error":
+                    note("RETURN-2", "non_tensor_arguments='error': returned dicts in sorted key order")
+                    returned = nest.sorted_dicts(returned)
                 outputs = nest.map_structure(lambda v: _output_tensor(v, graph, self), returned)
         finally:
             self._tracing -= 1
-        # 4. The body must not have modified its Python container arguments.
+        # 4. The body must not have modified its Python container arguments (under
+        # non_tensor_arguments="error" they are pytrees the body was given to keep).
         modified = [n for n, v in placeholders.items() if nest.snapshot(v) != before[n]]
-        if modified:
+        if modified and policies.current().non_tensor_arguments == "error":
+            note("TRACE-14", "non_tensor_arguments='error': the body modified its own copies")
+        elif modified:
             note("TRACE-14", "%s modified its Python arguments", self.name)
             raise ValueError(
                 f"{self.qualified_name}({', '.join(placeholders)}) should not modify its Python input "
@@ -508,26 +529,41 @@ def _lift_initial_values(graph: Graph, calling: bool) -> bool:
 def _refuse_strings(returned: Any) -> None:
     """RETURN-1 under ``string_values="unsupported"``: a returned string anywhere in the outputs
     fails the trace, after the body ran; the message names its place as JAX does."""
-    def first(value: Any, path: str) -> tuple[Any, str] | None:
-        if isinstance(value, (str, bytes)):
-            return value, path
-        if isinstance(value, dict):
-            items = [(f"[{key!r}]", value[key]) for key in sorted(value)]
-        elif isinstance(value, tuple) and hasattr(value, "_fields"):
-            items = [(f".{name}", item) for name, item in zip(value._fields, value)]
-        elif isinstance(value, (list, tuple)):
-            items = [(f"[{index}]", item) for index, item in enumerate(value)]
-        else:
-            return None
-        return next(filter(None, (first(item, path + step) for step, item in items)), None)
-
-    found = first(returned, "")
+    found = next(((leaf, path) for leaf, path in nest.leaves_with_paths(returned)
+                  if isinstance(leaf, (str, bytes))), None)
     if found is not None:
         note("RETURN-1", "string_values='unsupported': a returned %s fails the trace",
              type(found[0]).__name__)
         where = f" at output component {found[1]}" if found[1] else ""
         raise TypeError(f"traced for jit returned a value of type {type(found[0])}{where}, which is not "
                         "a valid JAX type")
+
+
+_ARRAY_LEAVES = (Tensor, TensorSpec, np.ndarray, np.generic, bool, int, float, complex)
+
+
+def _refuse_non_arrays(python_function: Callable[..., Any], arguments: dict[str, Any],
+                       keywords: frozenset[str]) -> None:
+    """TRACE-6 under ``non_tensor_arguments="error"``: an argument is a pytree (lists, tuples,
+    dicts, ``None``) of tensors and Python numbers, or a value that says how it is keyed (a
+    variable); anything else is a ``TypeError`` at the call, with JAX's text and path (positional
+    arguments first, then keywords by name; a method's ``self`` is an argument too)."""
+    named = [item for item in arguments.items() if item[0] not in keywords]
+    named += sorted(item for item in arguments.items() if item[0] in keywords)
+    if isinstance(python_function, types.MethodType):
+        instance, python_function = python_function.__self__, python_function.__func__
+        named.insert(0, (next(iter(inspect.signature(python_function).parameters)), instance))
+    for name, value in named:
+        for leaf, path in nest.leaves_with_paths(value, name):
+            if not isinstance(leaf, _ARRAY_LEAVES) and not hasattr(type(leaf), "__ts_trace_type__"):
+                note("TRACE-6", "non_tensor_arguments='error': a %s argument is refused",
+                     type(leaf).__name__)
+                raise TypeError(
+                    f"Error interpreting argument to {python_function!r} as an abstract array. The "
+                    f"problematic value is of type {type(leaf)} and was passed to the function at path "
+                    f"{path}.\nThis typically means that a jit-wrapped function was called with a "
+                    "non-array argument, and this argument was not marked as static using the "
+                    "static_argnums or static_argnames parameters of jax.jit.")
 
 
 def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:

@@ -16,6 +16,7 @@ trace) and two types may have a most specific common supertype: that is how
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import weakref
 from collections.abc import Callable, Mapping
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from . import tensor_spec
+from . import nest, policies, tensor_spec
 from .conversion import convert_to_tensor
 from .tensor import Tensor
 from .tensor_spec import TensorSpec
@@ -161,6 +162,8 @@ class MappingType(TraceType):
     def placeholder(self, value, make_placeholder):
         types = self._as_dict()
         made = {k: types[k].placeholder(value[k], make_placeholder) for k in _ordered(types)}
+        if policies.current().non_tensor_arguments == "error":  # TRACE-5: a pytree, rebuilt
+            return {k: made[k] for k in nest.pytree_keys(value)}
         return {k: made[k] for k in value}
 
     def tensors(self, value):
@@ -256,18 +259,21 @@ class FunctionType:
 
     parameters: tuple[tuple[str, TraceType], ...]
     scope: str = ""  # the variable-creation scope of the trace (VAR-3), as TensorFlow keys it
+    keywords: frozenset[str] = frozenset()  # passed by keyword (argument_binding="as-passed", TRACE-7)
 
     def within(self, scope: str) -> FunctionType:
-        return FunctionType(self.parameters, scope)
+        return dataclasses.replace(self, scope=scope)
 
     def is_subtype_of(self, other: FunctionType) -> bool:
-        return self.scope == other.scope and len(self.parameters) == len(other.parameters) and all(
+        same = (self.scope, self.keywords) == (other.scope, other.keywords)
+        return same and len(self.parameters) == len(other.parameters) and all(
             n1 == n2 and t1.is_subtype_of(t2)
             for (n1, t1), (n2, t2) in zip(self.parameters, other.parameters)
         )
 
     def most_specific_common_supertype(self, other: FunctionType) -> FunctionType | None:
-        if [n for n, _ in self.parameters] != [n for n, _ in other.parameters] or self.scope != other.scope:
+        if [n for n, _ in self.parameters] != [n for n, _ in other.parameters] or \
+                (self.scope, self.keywords) != (other.scope, other.keywords):
             return None
         merged = []
         for (name, mine), (_, theirs) in zip(self.parameters, other.parameters):
@@ -275,7 +281,7 @@ class FunctionType:
             if common is None:
                 return None
             merged.append((name, common))
-        return FunctionType(tuple(merged), self.scope)
+        return dataclasses.replace(self, parameters=tuple(merged))
 
     def __str__(self) -> str:
         return "\n".join(f"  {name} (POSITIONAL_OR_KEYWORD): {t!r}" for name, t in self.parameters)

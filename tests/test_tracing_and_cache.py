@@ -327,6 +327,47 @@ def test_TRACE_5_container_arguments_reach_the_body_with_placeholders():
     assert seen == [(Point, dict, ["k"])]
 
 
+PYTREES = policies.Policies(non_tensor_arguments="error")  # JAX's option (TRACE-5, TRACE-6, TRACE-14)
+AS_PASSED = policies.Policies(argument_binding="as-passed")  # JAX's option (TRACE-7)
+BOTH = policies.Policies(non_tensor_arguments="error", argument_binding="as-passed")  # JAX's
+
+
+def test_TRACE_5_pytrees_give_and_return_dicts_in_sorted_key_order():
+    # JAX 0.10.2: the body of jit(g) sees {'b': 1, 'a': 2} as ['a', 'b'], both insertion orders share
+    # a trace, and a returned dict comes back sorted (nested ones too); under disable_jit it comes
+    # back as built.
+    seen = []
+
+    @ts.function
+    def g(d):
+        seen.append(list(d))
+        return [{"b": d["a"], "a": d["b"], "c": {"z": d["a"], "y": 1}}]
+
+    with policies.using(PYTREES):
+        first = g({"b": ts.constant(1.0), "a": ts.constant(2)})
+        g({"a": ts.constant(3), "b": ts.constant(4.0)})
+        ts.config.run_functions_eagerly(True)
+        try:
+            eager = g({"b": ts.constant(1.0), "a": ts.constant(2)})
+        finally:
+            ts.config.run_functions_eagerly(False)
+    assert seen == [["a", "b"], ["b", "a"]]
+    assert g.experimental_get_tracing_count() == 1
+    assert list(first[0]) == ["a", "b", "c"] and list(first[0]["c"]) == ["y", "z"]
+    assert list(eager[0]) == ["b", "a", "c"] and list(eager[0]["c"]) == ["z", "y"]
+
+
+def test_TRACE_5_pytree_dict_keys_must_sort():
+    f = ts.function(identity)
+    with policies.using(PYTREES):
+        # JAX 0.10.2: "Comparator raised exception while sorting pytree dictionary keys."
+        with pytest.raises(ValueError, match=r"^Comparator raised exception while sorting pytree "
+                                             r"dictionary keys\.$"):
+            f({1: ts.constant(1), "a": ts.constant(2)})
+        assert f({3: ts.constant(1), 1: ts.constant(2)}) is not None  # ints sort
+    assert f.experimental_get_tracing_count() == 1
+
+
 # --------------------------------------------------------------------------------------
 # TRACE-6: other objects
 # --------------------------------------------------------------------------------------
@@ -392,6 +433,112 @@ def test_TRACE_6_weakref_arguments_are_rejected():
         f(weakref.ref(target))
 
 
+def _refused(path, kind):
+    """JAX 0.10.2's message for a non-array argument (its first line; a hint follows)."""
+    return (r"^Error interpreting argument to <function [\w.<>]+ at 0x[0-9a-f]+> as an abstract array\. "
+            rf"The problematic value is of type <class '{re.escape(kind)}'> and was passed to the "
+            rf"function at path {re.escape(path)}\.\nThis typically means")
+
+
+@pytest.mark.parametrize(("value", "path", "kind"), [
+    ("a", "p", "str"), (b"x", "p", "bytes"), ({1, 2}, "p", "set"), (Scale(1.0), "p", f"{__name__}.Scale"),
+    (object(), "p", "object"), (len, "p", "builtin_function_or_method"),
+    ([Scale(0)], "p[0]", f"{__name__}.Scale"), (("a",), "p[0]", "str"), ({"k": "s"}, "p['k']", "str"),
+    ({"k": [1, "s"]}, "p['k'][1]", "str"), ({"b": object(), "a": "x"}, "p['a']", "str"),
+    (Point(1, "s"), "p.b", "str"),
+], ids=["str", "bytes", "set", "object", "object()", "function", "in list", "in tuple", "in dict",
+        "nested", "first in key order", "namedtuple field"])
+def test_TRACE_6_pytrees_refuse_non_array_arguments_at_the_call(value, path, kind):
+    # JAX 0.10.2: jit(h)(x, value) raises TypeError before the body runs, naming the leaf's path
+    runs = []
+
+    @ts.function
+    def h(x, p):
+        runs.append(1)
+        return x
+
+    with policies.using(PYTREES):
+        with pytest.raises(TypeError, match=_refused(path, kind)):
+            h(ts.constant(1.0), value)
+        with pytest.raises(TypeError, match=_refused(path, kind)):
+            h(ts.constant(1.0), p=value)
+        with pytest.raises(TypeError, match=_refused(path, kind)):
+            h.get_concrete_function(ts.TensorSpec([], ts.float32), value)
+    assert runs == [] and h.experimental_get_tracing_count() == 0
+
+
+def test_TRACE_6_pytrees_name_varargs_keywords_and_self():
+    # JAX 0.10.2: paths args[1] and kw['k'], keywords after the positional arguments by name (a
+    # leaf of the first one named), and a method's instance at path self (<function A.m at ...>)
+    @ts.function
+    def va(*args, **kw):
+        return 0
+
+    class A:
+        @ts.function
+        def m(self, x):
+            return x
+
+    x = ts.constant(1.0)
+    with policies.using(PYTREES):
+        with pytest.raises(TypeError, match=_refused("args[1]", "str")):
+            va(x, "s")
+        with pytest.raises(TypeError, match=_refused("kw['k']", "str")):
+            va(x, k="s")
+    with policies.using(BOTH):
+        with pytest.raises(TypeError, match=_refused("a", "str")):
+            ts.function(lambda b, a: b)(a="s", b=b"t")
+        with pytest.raises(TypeError, match=_refused("a", "bytes")):
+            ts.function(lambda z, a, b: z)(1.0, b="s", a=b"t")
+        with pytest.raises(TypeError, match=_refused("b", "bytes")):
+            ts.function(lambda b, a: b)(b"t", a="s")
+    method = (r"<function test_TRACE_6_[\w.<>]+A\.m at .*" + re.escape(f"<class '{__name__}.") +
+              r"[\w.<>]+A'> and was passed to the function at path self\.")
+    with policies.using(PYTREES), pytest.raises(TypeError, match=method):
+        A().m(x)
+
+
+def test_TRACE_6_pytrees_accept_none_empty_and_nested_containers():
+    # JAX 0.10.2: None, () and (None,) are valid arguments; None leaves come back as None
+    f = ts.function(identity)
+    with policies.using(PYTREES):
+        assert f(None) is None
+        assert f(()) == ()
+        assert f((None,)) == (None,)
+        nested = f([ts.constant(1), (np.float32(2.0), {"z": None, "y": ts.constant(1.0)})])
+    assert nested[1][1]["z"] is None and float(nested[1][1]["y"]) == 1.0
+    assert f.experimental_get_tracing_count() == 4
+
+
+def test_TRACE_6_pytrees_run_eagerly_and_omitted_defaults_take_any_value():
+    # JAX 0.10.2: under disable_jit jit(h)(x, "s") runs the body; an omitted object default is fine
+    sentinel = object()
+    seen = []
+
+    @ts.function
+    def h(x, p=sentinel):
+        seen.append(p)
+        return x
+
+    with policies.using(BOTH):
+        h(ts.constant(1.0))
+        ts.config.run_functions_eagerly(True)
+        try:
+            h(ts.constant(1.0), "s")
+        finally:
+            ts.config.run_functions_eagerly(False)
+    assert seen == [sentinel, "s"] and h.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_6_pytrees_a_nested_call_fails_the_outer_trace():
+    # JAX 0.10.2: jit(outer) calling jit(h)(x, "s") raises the same TypeError while tracing outer
+    h = ts.function(lambda x, p: x)
+    outer = ts.function(lambda x: h(x, "s"))
+    with policies.using(PYTREES), pytest.raises(TypeError, match=_refused("p", "str")):
+        outer(ts.constant(1.0))
+    assert outer.experimental_get_tracing_count() == 0
+
+
 # --------------------------------------------------------------------------------------
 # TRACE-7: canonicalised arguments
 # --------------------------------------------------------------------------------------
@@ -424,6 +571,49 @@ def test_TRACE_7_binding_errors_are_type_errors():
     with pytest.raises(TypeError, match=r"failed due to `got an unexpected keyword argument 'c'`"):
         f(1, c=3)
     assert f.experimental_get_tracing_count() == 0
+
+
+def test_TRACE_7_as_passed_keys_how_arguments_were_passed():
+    # JAX 0.10.2, def f(x, p=1): f(x, 1), f(x, p=1), f(p=1, x=x) trace (1, 2, 3); f(x=x, p=1) is a
+    # hit; f(x) traces (4) and its body sees the Python int 1; f(x=x) traces (5); f(x) is a hit
+    seen = []
+
+    @ts.function
+    def f(x, p=1):
+        seen.append(p)
+        return x
+
+    x = ts.constant(1.0)
+    counts = []
+    with policies.using(AS_PASSED):
+        for args, kwargs in [((x, 1), {}), ((x,), {"p": 1}), ((), {"p": 1, "x": x}),
+                             ((), {"x": x, "p": 1}), ((x,), {}), ((), {"x": x}), ((x,), {})]:
+            f(*args, **kwargs)
+            counts.append(f.experimental_get_tracing_count())
+    assert counts == [1, 2, 3, 3, 4, 5, 5]
+    assert seen[3] == 1 and type(seen[3]) is int
+
+
+def test_TRACE_7_as_passed_tensors_by_position_or_keyword():
+    # JAX 0.10.2: g(x, x), g(x, y=x), g(y=x, x=x), g(x=x, y=x) trace 3 times
+    with policies.using(AS_PASSED):
+        g = ts.function(lambda x, y: x + y)
+        x = ts.constant(1.0)
+        g(x, x); g(x, y=x); g(y=x, x=x); g(x=x, y=x)  # noqa: E702
+    assert g.experimental_get_tracing_count() == 3
+
+
+def test_TRACE_7_as_passed_omitted_default_is_plain_python_in_the_body():
+    # JAX 0.10.2: def d(x, p=True): `if p:` works when p is omitted (p is the Python default)
+    @ts.function
+    def d(x, p=True):
+        if p:
+            return x + 1.0
+        return x
+
+    with policies.using(AS_PASSED):
+        assert float(d(ts.constant(1.0))) == 2.0
+    assert d.experimental_get_tracing_count() == 1
 
 
 # --------------------------------------------------------------------------------------
@@ -790,6 +980,27 @@ def test_TRACE_14_the_error_names_only_the_modified_parameter():
                                          r"parameter\.<locals>\.mut2\(a, l\) should not modify "
                                          r".* were modified: l$"):
         ts.function(mut2)(ts.constant(1), [1, 2])
+
+def test_TRACE_14_pytrees_the_body_modifies_its_own_copies():
+    # JAX 0.10.2: jit(f) appending to its list argument returns 3 for a 2-list, twice, and the
+    # caller's list keeps 2 items; popping from a dict argument leaves the caller's keys
+    @ts.function
+    def grow(items):
+        items.append(ts.constant(0))
+        return len(items)
+
+    @ts.function
+    def shrink(d):
+        d.pop("a")
+        return len(d)
+
+    given = [ts.constant(1.0), ts.constant(2)]
+    table = {"a": ts.constant(1.0), "b": ts.constant(2)}
+    with policies.using(PYTREES):
+        assert [int(grow(given)), int(grow(given))] == [3, 3]
+        assert int(shrink(table)) == 1
+    assert len(given) == 2 and list(table) == ["a", "b"]
+
 
 
 def test_TRACE_14_modifying_a_copy_is_allowed():

@@ -149,6 +149,12 @@ def test_messages_keep_their_stable_core():
     assert same_message(returned, jax, {"return-type": r"of type <class '(?P<type>\w+)'>"})
     assert not same_message(returned, jax.replace("'str'", "'int'"),
                             {"return-type": r"of type <class '(?P<type>\w+)'>"})
+    # a non-array argument (TRACE-6, JAX's text): the function's address aside, type and path agree
+    refused = ("Error interpreting argument to <function f at 0x7f01> as an abstract array. The "
+               "problematic value is of type <class 'Token'> and was passed to the function at path q.")
+    assert same_message(refused, refused.replace("0x7f01", "0x7f02") + "\nThis typically means ...")
+    assert not same_message(refused, refused.replace("path q", "path q[0]"))
+    assert not same_message(refused, refused.replace("'Token'", "'str'"))
 
 
 @pytest.mark.parametrize("actual", [
