@@ -67,7 +67,11 @@ def _tracing() -> bool:
 # -- values ------------------------------------------------------------------------------------
 
 def constant(value: Any, dtype: Any = None, shape: Any = None) -> jax.Array:
-    """``tf.constant``: a strongly typed array; Python values take the spec's default dtypes."""
+    """``tf.constant``: a strongly typed array; Python values take the spec's default dtypes. Like
+    ``tf.constant`` it takes no traced array (a weak scalar argument, TRACE-4), which
+    ``jnp.asarray`` would (TENSOR-1: ``convert_to_tensor`` does)."""
+    if isinstance(value, jax.core.Tracer):
+        raise TypeError("Expected any non-tensor type, but got a tensor instead.")
     if dtype is None and not isinstance(value, (jax.Array, np.ndarray, np.generic)):
         dtype = default_dtype(value)
     array = jnp.asarray(value, dtype=dtype)
@@ -91,8 +95,8 @@ def default_dtype(value: Any) -> Any:
 
 def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None) -> jax.Array:
     """``tf.convert_to_tensor``: arrays as they are, other values as ``constant`` makes them."""
-    if isinstance(value, jax.Array) and dtype is None:
-        return value
+    if isinstance(value, jax.Array):
+        return value if dtype is None else jnp.asarray(value, dtype=dtype)
     return constant(value, dtype if dtype is not None else dtype_hint)
 
 
@@ -435,7 +439,8 @@ class JaxAdapter(Adapter):
     name = "jax"
     policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values",
                         relaxed_shapes="exact", string_values="unsupported",
-                        non_tensor_arguments="error", argument_binding="as-passed")
+                        non_tensor_arguments="error", argument_binding="as-passed",
+                        python_scalar_arguments="weak-tensor")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
                                    "autograph", "data", "variables", "gradients", "strings"}
     tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {

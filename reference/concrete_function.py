@@ -155,6 +155,9 @@ class ConcreteFunction:
         kind = "StatefulPartitionedCall" if self.stateful else "PartitionedCall"  # TF's call ops
         with name_scope(kind) as scope:
             results = bind(call_p, *arguments, *captured, function=function, name=scope)
+        for result, output in zip(results, self.graph.outputs):  # TRACE-4: weak outputs stay weak
+            if output.weak:
+                result.weak = True
         flat = iter(results)
         return nest.map_structure(
             lambda leaf: next(flat) if isinstance(leaf, SymbolicTensor) else leaf,

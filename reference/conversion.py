@@ -39,6 +39,10 @@ value is converted to it where it can be:
 * inputs with a dtype of their own (``op_input``), possibly fixed by the op:
   the condition of ``where``, the operands of logical ops.
 
+Under ``python_scalar_arguments="weak-tensor"`` (JAX, TRACE-4) an op's weakly typed tensors (a
+Python scalar argument, traced) are first given its other operands' dtype, as a Python value would
+be (``weak_adopted``).
+
 Checking the result (one dtype, an allowed dtype) is the op's rule
 (``ops/checks.py``).
 """
@@ -139,6 +143,7 @@ def _reshaped(tensor: EagerTensor, value: object, target: tuple, tracing: bool) 
 def matching_inputs(op: str, values: Sequence[object], params: Sequence[str],
                     allowed: Sequence[dtypes.DType] | None = None) -> list[Tensor]:
     """Inputs that must share one dtype, converted as TensorFlow's op builders do in each mode."""
+    values = weak_adopted(values)
     note("TENSOR-2", "%s converts its Python operands to its tensors' dtype", op)
     if context.current_graph() is None:
         # Eagerly: the first tensor decides, or else the first value converted on its own.
@@ -166,6 +171,7 @@ def matching_inputs(op: str, values: Sequence[object], params: Sequence[str],
 
 def hinted_inputs(x: object, y: object, names: tuple[str, str] = ("x", "y")) -> list[Tensor]:
     """``add``, ``matmul``, ``/``: ``x`` converts on its own, ``y`` tries ``x``'s dtype first."""
+    x, y = weak_adopted((x, y))
     first = convert_to_tensor(x, name=names[0])
     if isinstance(y, Tensor):
         return [first, y]
@@ -175,6 +181,7 @@ def hinted_inputs(x: object, y: object, names: tuple[str, str] = ("x", "y")) -> 
 
 def listed_inputs(op: str, values: Sequence[object], param: str = "values") -> list[Tensor]:
     """A list input (``concat``, ``stack``): the first tensor in the list gives the dtype."""
+    values = weak_adopted(values)
     note("TENSOR-2", "the first tensor in the list passed to %s gives the dtype", op)
     dtype = next((v.dtype for v in values if isinstance(v, Tensor)), None)
     if context.current_graph() is None:
@@ -198,6 +205,70 @@ def listed_inputs(op: str, values: Sequence[object], param: str = "values") -> l
             observed.append("<NOT CONVERTIBLE TO TENSOR>")
     raise TypeError(f"Tensors in list passed to '{param}' of '{op}' Op have types "
                     f"[{', '.join(observed)}] that don't all match.")
+
+
+def weak_adopted(values: Sequence[object]) -> list[object]:
+    """TRACE-4 under ``python_scalar_arguments="weak-tensor"``: an op's weakly typed tensors take
+    the dtype of its other operands, as a Python scalar does (JAX's weak types).
+
+    With a strongly typed operand (a tensor or NumPy value), a weak ``int`` is cast to its dtype if
+    that is an integer or float dtype, a weak ``float`` if it is a float dtype; otherwise it is
+    left as it is, for the op to refuse. Among weak tensors and Python numbers alone the kinds
+    promote ``int`` < ``float``: all become the default dtype of the widest kind (``python_dtype``),
+    weakly typed. Without a weak tensor the values are returned as they are.
+    """
+    if not any(isinstance(v, Tensor) and v.weak for v in values):
+        return list(values)
+    strong = next((v.dtype for v in values if isinstance(v, Tensor) and not v.weak), None) or next(
+        (dtypes.as_dtype(v.dtype) for v in values if isinstance(v, (np.ndarray, np.generic))), None)
+    if strong is not None:
+        note("TRACE-4", "python_scalar_arguments='weak-tensor': a weak operand takes the dtype %s",
+             strong.name)
+        return [_cast(v, strong) if isinstance(v, Tensor) and v.weak and _adopts(v.dtype, strong) else v
+                for v in values]
+    kinds = {_weak_kind(v.dtype) if isinstance(v, Tensor) else _kind_of(v) for v in values
+             if isinstance(v, (Tensor, int, float))}
+    dtype = python_dtype(float if "float" in kinds else int) if kinds <= {"int", "float"} else None
+    if dtype is None:  # a weak bool: nothing to promote
+        return list(values)
+    note("TRACE-4", "python_scalar_arguments='weak-tensor': weak operands promote to a weak %s", dtype.name)
+    adopted = []
+    for value in values:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = convert_to_tensor(value, dtype)
+        elif not isinstance(value, Tensor):
+            adopted.append(value)
+            continue
+        adopted.append(_cast(value, dtype))
+        adopted[-1].weak = True
+    return adopted
+
+
+def _weak_kind(dtype: dtypes.DType) -> str:
+    return "float" if dtype.is_floating else "int" if dtype.is_integer else "bool"
+
+
+def _adopts(weak: dtypes.DType, dtype: dtypes.DType) -> bool:
+    """Whether a weak tensor of dtype ``weak`` takes ``dtype`` (a weak int any number dtype, a weak
+    float a float dtype, a weak bool only bool)."""
+    if weak.is_floating:
+        return dtype.is_floating
+    if weak.is_integer:
+        return dtype.is_integer or dtype.is_floating
+    return dtype == weak
+
+
+def _cast(tensor: Tensor, dtype: dtypes.DType) -> Tensor:
+    from .ops.arithmetic import cast  # ops import this module
+
+    return tensor if tensor.dtype == dtype else cast(tensor, dtype)
+
+
+def python_dtype(kind: type) -> dtypes.DType:
+    """TENSOR-1: the default dtype of a Python ``bool``, ``int`` or ``float`` (of a small one: the
+    dtype ``1`` or ``1.0`` converts to); a weak scalar argument has it (TRACE-4)."""
+    value = kind(1)
+    return _default_dtype(value, [value], {_kind_of(value)}, tracing=True)
 
 
 def _nth(name: str, index: int) -> str:

@@ -89,10 +89,13 @@ def _binary(name: str, op: Callable[..., Tensor]) -> Callable[..., Any]:
 
 
 def _reflected(name: str, op: Callable[..., Tensor]) -> Callable[..., Tensor]:
-    """``other <op> self``: ``other`` must convert to ``self``'s dtype (``TypeError`` otherwise)."""
+    """``other <op> self``: ``other`` must convert to ``self``'s dtype (``TypeError`` otherwise);
+    a weak ``self`` (TRACE-4) may take ``other``'s instead, as the op's inputs say."""
     def reflected(self: Tensor, other: Any) -> Tensor:
         note("TENSOR-5", "a reflected operator converts its Python operand to the tensor's dtype")
         with name_scope(name) as scope:
+            if self.weak:
+                return op(other, self, name=exact(scope))
             return op(convert_to_tensor(other, dtype=self.dtype, name="x"), self, name=exact(scope))
 
     return reflected

@@ -32,7 +32,10 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
-    "python_scalar_arguments": ("literal",),
+    # "literal": a Python bool, int or float argument is keyed by == and the body sees it (TRACE-4).
+    # "weak-tensor" (JAX): traced, it is a 0-d tensor of its default dtype keyed by that dtype (weakly
+    # typed unless a bool: an op gives it its other operands' dtype); an int must fit the default int.
+    "python_scalar_arguments": ("literal", "weak-tensor"),
     # "autograph": reference/autograph converts `if`/`while`/`for` on tensors into ts.cond and
     # ts.while_loop (chapter 8). "error": nothing is converted, so control flow on a symbolic
     # tensor raises OperatorNotAllowedInGraphError, as TensorFlow does with autograph=False.

@@ -50,7 +50,7 @@ from . import (
     variables,
 )
 from .concrete_function import ConcreteFunction, binding_error, literal_matches
-from .conversion import convert_to_tensor
+from .conversion import convert_to_tensor, python_dtype
 from .graph import Graph
 from .primitive import run_kernel
 from .tensor import SymbolicTensor, Tensor
@@ -166,7 +166,8 @@ class Function:
         Under ``argument_binding="as-passed"`` (JAX) they do not: the parameters passed by keyword
         are part of the key, and an omitted default is no parameter of it (the body sees the
         default itself). Under ``non_tensor_arguments="error"`` (JAX) every argument must be a
-        pytree of arrays (TRACE-6).
+        pytree of arrays (TRACE-6). Under ``python_scalar_arguments="weak-tensor"`` (JAX) a Python
+        int must fit the default int (TRACE-4).
         """
         if self.input_signature is not None:
             return self._bind_to_input_signature(args, kwargs)
@@ -184,6 +185,8 @@ class Function:
         arguments = dict(bound.arguments)
         if policies.current().non_tensor_arguments == "error":
             _refuse_non_arrays(self.python_function, arguments, keywords)
+        if policies.current().python_scalar_arguments == "weak-tensor":
+            _refuse_overflowing_ints(arguments, keywords)
         aliases: dict[int, int] = {}  # VAR-8: which variable arguments are the same variable
         parameters = tuple((n, trace_type.from_value(v, aliases)) for n, v in arguments.items())
         return FunctionType(parameters, keywords=keywords), arguments
@@ -548,8 +551,7 @@ def _refuse_non_arrays(python_function: Callable[..., Any], arguments: dict[str,
     dicts, ``None``) of tensors and Python numbers, or a value that says how it is keyed (a
     variable); anything else is a ``TypeError`` at the call, with JAX's text and path (positional
     arguments first, then keywords by name; a method's ``self`` is an argument too)."""
-    named = [item for item in arguments.items() if item[0] not in keywords]
-    named += sorted(item for item in arguments.items() if item[0] in keywords)
+    named = _in_pytree_order(arguments, keywords)
     if isinstance(python_function, types.MethodType):
         instance, python_function = python_function.__self__, python_function.__func__
         named.insert(0, (next(iter(inspect.signature(python_function).parameters)), instance))
@@ -564,6 +566,26 @@ def _refuse_non_arrays(python_function: Callable[..., Any], arguments: dict[str,
                     f"{path}.\nThis typically means that a jit-wrapped function was called with a "
                     "non-array argument, and this argument was not marked as static using the "
                     "static_argnums or static_argnames parameters of jax.jit.")
+
+
+def _in_pytree_order(arguments: dict[str, Any], keywords: frozenset[str]) -> list[tuple[str, Any]]:
+    """The arguments as JAX flattens them: positional ones first, then keywords by name."""
+    named = [item for item in arguments.items() if item[0] not in keywords]
+    return named + sorted(item for item in arguments.items() if item[0] in keywords)
+
+
+def _refuse_overflowing_ints(arguments: dict[str, Any], keywords: frozenset[str]) -> None:
+    """TRACE-4 under ``python_scalar_arguments="weak-tensor"``: a Python int argument (a leaf of a
+    container too) outside the default int's range is JAX's ``OverflowError`` at the call, before
+    anything is traced, naming its path."""
+    info = np.iinfo(python_dtype(int).numpy_dtype)
+    for name, value in _in_pytree_order(arguments, keywords):
+        for leaf, path in nest.leaves_with_paths(value, name):
+            if isinstance(leaf, int) and not isinstance(leaf, bool) and not info.min <= leaf <= info.max:
+                note("TRACE-4", "python_scalar_arguments='weak-tensor': %d overflows the default int", leaf)
+                raise OverflowError("An overflow was encountered while parsing an argument to a jitted "
+                                    f"computation, whose argument path is {path}. Got {type(leaf)} with "
+                                    f"value {leaf}")
 
 
 def _output_tensor(value: Any, graph: Graph, function: Function) -> Any:

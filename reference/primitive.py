@@ -76,9 +76,23 @@ def bind(primitive: Primitive, *inputs: Tensor, name: str | None = None, **attrs
         outputs = execute_eagerly(primitive, inputs, attrs)
     else:
         outputs = graph.add_node(primitive, inputs, attrs, name)
+    if inputs and primitive.name in WEAK_RESULTS and all(t.weak for t in inputs):
+        note("TRACE-4", "python_scalar_arguments='weak-tensor': %s of weak tensors is weak", primitive.name)
+        for output in outputs:
+            output.weak = True
     for tape in context.tapes():
         tape.record(primitive, inputs, outputs, attrs)
     return tuple(outputs) if primitive.multiple_results else outputs[0]
+
+
+# TRACE-4 under python_scalar_arguments="weak-tensor": the elementwise primitives whose result is
+# weakly typed when every input is (JAX's rule); a cast, a reduction or a call gives strong ones.
+WEAK_RESULTS = frozenset({
+    "add", "subtract", "multiply", "divide", "floordiv", "mod", "pow", "maximum", "minimum",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "negative", "abs", "square", "sqrt", "exp", "log",
+    "invert", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
+    "logical_or", "logical_not", "where", "identity",
+})
 
 
 def _read_variable(tensor: Tensor) -> Tensor:

@@ -27,6 +27,10 @@ class Tensor:
 
     _dtype: dtypes.DType
     _shape: Shape
+    # TRACE-4 under python_scalar_arguments="weak-tensor": a Python scalar argument traced as a
+    # weakly typed tensor (JAX's weak_type), and what is computed from weak tensors alone; an op
+    # gives a weak operand the dtype of the others (conversion.weak_adopted).
+    weak: bool = False
     __array_priority__ = 100  # NumPy operands defer to the tensor's reflected operators
 
     @property

@@ -2,7 +2,9 @@
 
 * tensors and NumPy values: their dtype and shape, never their value (TRACE-3);
 * ``bool``/``int``/``float``/``str``/``None``: a literal, equal by Python
-  ``==`` (so ``1``, ``1.0`` and ``True`` share a trace; NaN equals NaN) (TRACE-4);
+  ``==`` (so ``1``, ``1.0`` and ``True`` share a trace; NaN equals NaN) (TRACE-4); under
+  ``python_scalar_arguments="weak-tensor"`` (JAX) a ``bool``, ``int`` or ``float`` is a 0-d
+  tensor of its default dtype instead, weakly typed unless a ``bool``, keyed like one;
 * lists, tuples, dicts, namedtuples: their structure and their items' types (TRACE-5);
 * anything else: the object itself, matched by identity or ``==``; it must be
   hashable (TRACE-6).
@@ -26,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import nest, policies, tensor_spec
-from .conversion import convert_to_tensor
+from .conversion import convert_to_tensor, python_dtype
 from .tensor import Tensor
 from .tensor_spec import TensorSpec
 from .verbose import note
@@ -53,24 +55,30 @@ class TraceType:
 @dataclass(frozen=True)
 class TensorType(TraceType):
     spec: TensorSpec
+    weak: bool = False  # a weakly typed tensor (python_scalar_arguments="weak-tensor", TRACE-4)
 
     def is_subtype_of(self, other: TraceType) -> bool:
-        return isinstance(other, TensorType) and self.spec.is_compatible_with(other.spec)
+        return isinstance(other, TensorType) and self.weak == other.weak and \
+            self.spec.is_compatible_with(other.spec)
 
     def most_specific_common_supertype(self, other: TraceType) -> TraceType | None:
-        if not isinstance(other, TensorType) or other.spec.dtype != self.spec.dtype:
+        if not isinstance(other, TensorType) or \
+                (other.spec.dtype, other.weak) != (self.spec.dtype, self.weak):
             return None
         shape = tensor_spec.most_specific_common_shape(self.spec.shape, other.spec.shape)
-        return TensorType(TensorSpec(shape, self.spec.dtype))
+        return TensorType(TensorSpec(shape, self.spec.dtype), self.weak)
 
     def placeholder(self, value, make_placeholder):
-        return make_placeholder(self.spec)
+        placeholder = make_placeholder(self.spec)
+        if self.weak:
+            placeholder.weak = True
+        return placeholder
 
     def tensors(self, value):
-        return [convert_to_tensor(value)]
+        return [convert_to_tensor(value, dtype=self.spec.dtype)]
 
     def __repr__(self) -> str:
-        return repr(self.spec)
+        return repr(self.spec) + (" (weak)" if self.weak else "")
 
 
 @dataclass(frozen=True, eq=False)
@@ -236,8 +244,13 @@ def from_value(value: Any, aliases: dict[int, int] | None = None) -> TraceType:
         if isinstance(value, TensorSpec):
             return TensorType(value)
         if isinstance(value, Tensor):
-            return TensorType(value.spec)
+            return TensorType(value.spec, value.weak)
         return TensorType(convert_to_tensor(value).spec)
+    if isinstance(value, (bool, int, float)) and policies.current().python_scalar_arguments == "weak-tensor":
+        kind = bool if isinstance(value, bool) else int if isinstance(value, int) else float
+        note("TRACE-4", "python_scalar_arguments='weak-tensor': the Python %s is a 0-d tensor keyed "
+                        "by its dtype, not its value", kind.__name__)
+        return TensorType(TensorSpec([], python_dtype(kind)), weak=kind is not bool)
     if value is None or isinstance(value, (bool, int, float, str, bytes)):
         note("TRACE-4", "the Python value %r is keyed by ==", value)
         return Literal(value)

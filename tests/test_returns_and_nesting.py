@@ -382,6 +382,24 @@ def test_NEST_3_recursion_with_a_tensor_argument_and_a_python_counter():
     assert power.experimental_get_tracing_count() == 6
 
 
+def test_NEST_3_weak_tensor_recursion_on_a_python_int_fails_at_the_first_call():
+    # JAX 0.10.2: jit(rec)(x, 3) raises TracerBoolConversionError at `if n == 0:` (n is traced):
+    # the body ran once, nothing is cached
+    runs = []
+
+    @ts.function
+    def rec(x, n):
+        runs.append(n)
+        if n == 0:
+            return x
+        return rec(x, n - 1)
+
+    jax_like = policies.Policies(python_scalar_arguments="weak-tensor", symbolic_bool="error")
+    with policies.using(jax_like), pytest.raises(ts.errors.OperatorNotAllowedInGraphError):
+        rec(ts.constant(1.0), 3)
+    assert len(runs) == 1 and rec.experimental_get_tracing_count() == 0
+
+
 # -- Fidelity to TensorFlow 2.21: returned shapes (observed on TensorFlow) -------------------------
 
 def test_RETURN_1_a_returned_shape_becomes_a_tensor_when_fully_known():

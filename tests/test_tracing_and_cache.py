@@ -280,6 +280,153 @@ def test_TRACE_4_eager_would_use_each_value_own_dtype():
     assert lit(True).dtype == ts.bool
 
 
+WEAK = policies.Policies(python_scalar_arguments="weak-tensor")  # JAX's option (TRACE-4)
+JAX_ARGUMENTS = policies.Policies(python_scalar_arguments="weak-tensor", symbolic_bool="error",
+                                  non_tensor_arguments="error", argument_binding="as-passed")
+# The default int and float of a weak scalar are python_value_dtypes' (TENSOR-1): int32 and float32
+# under "tf", as JAX without x64 (p1_scalars.x32); JAX under x64 has int64 and float64.
+
+
+def test_TRACE_4_weak_tensor_scalars_are_keyed_by_dtype_not_value():
+    # JAX 0.10.2: jit(body)(x, p) for True, False, np.bool_(True), 1, 2, a weak array, np.int32(1),
+    # 1.0, nan, -0.0 traces 4 times; the body sees bool[], ~int[], int32[], ~float[]
+    seen = []
+
+    @ts.function
+    def f(x, p):
+        seen.append((p.dtype, p.weak, p.shape.as_list()))
+        return p
+
+    x = ts.constant(1.0)
+    with policies.using(WEAK):
+        weak_three = ts.function(lambda p: p)(3)
+        for p in (True, False, np.bool_(True), 1, 2, weak_three, np.int32(1), 1.0, float("nan"), -0.0):
+            f(x, p)
+    assert f.experimental_get_tracing_count() == 4
+    assert seen == [(ts.bool, False, []), (ts.int32, True, []), (ts.int32, False, []), (ts.float32, True, [])]
+
+
+def test_TRACE_4_weak_tensor_scalars_return_as_weak_tensors_that_share_the_key():
+    # JAX 0.10.2: jit(lambda p: p * 2)(3) is a weak array 6; k(1) then k(that) trace once, a strong
+    # np.int64(1) traces again; inner called from outer(1) is then a hit for inner(5)
+    with policies.using(WEAK):
+        doubled = ts.function(lambda p: p * 2)(3)
+        k = ts.function(identity)
+        k(1); k(doubled); k(np.int64(1))  # noqa: E702
+        inner = ts.function(lambda p: p + 1)
+        outer = ts.function(lambda p: inner(p))
+        outer(1); inner(5)  # noqa: E702
+    assert (int(doubled), doubled.dtype, doubled.weak) == (6, ts.int32, True)
+    assert k.experimental_get_tracing_count() == 2
+    assert inner.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_4_weak_tensor_scalars_take_the_other_operand_dtype():
+    # JAX 0.10.2 (strict): float32 * p and p / float32 are float32 for p=3; int32 + p for p=1.5 is a
+    # TypePromotionError; p + 1.5 is a weak float, p * 2 a weak int, p > 0 a weak bool; True + float32
+    # is an error (a bool is not weak)
+    with policies.using(WEAK):
+        assert ts.function(lambda p: ts.constant(2.0) * p)(3).dtype == ts.float32
+        assert ts.function(lambda p: p / ts.constant(2.0))(3).dtype == ts.float32
+        assert ts.function(lambda p: 2.0 * p)(3).dtype == ts.float32
+        results = ts.function(lambda p: (p + 1.5, p * 2, p > 0, -p))(1)
+        with pytest.raises(TypeError):
+            ts.function(lambda p: ts.constant(1) + p)(1.5)
+        with pytest.raises(TypeError):
+            ts.function(lambda p: ts.constant(1.0) + p)(True)
+    assert [(r.dtype, r.weak) for r in results] == [(ts.float32, True), (ts.int32, True), (ts.bool, True),
+                                                    (ts.int32, True)]
+    assert [r.numpy().item() for r in results] == [2.5, 2, True, -1]
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    (lambda p: 1 if p else 0, ts.errors.OperatorNotAllowedInGraphError),
+    (lambda p: 1 if p == 0 else 0, ts.errors.OperatorNotAllowedInGraphError),
+    (lambda p: int(p), TypeError), (lambda p: list(range(p)), TypeError),
+], ids=["if", "==", "int", "range"])
+def test_TRACE_4_weak_tensor_scalars_have_no_python_value_while_tracing(body, error):
+    # JAX 0.10.2: TracerBoolConversionError, ConcretizationTypeError and TracerIntegerConversionError
+    # (TypeErrors) while tracing jit(body)(1); nothing is cached
+    f = ts.function(body)
+    with policies.using(JAX_ARGUMENTS), pytest.raises(error):
+        f(1)
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_TRACE_4_weak_tensor_an_int_must_fit_the_default_int():
+    # JAX 0.10.2 (x32: the limit is 2**31; x64: 2**63): OverflowError at the call, before the body
+    # runs, naming the argument's path
+    runs = []
+
+    @ts.function
+    def f(x, p):
+        runs.append(1)
+        return x
+
+    x = ts.constant(1.0)
+    with policies.using(JAX_ARGUMENTS):
+        with pytest.raises(OverflowError, match=r"^An overflow was encountered while parsing an argument "
+                                                r"to a jitted computation, whose argument path is p\. Got "
+                                                r"<class 'int'> with value 2147483648$"):
+            f(x, 2**31)
+        with pytest.raises(OverflowError, match=r"argument path is p\[1\]\. Got <class 'int'> with value "
+                                                r"-2147483649$"):
+            f(x, p=[1, -(2**31) - 1])
+        f(x, [2**31 - 1, -(2**31)])
+    assert runs == [1] and f.experimental_get_tracing_count() == 1
+
+
+def test_TRACE_4_weak_tensor_containers_hold_weak_scalars():
+    # JAX 0.10.2: jit(body)(x, [1, 2.5, True]) sees [~int[], ~float[], bool[]]; [3, 0.5, False] is a hit
+    seen = []
+
+    @ts.function
+    def f(p):
+        seen.append([(v.dtype, v.weak) for v in p])
+        return p[0] + p[1]
+
+    with policies.using(WEAK):
+        assert float(f([1, 2.5, True])) == 3.5
+        assert float(f([3, 0.5, False])) == 3.5
+    assert seen == [[(ts.int32, True), (ts.float32, True), (ts.bool, False)]]
+
+
+def test_TRACE_4_weak_tensor_scalars_pass_unchanged_under_the_eager_switch():
+    # JAX 0.10.2: under disable_jit, jit(lambda p: p)(3) returns the Python int 3
+    seen = []
+
+    @ts.function
+    def f(p):
+        seen.append(p)
+        return p
+
+    with policies.using(WEAK):
+        ts.config.run_functions_eagerly(True)
+        try:
+            result = f(3)
+        finally:
+            ts.config.run_functions_eagerly(False)
+    assert result == 3 and type(result) is int and seen == [3]
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_TRACE_4_weak_tensor_an_omitted_default_stays_a_python_value():
+    # JAX 0.10.2, def d(x, p=1): d(x) sees the int 1; d(x, 1) and d(x, p=1) see tracers (3 traces);
+    # `if p:` works only in the first
+    seen = []
+
+    @ts.function
+    def d(x, p=1):
+        seen.append(type(p).__name__)
+        return x + p
+
+    x = ts.constant(1.0)
+    with policies.using(JAX_ARGUMENTS):
+        results = [float(d(x)), float(d(x, 1)), float(d(x, p=1))]
+    assert results == [2.0, 2.0, 2.0]
+    assert seen == ["int", "SymbolicTensor", "SymbolicTensor"]
+
+
 # --------------------------------------------------------------------------------------
 # TRACE-5: containers
 # --------------------------------------------------------------------------------------

@@ -306,12 +306,13 @@ def write_outside(tmp_path: Path, xfail: str | None = None, policy: str = "") ->
 
 
 def test_an_adapter_declaring_an_unimplemented_option_is_a_one_line_error(tmp_path):
-    write_outside(tmp_path, policy='python_scalar_arguments="weak-tensor"')
+    write_outside(tmp_path, policy='python_scalar_arguments="specialize-then-dynamic"')
     result = run_cli("check", "--backend", "outside_adapter:adapter", cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert lines == ["tracespec: Backend 'outside_adapter:adapter': The reference does not implement "
-                     "python_scalar_arguments='weak-tensor' yet; it implements: literal."]
+                     "python_scalar_arguments='specialize-then-dynamic' yet; it implements: literal, "
+                     "weak-tensor."]
 
 
 def test_the_expected_failures_of_an_outside_adapter_come_from_its_attribute(tmp_path):
