@@ -13,6 +13,8 @@ The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
   no ``input_signature`` and nothing like ``reduce_retracing``: both capabilities are absent.
   jit takes its arguments as pytrees of arrays and keys them as passed (``non_tensor_arguments=
   "error"``, ``argument_binding="as-passed"``); a method passes its instance, which jit refuses.
+  A Python number argument is a weakly typed array keyed by its dtype (``python_scalar_arguments=
+  "weak-tensor"``), so ``constant`` refuses a traced array, as ``tf.constant`` refuses a tensor.
 * the eager switch is ``jax.config.update("jax_disable_jit", flag)`` (process-global).
 * ``print`` and ``py_function`` are ``io_callback(..., ordered=True)``: one ordered token chain,
   so both keep one program order and are never pruned (``pure_callback`` would be pruned,
