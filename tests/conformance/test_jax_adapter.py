@@ -74,7 +74,7 @@ def test_a_weak_scalar_argument_converts_but_is_no_constant(lines):
         seen.append((p.dtype.name, p.aval.weak_type, ts.convert_to_tensor(p) is p))
         return ts.constant(p)
 
-    with pytest.raises(TypeError, match="^Expected any non-tensor type, but got a tensor instead\\.\n"):
+    with pytest.raises(TypeError, match=r"^Expected any non-tensor type, but got a tensor instead\.\n"):
         f(1)  # JAX appends a note on its filtered traceback
     assert seen == [("int64", True, True)]
 
