@@ -224,7 +224,7 @@ def weak_adopted(values: Sequence[object]) -> list[object]:
     if strong is not None:
         note("TRACE-4", "python_scalar_arguments='weak-tensor': a weak operand takes the dtype %s",
              strong.name)
-        return [_cast(v, strong) if isinstance(v, Tensor) and v.weak and _adopts(v.dtype, strong) else v
+        return [_cast(v, strong) if isinstance(v, Tensor) and v.weak and _weak_takes(v.dtype, strong) else v
                 for v in values]
     kinds = {_weak_kind(v.dtype) if isinstance(v, Tensor) else _kind_of(v) for v in values
              if isinstance(v, (Tensor, int, float))}
@@ -248,7 +248,7 @@ def _weak_kind(dtype: dtypes.DType) -> str:
     return "float" if dtype.is_floating else "int" if dtype.is_integer else "bool"
 
 
-def _adopts(weak: dtypes.DType, dtype: dtypes.DType) -> bool:
+def _weak_takes(weak: dtypes.DType, dtype: dtypes.DType) -> bool:
     """Whether a weak tensor of dtype ``weak`` takes ``dtype`` (a weak int any number dtype, a weak
     float a float dtype, a weak bool only bool)."""
     if weak.is_floating:
