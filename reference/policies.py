@@ -26,6 +26,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "runtime_checks": ("raise", "jax-values"),
     "relaxed_shapes": ("serve-later-calls", "exact"),
     "string_values": ("supported", "unsupported"),
+    "eager_op_errors": ("kernel", "as-traced"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -53,6 +54,10 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # "supported": strings are tensors of dtype string (TENSOR-1, RETURN-1). "unsupported" (JAX):
     # no string converts to a tensor, and a traced function cannot return one.
     "string_values": ("supported", "unsupported"),
+    # "kernel": eagerly an op's shape or dtype violation is the kernel's InvalidArgumentError,
+    # while tracing the rule's ValueError or TypeError (OP-2, OP-4). "as-traced" (JAX): the rule's
+    # ValueError or TypeError in both modes, before the op runs.
+    "eager_op_errors": ("kernel", "as-traced"),
 }
 
 
@@ -71,6 +76,7 @@ class Policies:
     runtime_checks: str = "raise"
     relaxed_shapes: str = "serve-later-calls"
     string_values: str = "supported"
+    eager_op_errors: str = "kernel"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
