@@ -25,6 +25,8 @@ The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
 * an op checks its shapes and dtypes when it is called, eagerly and under jit alike, pruned or
   not (``eager_op_errors="as-traced"``); JAX words these errors its own way, so the adapter
   declares its stable core of each spec message by the message's id (``message_patterns``).
+* a tracer has its static length: ``len(x)`` and iteration over the first dimension work while
+  tracing (``symbolic_iteration="unrolled"``).
 * JAX arrays have no ``.numpy()``: the adapter supplies it (``tensor_api``) as
   ``np.asarray``, which on a tracer raises ``TracerArrayConversionError``: the spec's
   ``AttributeError`` (a host value requested inside a trace, TENSOR-4).
@@ -433,7 +435,7 @@ class JaxAdapter(Adapter):
     name = "jax"
     policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values",
                         relaxed_shapes="exact", string_values="unsupported",
-                        eager_op_errors="as-traced")
+                        eager_op_errors="as-traced", symbolic_iteration="unrolled")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
                                    "autograph", "data", "variables", "gradients", "strings"}
     tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {
@@ -457,6 +459,7 @@ class JaxAdapter(Adapter):
         "too-many-indices": r"Too many indices: array is \d+-dimensional, but \d+ were indexed",
         "dtype-mismatch": _NO_PROMOTION, "list-dtype-mismatch": _NO_PROMOTION,
         "dtype-not-allowed": r"does not accept dtype (?P<dtype>\w+)",
+        "scalar-len": r"len\(\) of unsized object", "scalar-iteration": r"iteration over a 0-d array",
         "cond-branches": r"cond branch(?:es must have equal output types| outputs must have the same pytree "
                          r"structure),? but they differ",
         "loop-var-dtype": r"carry input and carry output must have equal types[^$]*so the dtypes do not",

@@ -75,6 +75,10 @@ MESSAGES: tuple[Message, ...] = (
             r"Using a symbolic `\w+\.Tensor` as a Python `bool` is not allowed\.[^\n]*"),
     Message("symbolic-iteration", "OperatorNotAllowedInGraphError",
             r"Iterating over a symbolic `\w+\.Tensor` is not allowed\.[^\n]*"),
+    # TENSOR-4: a scalar has no length and no rows (eagerly; traced too under symbolic_iteration
+    # "unrolled").
+    Message("scalar-len", "TypeError", r"Scalar tensor has no `len\(\)`"),
+    Message("scalar-iteration", "TypeError", r"Cannot iterate over a scalar tensor\."),
     # TRACE-10, TRACE-13: arguments that do not bind; the cause must agree, not the signature.
     Message("binding", "TypeError",
             r"Binding inputs to \w+\.function failed due to `(?P<cause>[^`]*)`\.(?: Received "

@@ -27,6 +27,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "relaxed_shapes": ("serve-later-calls", "exact"),
     "string_values": ("supported", "unsupported"),
     "eager_op_errors": ("kernel", "as-traced"),
+    "symbolic_iteration": ("error", "unrolled"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -58,6 +59,10 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # while tracing the rule's ValueError or TypeError (OP-2, OP-4). "as-traced" (JAX): the rule's
     # ValueError or TypeError in both modes, before the op runs.
     "eager_op_errors": ("kernel", "as-traced"),
+    # "error": len() of a symbolic tensor is a TypeError and iterating over one an
+    # OperatorNotAllowedInGraphError (TENSOR-4, ERROR-3). "unrolled" (JAX): a symbolic tensor has
+    # its static length, and iterating over it gives its rows while tracing.
+    "symbolic_iteration": ("error", "unrolled"),
 }
 
 
@@ -77,6 +82,7 @@ class Policies:
     relaxed_shapes: str = "serve-later-calls"
     string_values: str = "supported"
     eager_op_errors: str = "kernel"
+    symbolic_iteration: str = "error"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

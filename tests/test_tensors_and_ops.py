@@ -1223,6 +1223,44 @@ def test_TENSOR_4_shapes_are_tensor_shapes():
             attempt()
 
 
+UNROLLED = policies.Policies(symbolic_iteration="unrolled")
+
+
+def test_TENSOR_4_unrolled_a_symbolic_tensor_has_its_static_length_and_rows():
+    # JAX 0.10.2 under jit: len() of a float32[2, 3] tracer is 2, list(x) gives two float32[3]
+    # rows, `a, b = x` unpacks a float32[2]; as eagerly.
+    seen = {}
+
+    @ts.function(autograph=False)
+    def body(x, v):
+        seen["len"] = len(x)
+        seen["rows"] = [tuple(row.shape) for row in x]
+        a, b = v
+        return a - b
+
+    with policies.using(UNROLLED):
+        difference = body(ts.ones([2, 3]), ts.constant([5.0, 2.0]))
+    assert seen == {"len": 2, "rows": [(3,), (3,)]} and float(difference) == 3.0
+
+
+@pytest.mark.parametrize(("use", "message"), [(len, "Scalar tensor has no `len()`"),
+                                              (list, "Cannot iterate over a scalar tensor.")])
+def test_TENSOR_4_unrolled_a_symbolic_scalar_has_no_length_or_rows(use, message):
+    # JAX 0.10.2, under jit as eagerly: "TypeError: len() of unsized object", "TypeError: iteration
+    # over a 0-d array" (the spec words them as TensorFlow's eager tensors do).
+    f = ts.function(use, autograph=False)
+    with policies.using(UNROLLED), pytest.raises(TypeError, match=re.escape(message)):
+        f(ts.constant(1.0))
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_TENSOR_4_unrolled_an_unknown_first_dimension_keeps_the_error():
+    # (JAX's symbolic dimensions are not modelled: the reference keeps TensorFlow's TypeError.)
+    f = ts.function(len, autograph=False)
+    with policies.using(UNROLLED), pytest.raises(TypeError, match="len is not well defined"):
+        f.get_concrete_function(ts.TensorSpec([None]))
+
+
 def test_TENSOR_4_constants_made_in_a_trace_are_symbolic():
     # TF: inside tf.function, type(tf.constant(1.0)).__name__ == 'SymbolicTensor', .numpy() raises
     # AttributeError, int() TypeError, tf.constant(x) "Expected any non-tensor type, but got a tensor
