@@ -741,10 +741,15 @@ def test_OP_4_as_traced_dtype_mismatches_are_type_errors_in_both_modes(fn):
 
 
 def test_OP_4_as_traced_an_unsupported_dtype_is_a_type_error_eagerly():
-    # JAX 0.10.2: "neg does not accept dtype bool. Accepted dtypes are subtypes of integer, floating,
-    # complexfloating." (TypeError) in both modes.
-    with policies.using(AS_TRACED), pytest.raises(TypeError, match="DataType bool not in list of allowed"):
-        -ts.constant([True])
+    # JAX 0.10.2, in both modes: "neg does not accept dtype bool. Accepted dtypes are subtypes of
+    # integer, floating, complexfloating." and, for a shape given as float data, "Shapes must be 1D
+    # sequences of concrete values of integer type, got [2.]." (TypeError).
+    with policies.using(AS_TRACED):
+        with pytest.raises(TypeError, match="DataType bool not in list of allowed"):
+            -ts.constant([True])
+        with pytest.raises(TypeError, match="DataType float32 not in list of allowed") as caught:
+            ts.reshape(ts.ones([2]), ts.constant([2.0]))
+    assert not isinstance(caught.value, InvalidArgumentError)
 
 
 def test_OP_4_dtype_errors_happen_at_trace_time_before_anything_runs():
