@@ -26,6 +26,11 @@ The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
   makes itself (returned Python values, Python scalar arguments, op results) stays JAX's, and
   where it departs from the spec it is an expected failure until the reference implements
   JAX's ``python_value_dtypes`` option.
+* an op checks its shapes and dtypes when it is called, eagerly and under jit alike, pruned or
+  not (``eager_op_errors="as-traced"``); JAX words these errors its own way, so the adapter
+  declares its stable core of each spec message by the message's id (``message_patterns``).
+* a tracer has its static length: ``len(x)`` and iteration over the first dimension work while
+  tracing (``symbolic_iteration="unrolled"``).
 * JAX arrays have no ``.numpy()``: the adapter supplies it (``tensor_api``) as
   ``np.asarray``, which on a tracer raises ``TracerArrayConversionError``: the spec's
   ``AttributeError`` (a host value requested inside a trace, TENSOR-4).
@@ -435,6 +440,9 @@ jax.config.update("jax_numpy_dtype_promotion", "strict")""",
            "trace), TracerBoolConversionError its OperatorNotAllowedInGraphError."),
 )
 
+_NO_PROMOTION = r"Input dtypes \([^)]*\) have no available implicit dtype promotion path"
+
+
 class JaxAdapter(Adapter):
     """JAX with ``jax.jit`` and ``jax_disable_jit``; see the module docstring."""
 
@@ -442,6 +450,7 @@ class JaxAdapter(Adapter):
     policies = Policies(symbolic_bool="error", variables="unsupported", runtime_checks="jax-values",
                         relaxed_shapes="exact", string_values="unsupported",
                         non_tensor_arguments="error", argument_binding="as-passed",
+                        eager_op_errors="as-traced", symbolic_iteration="unrolled",
                         python_scalar_arguments="weak-tensor")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
                                    "autograph", "data", "variables", "gradients", "strings"}
@@ -454,7 +463,19 @@ class JaxAdapter(Adapter):
         "symbolic-bool": r"Attempted boolean conversion of traced array",
         "return-type": r"which is not a valid JAX type",
         "out-of-scope": r"Encountered an unexpected tracer",
-        "broadcast": r"got incompatible shapes for broadcasting|dot_general requires contracting",
+        "broadcast": r"got incompatible shapes for broadcasting|Incompatible shapes for broadcasting: "
+                     r"shapes=|dot_general requires contracting dimensions to have the same shape",
+        "rank": r"Cannot concatenate arrays with different numbers of dimensions|axis -?\d+ is out of "
+                r"bounds for array of dimension \d+|must have ndim at least",
+        "reshape": r"cannot reshape array of shape",
+        "merge-shapes": r"Cannot concatenate arrays with shapes that differ in dimensions other than the one "
+                        r"being concatenated|All input arrays must have the same shape",
+        "concat-scalars": r"Zero-dimensional arrays cannot be concatenated",
+        "axis": r"axis -?\d+ is out of bounds for array of dimension \d+",
+        "too-many-indices": r"Too many indices: array is \d+-dimensional, but \d+ were indexed",
+        "dtype-mismatch": _NO_PROMOTION, "list-dtype-mismatch": _NO_PROMOTION,
+        "dtype-not-allowed": r"does not accept dtype (?P<dtype>\w+)",
+        "scalar-len": r"len\(\) of unsized object", "scalar-iteration": r"iteration over a 0-d array",
         "cond-branches": r"cond branch(?:es must have equal output types| outputs must have the same pytree "
                          r"structure),? but they differ",
         "loop-var-dtype": r"carry input and carry output must have equal types[^$]*so the dtypes do not",
@@ -558,11 +579,12 @@ class JaxAdapter(Adapter):
         jax.effects_barrier()
 
     def spelled_as_spec(self, text: str) -> str:
-        """Dtypes as ``ts.float32``; the classes ``error_category`` maps by their spec names."""
+        """Dtypes as ``ts.float32``; the classes ``error_category`` maps by their spec names (a
+        shape error's ``TypeError`` line as ``ValueError``)."""
         text = re.sub(r"dtype\('(\w+)'\)", r"ts.\1", text)
         for cls, category in _CATEGORIES:
             text = re.sub(rf"\b(?:jax\.errors\.)?{cls.__name__}\b", category, text)
-        return text
+        return re.sub(rf"^TypeError(?=: [^\n]*(?:{_SHAPE.pattern}))", "ValueError", text, flags=re.M)
 
 
 def _result_shapes(func: Any, inputs: list[Any], count: int) -> list[tuple[int, ...]]:

@@ -31,6 +31,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+_AT_NODE = r"(?: for '\{\{node\}\}' with input shapes: <shapes>)?"  # the node, when traced
+
 
 @dataclass(frozen=True)
 class Message:
@@ -42,7 +44,8 @@ class Message:
 MESSAGES: tuple[Message, ...] = (
     # TENSOR-4: a symbolic tensor has no value (a backend may name its own symbolic tensors).
     Message("symbolic-numpy", "AttributeError", r"'SymbolicTensor' object has no attribute 'numpy'"),
-    # OP-4: an op does not support a dtype (trace time / eager kernel); the lists differ.
+    # OP-4: an op does not support a dtype (trace time, eagerly too under as-traced / eager
+    # kernel); the lists differ.
     Message("dtype-not-allowed", "TypeError",
             r"Value passed to parameter '(?P<param>\w+)' has DataType (?P<dtype>\w+) not in list "
             r"of allowed values: [^\n]*"),
@@ -72,6 +75,10 @@ MESSAGES: tuple[Message, ...] = (
             r"Using a symbolic `\w+\.Tensor` as a Python `bool` is not allowed\.[^\n]*"),
     Message("symbolic-iteration", "OperatorNotAllowedInGraphError",
             r"Iterating over a symbolic `\w+\.Tensor` is not allowed\.[^\n]*"),
+    # TENSOR-4: a scalar has no length and no rows (eagerly; traced too under symbolic_iteration
+    # "unrolled").
+    Message("scalar-len", "TypeError", r"Scalar tensor has no `len\(\)`"),
+    Message("scalar-iteration", "TypeError", r"Cannot iterate over a scalar tensor\."),
     # TRACE-10, TRACE-13: arguments that do not bind; the cause must agree, not the signature.
     Message("binding", "TypeError",
             r"Binding inputs to \w+\.function failed due to `(?P<cause>[^`]*)`\.(?: Received "
@@ -106,10 +113,33 @@ MESSAGES: tuple[Message, ...] = (
     # EFFECT-3: a ts.py_function callback returned too few values (the counter differs).
     Message("py-function-results", "InvalidArgumentError",
             r"pyfunc_\d+ returns (?P<got>\d+) values, but expects to see (?P<want>\d+) values\."),
-    # OP-2: static shapes that do not broadcast, rejected while tracing.
+    # OP-2, OP-6: an op's rule rejects static shapes (while tracing; eagerly too under
+    # eager_op_errors="as-traced", without the node). Broadcasting, and matmul's inner
+    # dimensions (TensorFlow says the same for both).
     Message("broadcast", "ValueError",
-            r"Dimensions must be equal, but are \d+ and \d+ for '\{\{node\}\}' with input shapes: "
-            r"<shapes>\."),
+            r"Dimensions must be equal, but are (?P<a>\d+) and (?P<b>\d+)" + _AT_NODE),
+    Message("rank", "ValueError", r"Shape must be (?:at least )?rank (?P<want>\d+) but is rank "
+            r"(?P<rank>\d+)" + _AT_NODE),
+    Message("reshape", "ValueError",
+            r"(?:Cannot reshape a tensor with (?P<size>\d+) elements to shape \S+ \(\d+ elements\)|"
+            r"Dimension size must be evenly divisible by \d+ but is \d+)" + _AT_NODE),
+    Message("merge-shapes", "ValueError",
+            r"Dimension \d+ in both shapes must be equal, but are (?P<a>\d+) and (?P<b>\d+)\. Shapes "
+            r"are \S+ and \S+\.(?:\n\tFrom merging shape \d+ with other shapes\.)?" + _AT_NODE),
+    Message("concat-scalars", "ValueError",
+            r"Can't concatenate scalars \(use \w+\.stack instead\)" + _AT_NODE),
+    Message("axis", "ValueError",
+            r"(?:Invalid reduction dimension (?P<axis>-?\d+) for input with \d+ dimensions\.|"
+            r"Argument `axis` = (?P<stack_axis>-?\d+) not in range \[-?\d+, \d+\))" + _AT_NODE),
+    Message("too-many-indices", "ValueError",
+            r"Index out of range using input dim \d+; input has only \d+ dims" + _AT_NODE),
+    # TENSOR-2, OP-4: operands of different dtypes (the op's rule, both modes under as-traced).
+    Message("dtype-mismatch", "TypeError",
+            r"Input '(?P<param>\w+)' of '<op>' Op has type (?P<dtype>\w+) that does not match "
+            r"(?:type (?P<first>\w+) of argument '\w+'|expected type of (?P<want>\w+))\."),
+    Message("list-dtype-mismatch", "TypeError",
+            r"Tensors in list passed to '\w+' of '<op>' Op have types \[(?P<dtypes>[^\]]*)\] that "
+            r"don't all match\."),
     # CF-3, CF-6: branches that disagree, loop variables that change dtype or shape.
     Message("cond-branches", "TypeError",
             r"true_fn and false_fn arguments to \w+\.cond must have the same number, type, and overall "

@@ -172,7 +172,8 @@ class Graph:
         The node is called ``name`` exactly (the op call's scope), or else after the
         primitive's TensorFlow op type, made unique.
 
-        OP-4: a rule violation surfaces now, at trace time, as ``TypeError``/``ValueError``.
+        OP-4: a rule violation surfaces now, at trace time, as ``TypeError``/``ValueError``,
+        whether or not the node is used later (EFFECT-5 prunes kernels, not these checks).
         """
         symbolic = tuple(self.own(t) for t in inputs)
         try:

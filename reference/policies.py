@@ -29,6 +29,8 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "effect_order": ("program", "per-kind", "none"),
     "non_tensor_arguments": ("literal", "error"),
     "argument_binding": ("canonical", "as-passed"),
+    "eager_op_errors": ("kernel", "as-traced"),
+    "symbolic_iteration": ("error", "unrolled"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -73,6 +75,14 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # "as-passed" (JAX): how each argument was passed is part of the key; an omitted default is
     # not keyed, and the body sees the default itself.
     "argument_binding": ("canonical", "as-passed"),
+    # "kernel": eagerly an op's shape or dtype violation is the kernel's InvalidArgumentError,
+    # while tracing the rule's ValueError or TypeError (OP-2, OP-4). "as-traced" (JAX): the rule's
+    # ValueError or TypeError in both modes, before the op runs.
+    "eager_op_errors": ("kernel", "as-traced"),
+    # "error": len() of a symbolic tensor is a TypeError and iterating over one an
+    # OperatorNotAllowedInGraphError (TENSOR-4, ERROR-3). "unrolled" (JAX): a symbolic tensor has
+    # its static length, and iterating over it gives its rows while tracing.
+    "symbolic_iteration": ("error", "unrolled"),
 }
 
 
@@ -94,6 +104,8 @@ class Policies:
     effect_order: str = "program"
     non_tensor_arguments: str = "literal"
     argument_binding: str = "canonical"
+    eager_op_errors: str = "kernel"
+    symbolic_iteration: str = "error"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

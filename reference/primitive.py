@@ -7,8 +7,9 @@ it is stateful. ``bind`` asks the innermost context what to do:
 
 * eagerly, it checks the rule against the concrete inputs and runs the kernel
   at once; a dtype violation surfaces as ``InvalidArgumentError`` with the
-  eager kernel's text, a shape violation as the kernel reports it, and every
-  kernel error ends with ``[Op:name]``, as TensorFlow's eager kernels report them;
+  eager kernel's text, a shape violation as the kernel reports it (under
+  ``eager_op_errors="as-traced"``: the rule's ``TypeError``/``ValueError``), and
+  every error ends with ``[Op:name]``, as TensorFlow's eager kernels report them;
 * while tracing, it checks the rule (errors surface at trace time, as
   ``TypeError``/``ValueError``) and records a node; the same kernel runs later
   when the graph executes (``interpreter.py``).
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from . import context, errors
+from . import context, errors, policies
 from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec
 from .verbose import note, op_event
@@ -114,6 +115,13 @@ def execute_eagerly(
     try:
         specs = _as_tuple(primitive.abstract_eval(*(t.spec for t in inputs), **attrs))
     except (TypeError, ValueError) as error:
+        if policies.current().eager_op_errors == "as-traced":
+            # OP-2, OP-4 under eager_op_errors="as-traced": the rule's own error, as while
+            # tracing, before the kernel runs.
+            dtype = isinstance(error, TypeError)
+            note("OP-4" if dtype else "OP-2", "eager_op_errors='as-traced': %s rejects its inputs "
+                 "eagerly as while tracing: %s", primitive.name, "TypeError" if dtype else "ValueError")
+            raise (TypeError if dtype else ValueError)(f"{error} [Op:{primitive.name}]") from None
         # OP-4: a dtype rule violation reads as the eager kernel's own check; a shape one as
         # the kernel reports it (the kernel checks every shape).
         note("OP-4", "%s rejects its inputs eagerly: InvalidArgumentError", primitive.name)

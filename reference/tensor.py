@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import dtypes, errors
+from . import dtypes, errors, policies
 from .tensor_shape import TensorShape
 from .tensor_spec import Shape, TensorSpec, format_shape
 from .verbose import note
@@ -180,6 +180,9 @@ class SymbolicTensor(Tensor):
         )
 
     def __iter__(self):
+        length = self._unrolled_length("iterating over")
+        if length is not None:
+            return (self[i] for i in range(length))
         note("ERROR-3", "iterating over a symbolic tensor")
         raise errors.OperatorNotAllowedInGraphError(
             "Iterating over a symbolic `ts.Tensor` is not allowed. Iterate over a Python "
@@ -193,11 +196,30 @@ class SymbolicTensor(Tensor):
         )
 
     def __len__(self) -> int:
+        length = self._unrolled_length("len() of")
+        if length is not None:
+            return length
         note("TENSOR-4", "a symbolic tensor has no len()")
         raise TypeError(
             f"len is not well defined for a symbolic Tensor ({self.name}). "
             "Please call `x.shape` rather than `len(x)` for shape information."
         )
+
+    def _unrolled_length(self, use: str) -> int | None:
+        """TENSOR-4, ERROR-3 under ``symbolic_iteration="unrolled"`` (JAX): a known first dimension
+        is the tensor's length, and iterating gives its rows ``x[0]``, ``x[1]``...; a scalar fails
+        as an eager scalar does. ``None`` when the policy is ``"error"`` or the dimension unknown."""
+        if policies.current().symbolic_iteration != "unrolled" or self._shape is None:
+            return None
+        rule = "TENSOR-4" if use.startswith("len") else "ERROR-3"
+        if not self._shape:
+            note(rule, "symbolic_iteration='unrolled': %s a symbolic scalar", use)
+            raise TypeError("Scalar tensor has no `len()`" if rule == "TENSOR-4" else
+                            "Cannot iterate over a scalar tensor.")
+        if self._shape[0] is None:
+            return None  # JAX's symbolic dimensions are not modelled yet
+        note(rule, "symbolic_iteration='unrolled': %s a symbolic tensor of %d rows", use, self._shape[0])
+        return self._shape[0]
 
     def __repr__(self) -> str:
         note("TENSOR-3", "repr of a symbolic tensor")

@@ -212,6 +212,37 @@ def test_ERROR_3_iterating_a_symbolic_tensor_is_rejected():
     assert int(ts.function(total, autograph=False)(ts.constant([1, 2, 3]))) == 6
 
 
+UNROLLED = policies.Policies(symbolic_iteration="unrolled")
+
+
+def test_ERROR_3_unrolled_iterating_a_symbolic_tensor_unrolls_over_its_rows():
+    # JAX 0.10.2 under jit: `for item in x` over an int32[3] tracer runs the body three times while
+    # tracing, once per x[i], and the jitted call returns 6; the second call does not trace again.
+    seen = []
+
+    def total(x):
+        acc = ts.constant(0)
+        for item in x:
+            seen.append(tuple(item.shape))
+            acc = acc + item
+        return acc
+
+    f = ts.function(total, autograph=False)
+    with policies.using(UNROLLED):
+        assert int(f(ts.constant([1, 2, 3]))) == 6
+        assert int(f(ts.constant([4, 5, 6]))) == 15
+    assert seen == [(), (), ()] and f.experimental_get_tracing_count() == 1
+
+
+def test_ERROR_3_unrolled_a_condition_on_a_row_is_still_a_symbolic_bool():
+    # JAX 0.10.2: `if item > 0:` on a row of a tracer is a TracerBoolConversionError.
+    def positives(x):
+        return [item for item in x if item > 0]
+
+    with policies.using(UNROLLED), pytest.raises(OperatorNotAllowedInGraphError):
+        ts.function(positives, autograph=False)(ts.constant([1, -2]))
+
+
 def test_ERROR_3_eager_runs_python_control_flow_on_the_value():
     f = ts.function(_sign, autograph=False)
     ts.config.run_functions_eagerly(True)

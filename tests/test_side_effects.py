@@ -349,6 +349,30 @@ def test_EFFECT_5_a_used_failing_op_fails_the_graph():
         used(ts.constant([0.0]))
 
 
+def _unused_gather_of_a_scalar(x):
+    ts.gather(x, [0])  # a 0-d tensor has no axis 0: the op's rule rejects it
+    return x
+
+
+def test_EFFECT_5_an_unused_op_whose_shapes_its_rule_rejects_fails_the_trace():
+    # TF 2.21: "Shape must be at least rank 1 but is rank 0 for '{{node GatherV2}} = ...'"
+    f = ts.function(_unused_gather_of_a_scalar)
+    with pytest.raises(ValueError, match="Shape must be at least rank 1 but is rank 0 for"):
+        f(ts.constant(1.0))
+    assert f.experimental_get_tracing_count() == 0
+
+
+@pytest.mark.parametrize("eager", [True, False], ids=["eager", "traced"])
+def test_EFFECT_5_as_traced_an_unused_gather_of_a_scalar_raises_in_both_modes(eager):
+    # JAX 0.10.2, an unused jnp.take(x, [0], axis=0) of a 0-d x, under jax_disable_jit and jit:
+    # "ValueError: axis 0 is out of bounds for array of dimension 0".
+    run = _unused_gather_of_a_scalar if eager else ts.function(_unused_gather_of_a_scalar)
+    with (policies.using(policies.Policies(eager_op_errors="as-traced")),
+          pytest.raises(ValueError, match="Shape must be at least rank 1 but is rank 0") as caught):
+        run(ts.constant(1.0))
+    assert not isinstance(caught.value, InvalidArgumentError)
+
+
 def test_EFFECT_5_pruning_follows_data_dependencies():
     @ts.function
     def f(x):

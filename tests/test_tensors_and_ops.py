@@ -509,6 +509,65 @@ def test_OP_2_incompatible_static_shapes_fail_at_trace_time():
     assert f.experimental_get_tracing_count() == 0
 
 
+AS_TRACED = policies.Policies(eager_op_errors="as-traced")
+
+# Under eager_op_errors="as-traced", probed on JAX 0.10.2 (x64, strict promotion), with
+# jax_disable_jit and under jit alike: each raises the same class in both modes ("add got
+# incompatible shapes for broadcasting: (2,), (3,).", "dot_general requires contracting
+# dimensions...", "cannot reshape array...", "Cannot concatenate arrays with different numbers of
+# dimensions...", "All input arrays must have the same shape...", "axis 3 is out of bounds for
+# array of dimension 1", "Too many indices..."; the adapter names them ValueError, the shape
+# category), never a run-time error.
+_SHAPE_ERRORS = {
+    "add": lambda: ts.constant([1, 2]) + ts.constant([1, 2, 3]),
+    "greater": lambda: ts.constant([1, 2]) > ts.constant([1, 2, 3]),
+    "where": lambda: ts.where(ts.constant([True, False]), ts.ones([3]), ts.ones([3])),
+    "matmul": lambda: ts.matmul(ts.ones([2, 3]), ts.ones([2, 3])),
+    "reshape": lambda: ts.reshape(ts.ones([3]), [2]),
+    "concat-ranks": lambda: ts.concat([ts.ones([2]), ts.ones([2, 2])], 0),
+    "concat-shapes": lambda: ts.concat([ts.ones([2, 1]), ts.ones([3, 2])], 0),
+    "concat-axis": lambda: ts.concat([ts.ones([1]), ts.ones([1])], 5),
+    "stack": lambda: ts.stack([ts.ones([2]), ts.ones([3])]),
+    "reduction-axis": lambda: ts.reduce_sum(ts.ones([2]), axis=3),
+    "gather-scalar": lambda: ts.gather(ts.constant(1.0), [0]),
+    "too-many-indices": lambda: ts.ones([2])[0, 0],
+}
+
+
+@pytest.mark.parametrize("program", _SHAPE_ERRORS.values(), ids=_SHAPE_ERRORS)
+def test_OP_2_as_traced_shape_errors_are_value_errors_in_both_modes(program):
+    with policies.using(AS_TRACED):
+        with pytest.raises(ValueError) as eager:
+            program()
+        with pytest.raises(ValueError) as traced:
+            ts.function(program)()
+    assert not isinstance(eager.value, InvalidArgumentError)
+    assert str(traced.value).startswith(str(eager.value).split(" [Op:")[0])
+
+
+def test_OP_2_as_traced_the_eager_error_comes_after_earlier_effects_before_the_op():
+    # JAX 0.10.2 under jax_disable_jit: an io_callback print before the add has printed, the
+    # add raises, the print after it never runs.
+    seen = []
+
+    def body(x, y):
+        ts.py_function(lambda: seen.append("before") or 0, [], ts.int32)
+        total = x + y
+        ts.py_function(lambda: seen.append("after") or 0, [], ts.int32)
+        return total
+
+    with policies.using(AS_TRACED), pytest.raises(ValueError, match=r"Dimensions must be equal, but are 2 "
+                                                                     r"and 3 \[Op:add\]"):
+        body(ts.constant([1, 2]), ts.constant([1, 2, 3]))
+    assert seen == ["before"]
+
+
+def test_OP_2_as_traced_leaves_data_dependent_checks_to_the_kernel():
+    # JAX checks shapes only; what needs values is a run-time matter (runtime_checks).
+    with policies.using(AS_TRACED), pytest.raises(InvalidArgumentError, match="Integer division by zero"):
+        ts.constant([1]) // ts.constant([0])
+
+
 def test_OP_2_unknown_dimensions_move_the_check_to_run_time():
     f = ts.function(lambda x, y: x + y, input_signature=[ts.TensorSpec([None], ts.int32)] * 2)
     assert_tensor(f(ts.constant([1, 2]), ts.constant([10, 20])), [11, 22], ts.int32)
@@ -664,6 +723,33 @@ def test_OP_4_dtype_mismatch_eager_invalid_argument_traced_type_error():
             fn(ints, floats)
         with pytest.raises(TypeError):
             traced_call(fn, ints, floats)
+
+
+@pytest.mark.parametrize("fn", [ts.add, ts.multiply, ts.maximum, ts.equal, ts.matmul,
+                                lambda a, b: ts.concat([a, b], 0), lambda a, b: ts.stack([a, b])],
+                         ids=["add", "multiply", "maximum", "equal", "matmul", "concat", "stack"])
+def test_OP_4_as_traced_dtype_mismatches_are_type_errors_in_both_modes(fn):
+    # JAX 0.10.2, strict promotion, under jax_disable_jit and jit: TypePromotionError ("Input dtypes
+    # ('int32', 'float32') have no available implicit dtype promotion path ..."), category TypeError.
+    ints, floats = ts.constant([[1, 2], [3, 4]]), ts.constant([[1.0, 2.0], [3.0, 4.0]])
+    with policies.using(AS_TRACED):
+        with pytest.raises(TypeError) as eager:
+            fn(ints, floats)
+        with pytest.raises(TypeError):
+            traced_call(fn, ints, floats)
+    assert not isinstance(eager.value, InvalidArgumentError)
+
+
+def test_OP_4_as_traced_an_unsupported_dtype_is_a_type_error_eagerly():
+    # JAX 0.10.2, in both modes: "neg does not accept dtype bool. Accepted dtypes are subtypes of
+    # integer, floating, complexfloating." and, for a shape given as float data, "Shapes must be 1D
+    # sequences of concrete values of integer type, got [2.]." (TypeError).
+    with policies.using(AS_TRACED):
+        with pytest.raises(TypeError, match="DataType bool not in list of allowed"):
+            -ts.constant([True])
+        with pytest.raises(TypeError, match="DataType float32 not in list of allowed") as caught:
+            ts.reshape(ts.ones([2]), ts.constant([2.0]))
+    assert not isinstance(caught.value, InvalidArgumentError)
 
 
 def test_OP_4_dtype_errors_happen_at_trace_time_before_anything_runs():
@@ -1140,6 +1226,44 @@ def test_TENSOR_4_shapes_are_tensor_shapes():
                              (unknown.as_list, "as_list() is not defined on an unknown TensorShape.")):
         with pytest.raises(ValueError, match=re.escape(message)):
             attempt()
+
+
+UNROLLED = policies.Policies(symbolic_iteration="unrolled")
+
+
+def test_TENSOR_4_unrolled_a_symbolic_tensor_has_its_static_length_and_rows():
+    # JAX 0.10.2 under jit: len() of a float32[2, 3] tracer is 2, list(x) gives two float32[3]
+    # rows, `a, b = x` unpacks a float32[2]; as eagerly.
+    seen = {}
+
+    @ts.function(autograph=False)
+    def body(x, v):
+        seen["len"] = len(x)
+        seen["rows"] = [tuple(row.shape) for row in x]
+        a, b = v
+        return a - b
+
+    with policies.using(UNROLLED):
+        difference = body(ts.ones([2, 3]), ts.constant([5.0, 2.0]))
+    assert seen == {"len": 2, "rows": [(3,), (3,)]} and float(difference) == 3.0
+
+
+@pytest.mark.parametrize(("use", "message"), [(len, "Scalar tensor has no `len()`"),
+                                              (list, "Cannot iterate over a scalar tensor.")])
+def test_TENSOR_4_unrolled_a_symbolic_scalar_has_no_length_or_rows(use, message):
+    # JAX 0.10.2, under jit as eagerly: "TypeError: len() of unsized object", "TypeError: iteration
+    # over a 0-d array" (the spec words them as TensorFlow's eager tensors do).
+    f = ts.function(use, autograph=False)
+    with policies.using(UNROLLED), pytest.raises(TypeError, match=re.escape(message)):
+        f(ts.constant(1.0))
+    assert f.experimental_get_tracing_count() == 0
+
+
+def test_TENSOR_4_unrolled_an_unknown_first_dimension_keeps_the_error():
+    # (JAX's symbolic dimensions are not modelled: the reference keeps TensorFlow's TypeError.)
+    f = ts.function(len, autograph=False)
+    with policies.using(UNROLLED), pytest.raises(TypeError, match="len is not well defined"):
+        f.get_concrete_function(ts.TensorSpec([None]))
 
 
 def test_TENSOR_4_constants_made_in_a_trace_are_symbolic():

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import context, dtypes, errors
+from .. import context, dtypes, errors, policies
 from ..tensor_spec import Shape, TensorSpec
 from ..verbose import note
 
@@ -39,9 +39,10 @@ class ShapeError(ValueError):
 def surfaced(op: str, error: Exception) -> Exception:
     """A rule violation found outside ``bind`` (in an op's static arguments), as ``bind`` shows it.
 
-    Eagerly: ``InvalidArgumentError`` with the kernel's text; while tracing: the error itself.
+    Eagerly: ``InvalidArgumentError`` with the kernel's text (under
+    ``eager_op_errors="as-traced"``, the error itself); while tracing: the error itself.
     """
-    if context.current_graph() is not None:
+    if context.current_graph() is not None or policies.current().eager_op_errors == "as-traced":
         return plain(error)
     message = getattr(error, "eager_message", str(error))
     return errors.InvalidArgumentError(f"{message} [Op:{op}]")

@@ -22,7 +22,9 @@ import jax.numpy as jnp  # noqa: E402
 import tracespec.reference as reference  # noqa: E402
 from tracespec.adapters.jax import adapter  # noqa: E402
 from tracespec.conformance import chapters, contract, expected_failures  # noqa: E402
+from tracespec.conformance.messages import same_message  # noqa: E402
 from tracespec.conformance.runner import Violation, check  # noqa: E402
+from tracespec.reference import policies  # noqa: E402
 
 
 @pytest.fixture
@@ -206,6 +208,41 @@ def test_jax_errors_are_named_as_the_spec_names_them(lines, program, category):
     with pytest.raises(Exception) as caught:
         namespace["f"](ts.constant([1.0, 2.0]))
     assert adapter.error_category(caught.value, "tracing") == category
+
+
+# The ops' shape and dtype errors: JAX raises them when the op is called, eagerly and under jit
+# alike (eager_op_errors="as-traced"), with its own words for each of the spec's messages (their
+# ids: conformance/messages.py; JAX's cores: JaxAdapter.message_patterns).
+_OP_ERRORS = [
+    "ts.constant([1, 2]) + ts.constant([1, 2, 3])", "ts.constant([1, 2]) > ts.constant([1, 2, 3])",
+    "ts.where(ts.constant([True, False]), ts.ones([3]), ts.ones([3]))",
+    "ts.matmul(ts.ones([2, 3]), ts.ones([2, 3]))", "ts.reshape(ts.ones([3]), [2])",
+    "ts.reshape(ts.ones([3]), [2, -1])", "ts.concat([ts.ones([2]), ts.ones([2, 2])], 0)",
+    "ts.concat([ts.ones([2, 1]), ts.ones([3, 2])], 0)", "ts.concat([ts.ones([]), ts.ones([])], 0)",
+    "ts.concat([ts.ones([1]), ts.ones([1])], 5)", "ts.stack([ts.ones([2]), ts.ones([3])])",
+    "ts.reduce_sum(ts.ones([2]), axis=3)", "ts.gather(ts.constant(1.0), [0])", "ts.ones([2])[0, 0]",
+    "ts.constant([1, 2]) + ts.constant([1.5, 2.5])", "ts.concat([ts.ones([1]), ts.ones([1], ts.int32)], 0)",
+    "ts.matmul(ts.ones([1, 1]), ts.ones([1, 1], ts.int32))", "-ts.constant([True])",
+    "ts.logical_and(ts.constant([True]), ts.constant([1]))",
+]
+
+
+@pytest.mark.parametrize("eager", [True, False], ids=["eager", "traced"])
+@pytest.mark.parametrize("source", _OP_ERRORS)
+def test_op_errors_have_the_spec_category_and_message_in_both_modes(lines, source, eager):
+    _, ts = lines
+
+    def raised(namespace: object) -> Exception:
+        program = eval(f"lambda: {source}", {"ts": namespace})
+        with pytest.raises(Exception) as caught:
+            (program if eager else namespace.function(program))()
+        return caught.value
+
+    with policies.using(adapter.policies):
+        expected = raised(reference)
+    actual = raised(ts)
+    assert adapter.error_category(actual, "tracing") == type(expected).__name__
+    assert same_message(str(expected), adapter.spelled_as_spec(str(actual)), adapter.message_patterns)
 
 
 def test_a_leaked_tracer_used_later_is_a_type_error(lines):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
-from tracespec.conformance.messages import core, same_message
+import tracespec.reference as ts
+from tracespec.conformance.messages import MESSAGES, core, normalise, same_message
 from tracespec.conformance.observation import (
     Container,
     ErrorOutcome,
@@ -16,6 +19,7 @@ from tracespec.conformance.observation import (
     compare,
     same_printed,
 )
+from tracespec.reference import policies
 
 
 def leaf(dtype: str, value) -> TensorLeaf:
@@ -155,6 +159,34 @@ def test_messages_keep_their_stable_core():
     assert same_message(refused, refused.replace("0x7f01", "0x7f02") + "\nThis typically means ...")
     assert not same_message(refused, refused.replace("path q", "path q[0]"))
     assert not same_message(refused, refused.replace("'Token'", "'str'"))
+
+
+_OP_MESSAGES = {  # the ops' shape and dtype errors, the op's rule raising (OP-2, OP-4, OP-6)
+    "broadcast": lambda: ts.constant([1, 2]) + ts.constant([1, 2, 3]),
+    "matmul": lambda: ts.matmul(ts.ones([2, 3]), ts.ones([2, 3])),
+    "rank": lambda: ts.concat([ts.ones([2]), ts.ones([2, 2])], 0),
+    "reshape": lambda: ts.reshape(ts.ones([3]), [2]),
+    "reshape-wildcard": lambda: ts.reshape(ts.ones([3]), [2, -1]),
+    "concat-shapes": lambda: ts.concat([ts.ones([2, 1]), ts.ones([3, 2])], 0),
+    "concat-scalars": lambda: ts.concat([ts.ones([]), ts.ones([])], 0),
+    "stack-shapes": lambda: ts.stack([ts.ones([2]), ts.ones([3])]),
+    "axis": lambda: ts.reduce_sum(ts.ones([2]), axis=3),
+    "too-many-indices": lambda: ts.ones([2])[0, 0],
+    "dtype-mismatch": lambda: ts.constant([1]) + ts.constant([1.5]),
+    "list-dtype-mismatch": lambda: ts.concat([ts.ones([1]), ts.ones([1], ts.int32)], 0),
+    "fixed-dtype": lambda: ts.logical_and(ts.constant([True]), ts.constant([1])),
+    "dtype-not-allowed": lambda: -ts.constant([True]),
+}
+
+
+@pytest.mark.parametrize("eager", [True, False], ids=["eager-as-traced", "traced"])
+@pytest.mark.parametrize("program", _OP_MESSAGES.values(), ids=_OP_MESSAGES)
+def test_every_op_message_of_the_spec_has_an_id(program, eager):
+    # so that a backend can declare its own words for it (Adapter.message_patterns)
+    with policies.using(policies.Policies(eager_op_errors="as-traced")), pytest.raises(Exception) as caught:
+        (program if eager else ts.function(program))()
+    text = normalise(str(caught.value)).strip()
+    assert [m.id for m in MESSAGES if re.fullmatch(m.pattern, text)]
 
 
 @pytest.mark.parametrize("actual", [
