@@ -26,6 +26,8 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "runtime_checks": ("raise", "jax-values"),
     "relaxed_shapes": ("serve-later-calls", "exact"),
     "string_values": ("supported", "unsupported"),
+    "python_value_dtypes": ("tf", "jax-x32", "jax-x64"),
+    "type_promotion": ("none", "jax-strict", "jax-standard"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -53,6 +55,14 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # "supported": strings are tensors of dtype string (TENSOR-1, RETURN-1). "unsupported" (JAX):
     # no string converts to a tensor, and a traced function cannot return one.
     "string_values": ("supported", "unsupported"),
+    # "tf": a Python int is int32 (int64 if it needs it), a float float32; ops keep TensorFlow's
+    # result dtypes (TENSOR-1, OP-3, OP-6). "jax-x64": int64 and float64, and JAX's result
+    # dtypes (int32 / int32 is float32, the sum of int32 or bool is int64).
+    "python_value_dtypes": ("tf", "jax-x64"),
+    # "none": an op's operands must have one dtype; a Python operand converts to it where it can
+    # (TENSOR-2). "jax-strict": the same in both modes (TypeError), with JAX's rule for Python
+    # operands (an int adopts any number dtype, a float a float dtype, a bool only bool).
+    "type_promotion": ("none", "jax-strict"),
 }
 
 
@@ -71,6 +81,8 @@ class Policies:
     runtime_checks: str = "raise"
     relaxed_shapes: str = "serve-later-calls"
     string_values: str = "supported"
+    python_value_dtypes: str = "tf"
+    type_promotion: str = "none"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
