@@ -262,19 +262,18 @@ def promoted_inputs(op: str, values: Sequence[object], params: Sequence[str]) ->
     NumPy values and Python numbers only (a list or ``None`` is JAX's ``TypeError``), one dtype
     by ``strict_promotion``, and Python ints wrapped into an integer dtype (``int32 + 2**40`` is
     ``int32``)."""
-    python = (bool, int, float)
     for position, value in enumerate(values):
         if not arraylike(value):
             raise TypeError(f"{op} requires ndarray or scalar arguments, got {type(value)} at position "
                             f"{position}.")
-    values = [v if isinstance(v, python) else convert_to_tensor(v, name=p) for v, p in zip(values, params)]
-    promoted = strict_promotion([_PYTHON[_kind_of(v)] if isinstance(v, python) else v.dtype
-                                 for v in values])
+    # NumPy data (np.float64 too, a float) is strong: a tensor of its own dtype.
+    values = [v if type(v) in (bool, int, float) else convert_to_tensor(v, name=p)
+              for v, p in zip(values, params)]
+    promoted = strict_promotion([v.dtype if isinstance(v, Tensor) else _PYTHON[_kind_of(v)] for v in values])
     if isinstance(promoted, dtypes.DType):
         dtype = promoted
     else:
-        leaves = [v for v in values if isinstance(v, python)]
-        dtype = _default_dtype(leaves, leaves, {_kind_of(v) for v in leaves},
+        dtype = _default_dtype(values, values, {_kind_of(v) for v in values},
                                context.current_graph() is not None)
     tensors = []
     for value, param in zip(values, params):
