@@ -486,8 +486,8 @@ def _default_dtype(value: object, leaves: list, kinds: set[str], tracing: bool) 
             strict_promotion([_PYTHON[_kind_of(v)] for v in leaves])
         if kinds == {"bool"}:
             return dtypes.bool_
-        if any(_kind_of(v) == "int" and not -(2**63) <= int(v) < 2**63 for v in leaves):
-            bad = next(int(v) for v in leaves if _kind_of(v) == "int" and not -(2**63) <= int(v) < 2**63)
+        bad = next((v for v in leaves if _kind_of(v) == "int" and not -(2**63) <= int(v) < 2**63), None)
+        if bad is not None:
             raise OverflowError(f"Python int {bad} too large to convert to int64")
         return dtypes.float64 if "float" in kinds or not leaves else dtypes.int64
     if not leaves:
