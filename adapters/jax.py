@@ -20,12 +20,10 @@ The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
   so both keep one program order and are never pruned (``pure_callback`` would be pruned,
   ``jax.debug`` callbacks are on another chain). ``print`` formats as ``tf.print`` does.
 * the ops are ``jax.numpy`` functions (``NAMES``), which the reproducers spell as written.
-  ``constant`` (and the other functions that convert Python values: ``convert_to_tensor``,
-  ``fill``, ``range``, ``zeros``, ``ones``) gives Python values the spec's dtypes (int32,
-  float32: TENSOR-1) as strongly typed arrays, not JAX's x64 defaults; every conversion JAX
-  makes itself (returned Python values, Python scalar arguments, op results) stays JAX's, and
-  where it departs from the spec it is an expected failure until the reference implements
-  JAX's ``python_value_dtypes`` option.
+  ``constant`` (and ``convert_to_tensor``, ``fill``, ``range``) makes a strongly typed array of
+  JAX's own dtype for a Python value (int64, float64: ``python_value_dtypes="jax-x64"``,
+  TENSOR-1); operands promote as JAX's strict promotion says (``type_promotion="jax-strict"``,
+  TENSOR-2). ``zeros`` and ``ones`` are float32 unless told, as the vocabulary's.
 * an op checks its shapes and dtypes when it is called, eagerly and under jit alike, pruned or
   not (``eager_op_errors="as-traced"``); JAX words these errors its own way, so the adapter
   declares its stable core of each spec message by the message's id (``message_patterns``).
@@ -74,30 +72,18 @@ def _tracing() -> bool:
 # -- values ------------------------------------------------------------------------------------
 
 def constant(value: Any, dtype: Any = None, shape: Any = None) -> jax.Array:
-    """``tf.constant``: a strongly typed array; Python values take the spec's default dtypes. Like
+    """``tf.constant``: a strongly typed array of JAX's dtype for the value (under x64: int64,
+    float64, bool; TENSOR-1 under ``python_value_dtypes="jax-x64"``) unless told. Like
     ``tf.constant`` it takes no traced array (a weak scalar argument, TRACE-4), which
     ``jnp.asarray`` would (TENSOR-1: ``convert_to_tensor`` does)."""
     if isinstance(value, jax.core.Tracer):
         raise TypeError("Expected any non-tensor type, but got a tensor instead.")
-    if dtype is None and not isinstance(value, (jax.Array, np.ndarray, np.generic)):
-        dtype = default_dtype(value)
     array = jnp.asarray(value, dtype=dtype)
     array = jnp.asarray(array, dtype=array.dtype)  # an explicit dtype makes it strong
     if shape is not None:
         shape = tuple(shape)
         array = jnp.broadcast_to(array, shape) if array.size == 1 else jnp.reshape(array, shape)
     return array
-
-
-def default_dtype(value: Any) -> Any:
-    """The spec's dtype of a Python value (TENSOR-1): int32 (int64 if a value needs it), float32,
-    bool; not JAX's x64 defaults (int64, float64)."""
-    inferred = jnp.asarray(value).dtype
-    if inferred == jnp.float64:
-        return jnp.float32
-    if inferred == jnp.int64 and np.all(np.abs(np.asarray(value)) < 2**31):
-        return jnp.int32
-    return inferred
 
 
 def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None) -> jax.Array:
@@ -430,7 +416,7 @@ jax.config.update("jax_numpy_dtype_promotion", "strict")""",
         "function": _REPRODUCER_FUNCTION, "executing_eagerly": _REPRODUCER_EXECUTING_EAGERLY,
         "TensorSpec": _REPRODUCER_TENSOR_SPEC, "host_print": _REPRODUCER_PRINT,
         "py_function": _REPRODUCER_PY_FUNCTION,
-        **{f.__name__: _source(f) for f in (default_dtype, constant, convert_to_tensor, zeros, ones,
+        **{f.__name__: _source(f) for f in (constant, convert_to_tensor, zeros, ones,
                                             fill, arange, cast, gather, cond, while_loop, is_tensor)},
     },
     methods={"numpy": "np.asarray({self})", "get_concrete_function": "{self}.trace({args})"},
@@ -451,7 +437,8 @@ class JaxAdapter(Adapter):
                         relaxed_shapes="exact", string_values="unsupported",
                         non_tensor_arguments="error", argument_binding="as-passed",
                         eager_op_errors="as-traced", symbolic_iteration="unrolled",
-                        python_scalar_arguments="weak-tensor")
+                        python_scalar_arguments="weak-tensor", python_value_dtypes="jax-x64",
+                        type_promotion="jax-strict")
     capabilities = CAPABILITIES - {"input_signature", "reduce_retracing", "shape_invariants", "tensor_array",
                                    "autograph", "data", "variables", "gradients", "strings"}
     tensor_api: ClassVar[Mapping[str, Callable[..., Any]]] = {
@@ -601,7 +588,6 @@ _CATEGORIES = (
     (jax.errors.TracerArrayConversionError, "AttributeError"),
     (jax.errors.UnexpectedTracerError, "TypeError"),
     (jax.errors.JaxRuntimeError, "InvalidArgumentError"),
-    (jax.dtypes.TypePromotionError, "TypeError"),
 )
 _SHAPE = re.compile(r"incompatible shapes for broadcasting|Incompatible shapes for broadcasting|"
                     r"dot_general requires contracting|cannot reshape array|Cannot concatenate arrays|"

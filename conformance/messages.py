@@ -61,6 +61,14 @@ MESSAGES: tuple[Message, ...] = (
             r"(?:Expected \w+ passed to parameter '\w+' of op '<op>', got [^\n]* of type '\w+' "
             r"instead\. Error: )?Expected (?P<dtype>\w+), but got (?P<value>[^\n]*?) of type "
             r"'(?P<type>\w+)'\."),
+    # TENSOR-2 under type_promotion="jax-strict": JAX names the two dtypes in either order.
+    Message("strict-promotion", "ValueError",
+            r"Input dtypes \([^)]*\) have no available implicit dtype promotion path when "
+            r"jax_numpy_dtype_promotion=strict\.[^\n]*"),
+    # TENSOR-2 under type_promotion="jax-strict": Python's own text for an operand no operator takes.
+    Message("unsupported-operand", "TypeError",
+            r"(?:unsupported operand type\(s\) for (?P<op>\S+):|'(?P<compare>\S+)' not supported between "
+            r"instances of) '[\w.]+' and '[\w.]+'"),
     # TENSOR-1: values no tensor can hold (their text holds an object address).
     Message("unconvertible", "ValueError",
             r"Attempt to convert a value \([^\n]*\) with an unsupported type \((?P<type>[^\n]*)\) "

@@ -54,7 +54,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import context, dtypes, policies
+from . import context, dtypes, errors, policies
 from .ops import checks
 from .tensor import EagerTensor, Tensor
 from .tensor_shape import TensorShape
@@ -144,6 +144,8 @@ def matching_inputs(op: str, values: Sequence[object], params: Sequence[str],
                     allowed: Sequence[dtypes.DType] | None = None) -> list[Tensor]:
     """Inputs that must share one dtype, converted as TensorFlow's op builders do in each mode."""
     values = weak_adopted(values)
+    if policies.current().type_promotion == "jax-strict":
+        return promoted_inputs(op, values, params)
     note("TENSOR-2", "%s converts its Python operands to its tensors' dtype", op)
     if context.current_graph() is None:
         # Eagerly: the first tensor decides, or else the first value converted on its own.
@@ -169,9 +171,11 @@ def matching_inputs(op: str, values: Sequence[object], params: Sequence[str],
     return tensors
 
 
-def hinted_inputs(x: object, y: object, names: tuple[str, str] = ("x", "y")) -> list[Tensor]:
+def hinted_inputs(x: object, y: object, names: tuple[str, str] = ("x", "y"), op: str = "add") -> list[Tensor]:
     """``add``, ``matmul``, ``/``: ``x`` converts on its own, ``y`` tries ``x``'s dtype first."""
     x, y = weak_adopted((x, y))
+    if policies.current().type_promotion == "jax-strict":
+        return promoted_inputs(op, (x, y), names)
     first = convert_to_tensor(x, name=names[0])
     if isinstance(y, Tensor):
         return [first, y]
@@ -182,6 +186,8 @@ def hinted_inputs(x: object, y: object, names: tuple[str, str] = ("x", "y")) -> 
 def listed_inputs(op: str, values: Sequence[object], param: str = "values") -> list[Tensor]:
     """A list input (``concat``, ``stack``): the first tensor in the list gives the dtype."""
     values = weak_adopted(values)
+    if policies.current().type_promotion == "jax-strict":
+        return promoted_inputs(op, values, [_nth(param, i) for i in range(len(values))])
     note("TENSOR-2", "the first tensor in the list passed to %s gives the dtype", op)
     dtype = next((v.dtype for v in values if isinstance(v, Tensor)), None)
     if context.current_graph() is None:
@@ -224,8 +230,8 @@ def weak_adopted(values: Sequence[object]) -> list[object]:
     if strong is not None:
         note("TRACE-4", "python_scalar_arguments='weak-tensor': a weak operand takes the dtype %s",
              strong.name)
-        return [_cast(v, strong) if isinstance(v, Tensor) and v.weak and _weak_takes(v.dtype, strong) else v
-                for v in values]
+        return [_cast(v, strong) if isinstance(v, Tensor) and v.weak
+                and _adopts(_PYTHON[_weak_kind(v.dtype)], strong) else v for v in values]
     kinds = {_weak_kind(v.dtype) if isinstance(v, Tensor) else _kind_of(v) for v in values
              if isinstance(v, (Tensor, int, float))}
     dtype = python_dtype(float if "float" in kinds else int) if kinds <= {"int", "float"} else None
@@ -248,16 +254,6 @@ def _weak_kind(dtype: dtypes.DType) -> str:
     return "float" if dtype.is_floating else "int" if dtype.is_integer else "bool"
 
 
-def _weak_takes(weak: dtypes.DType, dtype: dtypes.DType) -> bool:
-    """Whether a weak tensor of dtype ``weak`` takes ``dtype`` (a weak int any number dtype, a weak
-    float a float dtype, a weak bool only bool)."""
-    if weak.is_floating:
-        return dtype.is_floating
-    if weak.is_integer:
-        return dtype.is_integer or dtype.is_floating
-    return dtype == weak
-
-
 def _cast(tensor: Tensor, dtype: dtypes.DType) -> Tensor:
     from .ops.arithmetic import cast  # ops import this module
 
@@ -269,6 +265,113 @@ def python_dtype(kind: type) -> dtypes.DType:
     dtype ``1`` or ``1.0`` converts to); a weak scalar argument has it (TRACE-4)."""
     value = kind(1)
     return _default_dtype(value, [value], {_kind_of(value)}, tracing=True)
+_PYTHON = {"bool": bool, "int": int, "float": float}
+
+
+def strict_promotion(operands: Sequence[dtypes.DType | type]) -> dtypes.DType | type:
+    """TENSOR-2 under ``type_promotion="jax-strict"`` (JAX's strict promotion): the one dtype of
+    an op's operands, given as tensors' dtypes and Python operands' types.
+
+    Tensors must share one dtype. A Python ``int`` adopts any integer or float dtype, a ``float``
+    a float dtype, a ``bool`` only ``bool``. Python values alone promote along ``int`` <
+    ``float`` (a ``bool`` only with ``bool``s), and the result is then their Python type.
+    Anything else is JAX's ``TypePromotionError`` (a ``ValueError``), in both modes.
+    """
+    note("TENSOR-2", "type_promotion='jax-strict': one dtype; a Python operand adopts it by kind")
+    strong = [d for d in operands if isinstance(d, dtypes.DType)]
+    python = [t for t in operands if not isinstance(t, dtypes.DType)]
+    if strong:
+        first = strong[0]
+        other = next((d for d in strong if d != first), None) or next(
+            (t for t in python if not _adopts(t, first)), None)
+        if other is not None:
+            raise _promotion_error(first, other)
+        return first
+    kinds = set(python)
+    if len(kinds) > 1 and bool in kinds:
+        raise _promotion_error(bool, next(t for t in python if t is not bool))
+    return float if float in kinds else python[0]
+
+
+def _adopts(kind: type, dtype: dtypes.DType) -> bool:
+    """Whether a Python operand (or a weak tensor, TRACE-4) of kind ``kind`` takes ``dtype`` under
+    strict promotion: an int any number dtype, a float a float dtype, a bool only bool."""
+    if kind is float:
+        return dtype.is_floating
+    if kind is int:
+        return dtype.is_integer or dtype.is_floating
+    return dtype.is_bool
+
+
+def _promotion_error(*operands: dtypes.DType | type) -> errors.TypePromotionError:
+    names = tuple(d.name if isinstance(d, dtypes.DType) else "bool" if d is bool else str(d)
+                  for d in operands)
+    return errors.TypePromotionError(
+        f"Input dtypes {names} have no available implicit dtype promotion path when "
+        "jax_numpy_dtype_promotion=strict. Try explicitly casting inputs to the desired output type, "
+        "or set jax_numpy_dtype_promotion=standard.")
+
+
+def arraylike(value: object) -> bool:
+    """Whether JAX takes ``value`` as an operand: a tensor, NumPy data or a Python number."""
+    return isinstance(value, (Tensor, np.ndarray, np.generic, bool, int, float))
+
+
+def promoted_inputs(op: str, values: Sequence[object], params: Sequence[str]) -> list[Tensor]:
+    """An op's operands under ``type_promotion="jax-strict"``, the same in both modes: tensors,
+    NumPy values and Python numbers only (a list or ``None`` is JAX's ``TypeError``), one dtype
+    by ``strict_promotion``, and Python ints wrapped into an integer dtype (``int32 + 2**40`` is
+    ``int32``)."""
+    for position, value in enumerate(values):
+        if not arraylike(value):
+            raise TypeError(f"{op} requires ndarray or scalar arguments, got {type(value)} at position "
+                            f"{position}.")
+    # NumPy data (np.float64 too, a float) is strong: a tensor of its own dtype.
+    values = [v if type(v) in (bool, int, float) else convert_to_tensor(v, name=p)
+              for v, p in zip(values, params)]
+    promoted = strict_promotion([v.dtype if isinstance(v, Tensor) else _PYTHON[_kind_of(v)] for v in values])
+    if isinstance(promoted, dtypes.DType):
+        dtype = promoted
+    else:
+        dtype = _default_dtype(values, values, {_kind_of(v) for v in values},
+                               context.current_graph() is not None)
+    tensors = []
+    for value, param in zip(values, params):
+        if isinstance(value, int) and not isinstance(value, bool) and dtype.is_integer:
+            if not -(2**63) <= value < 2**63:
+                raise OverflowError("An overflow was encountered while parsing an argument to a jitted "
+                                    f"computation, whose argument path is {param}.")
+            bits = 32 if dtype == dtypes.int32 else 64
+            value = ((value + 2 ** (bits - 1)) % 2**bits) - 2 ** (bits - 1)
+        tensors.append(value if isinstance(value, Tensor) else convert_to_tensor(value, dtype, name=param))
+    return tensors
+
+
+_COMPUTED_IN = {"truediv": float, "sqrt": float, "exp": float, "log": float, "reduce_mean": float,
+                "reduce_sum": int}
+
+
+def computed_dtype(op: str, dtype: dtypes.DType) -> dtypes.DType | None:
+    """OP-3, OP-4, OP-6 under ``python_value_dtypes="jax-x64"``: the dtype JAX computes ``op`` in
+    when it is not the input's (None: the input's, or TensorFlow's rule under ``"tf"``).
+
+    ``/``, ``sqrt``, ``exp``, ``log`` and ``reduce_mean`` of ``int32`` or ``bool`` are ``float32``
+    (even under x64), of ``int64`` ``float64``; ``reduce_sum`` of ``int32`` or ``bool`` is the
+    default int, ``int64``.
+    """
+    kind = _COMPUTED_IN.get(op)
+    if policies.current().python_value_dtypes != "jax-x64" or kind is None or not (
+            dtype.is_integer or dtype.is_bool):
+        return None
+    if kind is int:
+        if dtype == dtypes.int64:
+            return None
+        note("OP-6", "python_value_dtypes='jax-x64': the sum of %s is the default int, int64", dtype.name)
+        return dtypes.int64
+    note("OP-3" if op == "truediv" else "OP-6" if op == "reduce_mean" else "OP-4",
+         "python_value_dtypes='jax-x64': %s of %s is computed in %s", op, dtype.name,
+         "float64" if dtype == dtypes.int64 else "float32")
+    return dtypes.float64 if dtype == dtypes.int64 else dtypes.float32
 
 
 def _nth(name: str, index: int) -> str:
@@ -362,10 +465,14 @@ def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
         raise ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
                          f"({type(value)!r}) to a Tensor.")
     kinds = {_kind_of(v) for v in leaves}
-    if not tracing:  # eagerly the sequence itself is checked first
+    jax = policies.current().python_value_dtypes == "jax-x64"
+    if not tracing and not jax:  # eagerly TensorFlow checks the sequence itself first
         _check_sequence(value, leaves, kinds, want)
     dtype = want or _default_dtype(value, leaves, kinds, tracing)
-    bad = next((v for v in leaves if not _converts(v, dtype)), _NONE)
+    if jax and want is not None:
+        _check_cast(leaves, want)
+        note("TENSOR-1", "python_value_dtypes='jax-x64': a requested dtype casts as NumPy casts")
+    bad = _NONE if jax else next((v for v in leaves if not _converts(v, dtype)), _NONE)
     if bad is not _NONE:
         if tracing:
             raise TypeError(f"Expected {dtype.name}, but got {bad} of type '{type(bad).__name__}'.")
@@ -425,6 +532,24 @@ def _kind_of(value: object) -> str:
 
 
 def _default_dtype(value: object, leaves: list, kinds: set[str], tracing: bool) -> dtypes.DType:
+    """TENSOR-1: the dtype Python data gets, as ``python_value_dtypes`` says.
+
+    ``"tf"``: ``bool``; ``int32`` (``int64`` when a value needs it); ``float32``; ``string``.
+    ``"jax-x64"`` (JAX under ``jax_enable_x64``): ``bool``, ``int64``, ``float64``; an empty
+    list is ``float64``; a list mixing ``bool`` and numbers promotes as ``type_promotion`` says.
+    """
+    if policies.current().python_value_dtypes == "jax-x64" and "string" not in kinds:
+        note("TENSOR-1", "python_value_dtypes='jax-x64': Python ints are int64, floats float64")
+        if len(kinds) > 1 and "bool" in kinds:
+            if policies.current().type_promotion != "jax-strict":
+                raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+            strict_promotion([_PYTHON[_kind_of(v)] for v in leaves])
+        if kinds == {"bool"}:
+            return dtypes.bool_
+        bad = next((v for v in leaves if _kind_of(v) == "int" and not -(2**63) <= int(v) < 2**63), None)
+        if bad is not None:
+            raise OverflowError(f"Python int {bad} too large to convert to int64")
+        return dtypes.float64 if "float" in kinds or not leaves else dtypes.int64
     if not leaves:
         return dtypes.float32  # an empty list, as in TensorFlow
     if "string" in kinds:
@@ -452,6 +577,17 @@ def _default_dtype(value: object, leaves: list, kinds: set[str], tracing: bool) 
         raise TypeError(_FAILED.format(value))
     # Not modelled: a trace gives TensorFlow's uint64 here; the reference has no uint64.
     raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
+
+
+def _check_cast(leaves: list, dtype: dtypes.DType) -> None:
+    """Under ``python_value_dtypes="jax-x64"`` a requested dtype casts any Python number (``1.5``
+    to ``int32`` is ``1``), but an int must fit a requested integer dtype (JAX's text)."""
+    if not dtype.is_integer:
+        return
+    info = np.iinfo(dtype.numpy_dtype)
+    bad = next((v for v in leaves if _kind_of(v) == "int" and not info.min <= int(v) <= info.max), None)
+    if bad is not None:
+        raise OverflowError(f"Python integer {bad} out of bounds for {dtype.name}")
 
 
 def _converts(value: object, dtype: dtypes.DType) -> bool:

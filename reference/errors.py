@@ -51,6 +51,11 @@ class InaccessibleTensorError(ValueError):
     """A symbolic tensor was used outside the graph that defines it."""
 
 
+class TypePromotionError(ValueError):
+    """Operands with no implicit promotion under ``type_promotion="jax-strict"`` (TENSOR-2): JAX's
+    class, a ``ValueError`` (not in the vocabulary: TensorFlow has no promotion)."""
+
+
 __all__ = [
     "InaccessibleTensorError",
     "InvalidArgumentError",

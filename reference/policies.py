@@ -31,6 +31,8 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "argument_binding": ("canonical", "as-passed"),
     "eager_op_errors": ("kernel", "as-traced"),
     "symbolic_iteration": ("error", "unrolled"),
+    "python_value_dtypes": ("tf", "jax-x32", "jax-x64"),
+    "type_promotion": ("none", "jax-strict", "jax-standard"),
 }
 
 IMPLEMENTED: dict[str, tuple[str, ...]] = {
@@ -83,6 +85,14 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     # OperatorNotAllowedInGraphError (TENSOR-4, ERROR-3). "unrolled" (JAX): a symbolic tensor has
     # its static length, and iterating over it gives its rows while tracing.
     "symbolic_iteration": ("error", "unrolled"),
+    # "tf": a Python int is int32 (int64 if it needs it), a float float32; ops keep TensorFlow's
+    # result dtypes (TENSOR-1, OP-3, OP-6). "jax-x64": int64 and float64, and JAX's result
+    # dtypes (int32 / int32 is float32, the sum of int32 or bool is int64).
+    "python_value_dtypes": ("tf", "jax-x64"),
+    # "none": an op's operands must have one dtype; a Python operand converts to it where it can
+    # (TENSOR-2). "jax-strict": the same in both modes (TypeError), with JAX's rule for Python
+    # operands (an int adopts any number dtype, a float a float dtype, a bool only bool).
+    "type_promotion": ("none", "jax-strict"),
 }
 
 
@@ -106,6 +116,8 @@ class Policies:
     argument_binding: str = "canonical"
     eager_op_errors: str = "kernel"
     symbolic_iteration: str = "error"
+    python_value_dtypes: str = "tf"
+    type_promotion: str = "none"
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):

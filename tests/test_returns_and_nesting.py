@@ -449,3 +449,11 @@ def test_RETURN_1_without_string_values_a_returned_string_fails_every_trace(retu
             assert returned(1.0) == f(1.0)  # eagerly the string comes back as it is
         finally:
             ts.config.run_functions_eagerly(False)
+
+
+def test_RETURN_1_jax_x64_returned_python_values_are_64_bit():
+    # JAX 0.10.2 under x64: jit returns Python 1, 2.5, True and 2**40 as (weak) int64, float64,
+    # bool and int64 arrays.
+    with policies.using(policies.Policies(python_value_dtypes="jax-x64")):
+        returned = ts.function(lambda: (1, 2.5, True, 2**40))()
+    assert [t.dtype.name for t in returned] == ["int64", "float64", "bool", "int64"]

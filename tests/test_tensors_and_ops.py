@@ -1527,3 +1527,160 @@ def test_TENSOR_4_python_conversions_of_eager_tensors_follow_tensorflow():
                        match=re.escape("'numpy.float32' object has no attribute '__index__'")):
         range(ts.constant(2.0))
     assert list(range(ts.constant(2))) == [0, 1]
+
+
+# python_value_dtypes="jax-x64", type_promotion="jax-strict": every expected value below is what
+# JAX 0.10.2 gives under jax_enable_x64 and jax_numpy_dtype_promotion="strict" (adapters/jax.py's
+# session), eagerly and under jit alike.
+JAX_DTYPES = policies.Policies(python_value_dtypes="jax-x64", type_promotion="jax-strict")
+
+
+def _under_jax_dtypes(make, eager):
+    with policies.using(JAX_DTYPES):
+        return make() if eager else ts.function(make)()
+
+
+@pytest.mark.parametrize(("make", "dtype", "value"), [
+    (lambda: ts.constant(1), "int64", 1), (lambda: ts.constant(1.5), "float64", 1.5),
+    (lambda: ts.constant(True), "bool", True), (lambda: ts.constant([1, 2.5]), "float64", [1.0, 2.5]),
+    (lambda: ts.constant([]), "float64", []), (lambda: ts.constant(2**31), "int64", 2**31),
+    (lambda: ts.constant(1e40), "float64", 1e40), (lambda: ts.constant((1, 2)), "int64", [1, 2]),
+    (lambda: ts.constant(1.5, ts.int32), "int32", 1), (lambda: ts.constant(1, ts.bool), "bool", True),
+    (lambda: ts.constant(True, ts.int32), "int32", 1),
+    (lambda: ts.constant([1, 2.5], ts.int32), "int32", [1, 2]),
+    (lambda: ts.constant(1e40, ts.float32), "float32", np.inf),
+    (lambda: ts.fill([2], 1), "int64", [1, 1]), (lambda: ts.range(3), "int64", [0, 1, 2]),
+    (lambda: ts.range(0, 3, 0.5), "float64", [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_1_jax_x64_python_values_convert_to_jax_dtypes(make, dtype, value, eager):
+    tensor = _under_jax_dtypes(make, eager)
+    assert tensor.dtype.name == dtype and tensor.numpy().tolist() == value
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: ts.constant(2**63), OverflowError,
+     "Python int 9223372036854775808 too large to convert to int64"),
+    (lambda: ts.constant(2**31, ts.int32), OverflowError,
+     "Python integer 2147483648 out of bounds for int32"),
+    (lambda: ts.constant([True, 1]), ValueError, "have no available implicit dtype promotion path"),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_1_jax_x64_refuses_what_jax_refuses(make, error, message, eager):
+    with pytest.raises(error, match=re.escape(message)):
+        _under_jax_dtypes(make, eager)
+
+
+_I32 = lambda: ts.constant([1, 2], ts.int32)  # noqa: E731
+_F32 = lambda: ts.constant([1.0, 2.0], ts.float32)  # noqa: E731
+_I64 = lambda: ts.constant([3, 4], ts.int64)  # noqa: E731
+_B = lambda: ts.constant([True, False])  # noqa: E731
+
+
+@pytest.mark.parametrize(("make", "dtype", "value"), [
+    (lambda: ts.subtract(1, _F32()), "float32", [0.0, -1.0]), (lambda: 1 + _F32(), "float32", [2.0, 3.0]),
+    (lambda: _B() + True, "bool", [True, True]), (lambda: _I32() + 2**40, "int32", [1, 2]),
+    (lambda: _I32() + (-2**31 - 1), "int32", [-2147483648, -2147483647]),
+    (lambda: ts.add(1, 2), "int64", 3), (lambda: ts.add(1, 2.5), "float64", 3.5),
+    (lambda: ts.add(True, True), "bool", True), (lambda: _I32() ** 2, "int32", [1, 4]),
+    (lambda: ts.where(_B(), _I32(), 7), "int32", [1, 7]), (lambda: ts.where(_B(), 1, 2), "int64", [1, 2]),
+    (lambda: ts.stack([1, 2.5]), "float64", [1.0, 2.5]),
+    (lambda: ts.stack([_F32()[0], 2]), "float32", [1.0, 2.0]),
+    (lambda: ts.logical_and(_B(), True), "bool", [True, False]), (lambda: _F32() % 2, "float32", [1.0, 0.0]),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_2_jax_strict_python_operands_adopt_a_dtype_of_their_kind(make, dtype, value, eager):
+    tensor = _under_jax_dtypes(make, eager)
+    assert tensor.dtype.name == dtype and tensor.numpy().tolist() == value
+
+
+@pytest.mark.parametrize("make", [
+    lambda: _I32() + _F32(), lambda: _F32() + ts.constant([1.0, 2.0], ts.float64), lambda: _I32() + _I64(),
+    lambda: _I32() + 1.5, lambda: 1.5 + _I32(), lambda: _F32() + True, lambda: ts.add(True, 1),
+    lambda: _I32() // 2.0, lambda: _I32() ** 2.0, lambda: ts.pow(_I32(), _I64()),
+    lambda: ts.where(_B(), _I32(), 7.0), lambda: ts.where(_B(), _I32(), _F32()), lambda: _I32() == 1.0,
+    lambda: _I32() > _F32(), lambda: ts.logical_and(_B(), _I32()), lambda: ts.logical_and(_B(), 1),
+    lambda: ts.concat([_I32(), _F32()], 0), lambda: ts.stack([True, 1]), lambda: _B() * _I32(),
+    lambda: ts.matmul(ts.reshape(_I32(), [1, 2]), ts.reshape(_F32(), [2, 1])),
+    lambda: _F32() + np.array([1.0, 2.0]), lambda: _F32() + np.float64(1), lambda: _I32() + np.int64(1),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_2_jax_strict_refuses_with_a_type_promotion_error_in_both_modes(make, eager):
+    # JAX: TypePromotionError (a ValueError) "Input dtypes ('int32', 'float32') have no available
+    # implicit dtype promotion path when jax_numpy_dtype_promotion=strict. ...", the pair in any order.
+    with pytest.raises(ValueError, match="have no available implicit dtype promotion path when "
+                                         "jax_numpy_dtype_promotion=strict") as raised:
+        _under_jax_dtypes(make, eager)
+    assert type(raised.value).__name__ == "TypePromotionError"
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: ts.add(_I32(), [1, 2]),
+     "add requires ndarray or scalar arguments, got <class 'list'> at position 1."),
+    (lambda: ts.concat([_I32(), [1, 2]], 0),
+     "concat requires ndarray or scalar arguments, got <class 'list'> at position 1."),
+    (lambda: _F32() * [1.0, 2.0], "unsupported operand type(s) for *: "),
+    (lambda: [1.0, 2.0] * _F32(), "unsupported operand type(s) for *: 'list' and "),
+    (lambda: _F32() + None, "unsupported operand type(s) for +: "),
+    (lambda: None + _F32(), "unsupported operand type(s) for +: 'NoneType' and "),
+    (lambda: _F32() < [1.0, 2.0], "'<' not supported between instances of "),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_2_jax_strict_ops_take_no_lists_or_none(make, message, eager):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        _under_jax_dtypes(make, eager)
+
+
+def test_TENSOR_2_jax_strict_equality_with_what_no_operator_takes_is_false():
+    with policies.using(JAX_DTYPES):
+        assert (_F32() == "a") is False and (_F32() != None) is True  # noqa: E711
+
+
+@pytest.mark.parametrize(("make", "dtype", "value"), [
+    (lambda: _I32() / _I32(), "float32", [1.0, 1.0]), (lambda: _I32() / 2, "float32", [0.5, 1.0]),
+    (lambda: 2 / _I32(), "float32", [2.0, 1.0]), (lambda: ts.divide(1, _I32()), "float32", [1.0, 0.5]),
+    (lambda: _I64() / _I64(), "float64", [1.0, 1.0]), (lambda: _I64() / 2, "float64", [1.5, 2.0]),
+    (lambda: _B() / _B(), "float32", [1.0, np.nan]),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_OP_3_jax_x64_true_division_dtypes(make, dtype, value, eager):
+    tensor = _under_jax_dtypes(make, eager)
+    assert tensor.dtype.name == dtype
+    np.testing.assert_array_equal(tensor.numpy(), value)
+
+
+@pytest.mark.parametrize(("make", "dtype", "value"), [
+    (lambda: ts.sqrt(_I32()), "float32", [1.0, 1.4142135]),
+    (lambda: ts.sqrt(_I64()), "float64", [1.7320508075688772, 2.0]),
+    (lambda: ts.sqrt(_B()), "float32", [1.0, 0.0]), (lambda: ts.exp(_B()), "float32", [2.7182817, 1.0]),
+    (lambda: ts.log(_I32()), "float32", [0.0, 0.6931472]), (lambda: ts.sqrt(4), "float64", 2.0),
+    (lambda: _B() + _B(), "bool", [True, False]), (lambda: _B() * _B(), "bool", [True, False]),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_OP_4_jax_x64_float_ops_of_integers_and_bool_arithmetic(make, dtype, value, eager):
+    tensor = _under_jax_dtypes(make, eager)
+    assert tensor.dtype.name == dtype
+    np.testing.assert_allclose(tensor.numpy(), value, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("make", "dtype", "value"), [
+    (lambda: ts.reduce_sum(_I32()), "int64", 3), (lambda: ts.reduce_sum(_B()), "int64", 1),
+    (lambda: ts.reduce_sum(ts.constant([2**31 - 1, 1], ts.int32)), "int64", 2**31),
+    (lambda: ts.reduce_sum(_I64()), "int64", 7), (lambda: ts.reduce_sum(_F32()), "float32", 3.0),
+    (lambda: ts.reduce_mean(ts.constant([1, 2, 4], ts.int32)), "float32", 2.3333335),
+    (lambda: ts.reduce_mean(ts.constant([-1, -2], ts.int32)), "float32", -1.5),
+    (lambda: ts.reduce_mean(_B()), "float32", 0.5), (lambda: ts.reduce_mean(_I64()), "float64", 3.5),
+    (lambda: ts.reduce_max(_I32()), "int32", 2),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_OP_6_jax_x64_reduction_dtypes(make, dtype, value, eager):
+    tensor = _under_jax_dtypes(make, eager)
+    assert tensor.dtype.name == dtype
+    np.testing.assert_allclose(tensor.numpy(), value, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("policy", "option"), [("python_value_dtypes", "jax-x32"),
+                                                 ("type_promotion", "jax-standard")])
+def test_TENSOR_1_and_2_jax_x32_and_standard_promotion_are_not_implemented_yet(policy, option):
+    with pytest.raises(NotImplementedError, match=re.escape(f"does not implement {policy}={option!r} yet")):
+        policies.Policies(**{policy: option})

@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from .. import dtypes, errors, gradients, policies
-from ..conversion import convert_to_tensor, hinted_inputs, matching_inputs, op_input
+from ..conversion import computed_dtype, convert_to_tensor, hinted_inputs, matching_inputs, op_input
 from ..graph import name_scope
 from ..primitive import PRIMITIVES, Primitive, bind
 from ..tensor import Tensor
@@ -206,11 +206,22 @@ def _minimum_vjp(ct, x, y, **_):
     return _select(_other("less_equal", x, y), ct, x, y)
 
 
+def _bool_arithmetic(primitive: Primitive, x: Tensor, y: Tensor, scope: str) -> Tensor | None:
+    """OP-4 under ``python_value_dtypes="jax-x64"``: ``bool + bool`` is a logical or, ``bool *
+    bool`` a logical and (JAX's); None where the op is not one of those."""
+    if not (x.dtype.is_bool and y.dtype.is_bool and primitive in (add_p, multiply_p)
+            and policies.current().python_value_dtypes == "jax-x64"):
+        return None
+    note("OP-4", "python_value_dtypes='jax-x64': %s of bools is logical", primitive.name)
+    return bind(PRIMITIVES["logical_or" if primitive is add_p else "logical_and"], x, y, name=scope)
+
+
 def _binary_op(primitive: Primitive, allowed, scope_name: str | None = None):
     def op(x: object, y: object, name: str | None = None) -> Tensor:
         with name_scope(name or scope_name or primitive.node_name) as scope:
-            return bind(primitive, *matching_inputs(primitive.name, (x, y), _XY, allowed),
-                        name=scope)
+            x, y = matching_inputs(primitive.name, (x, y), _XY, allowed)
+            logical = _bool_arithmetic(primitive, x, y, scope)
+            return bind(primitive, x, y, name=scope) if logical is None else logical
 
     op.__name__ = primitive.name
     op.__doc__ = f"Elementwise ``{primitive.name}`` with NumPy broadcasting."
@@ -232,22 +243,28 @@ bitwise_xor = _binary_op(bitwise_xor_p, checks.INTEGER)
 def add(x: object, y: object, name: str | None = None) -> Tensor:
     """Elementwise ``add`` with broadcasting; ``y`` tries ``x``'s dtype (TENSOR-2); strings join."""
     with name_scope(name or "Add") as scope:
-        return bind(add_p, *hinted_inputs(x, y), name=scope)
+        x, y = hinted_inputs(x, y)
+        logical = _bool_arithmetic(add_p, x, y, scope)
+        return bind(add_p, x, y, name=scope) if logical is None else logical
 
 
 def divide(x: object, y: object) -> Tensor:
     """True division; a Python ``x`` takes the dtype of a tensor ``y`` (TENSOR-2)."""
-    if not isinstance(x, Tensor):
+    if not isinstance(x, Tensor) and policies.current().type_promotion == "none":
         x = convert_to_tensor(x, dtype=y.dtype if isinstance(y, Tensor) else None)
     return x / y  # the operator, as TensorFlow's divide
 
 
 def truediv(x: object, y: object, name: str | None = None) -> Tensor:
-    """``x / y``: one dtype, checked in Python; integers are divided as ``float64`` (OP-3)."""
+    """``x / y``: one dtype, checked in Python; integers are divided as ``float64`` (OP-3), or
+    as ``conversion.computed_dtype`` says."""
     with name_scope(name or "truediv") as scope:
-        x, y = hinted_inputs(x, y)
+        x, y = hinted_inputs(x, y, op="true_divide")
         if x.dtype != y.dtype:
             raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != {y.dtype!r}.")
+        computed = computed_dtype("truediv", x.dtype)
+        if computed is not None:
+            return bind(divide_p, cast(x, computed), cast(y, computed), name=scope)
         if x.dtype not in checks.NUMERIC:
             expected = ", ".join(repr(d) for d in checks.NUMERIC)
             raise TypeError(f"Invalid dtype {x.dtype!r} in __truediv__. Expected one of {{{expected}}}.")
@@ -321,7 +338,9 @@ def _log_vjp(ct, x, **_):
 def _unary_op(primitive: Primitive):
     def op(x: object, name: str | None = None) -> Tensor:
         with name_scope(name or primitive.node_name) as scope:
-            return bind(primitive, op_input(primitive.name, "x", x), name=scope)
+            x = op_input(primitive.name, "x", x)
+            computed = computed_dtype(primitive.name, x.dtype)
+            return bind(primitive, x if computed is None else cast(x, computed), name=scope)
 
     op.__name__ = primitive.name
     op.__doc__ = f"Elementwise ``{primitive.name}``."
@@ -424,7 +443,7 @@ def _matmul_vjp(ct, a, b, **_):
 def matmul(a: object, b: object, name: str | None = None) -> Tensor:
     """Matrix product of two tensors of one dtype (batched over leading dimensions)."""
     with name_scope(name or "MatMul") as scope:
-        return bind(matmul_p, *hinted_inputs(a, b, ("a", "b")), name=scope)
+        return bind(matmul_p, *hinted_inputs(a, b, ("a", "b"), "matmul"), name=scope)
 
 
 __all__ = [

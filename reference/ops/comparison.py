@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import context, dtypes, errors, gradients
-from ..conversion import convert_to_tensor, matching_inputs, op_input
+from .. import context, dtypes, errors, gradients, policies
+from ..conversion import convert_to_tensor, matching_inputs, op_input, promoted_inputs
 from ..graph import name_scope
 from ..primitive import PRIMITIVES, Primitive, bind
 from ..tensor import Tensor
@@ -109,6 +109,8 @@ def _bool_inputs(op: str, values: tuple) -> list[Tensor]:
         return isinstance(value, (str, bytes)) or (
             isinstance(value, np.generic) and not isinstance(value, float))
 
+    if policies.current().type_promotion == "jax-strict":
+        values = tuple(promoted_inputs(op, values, _XY[:len(values)]))
     if context.executing_eagerly() and any(fallback(v) for v in values):
         return [convert_to_tensor(v, dtypes.bool_) for v in values]
     return [op_input(op, p, v, dtypes.bool_) for p, v in zip(_XY, values)]

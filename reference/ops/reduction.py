@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from .. import context, dtypes, errors, gradients
-from ..conversion import op_input
+from ..conversion import computed_dtype, op_input
 from ..graph import constant_value, name_scope
 from ..primitive import PRIMITIVES, Primitive, bind
 from ..tensor import EagerTensor, Tensor
@@ -117,7 +117,9 @@ def _reduction(op_name: str, node_name: str, kernel):
                 graph.unique_name("Rank")
                 graph.unique_name("range")
         with name_scope(name or node_name) as scope:
-            return bind(primitive, op_input(op_name, "input", input_tensor), axis=axes,
+            x = op_input(op_name, "input", input_tensor)
+            computed = computed_dtype(op_name, x.dtype)
+            return bind(primitive, x if computed is None else cast(x, computed), axis=axes,
                         keepdims=bool(keepdims), name=scope)
 
     op.__name__ = op_name

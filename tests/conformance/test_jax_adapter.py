@@ -58,9 +58,9 @@ def test_the_session_fixes_x64_and_strict_promotion_and_restores_them():
     assert (jax.config.jax_enable_x64, jax.config.jax_numpy_dtype_promotion) == before
 
 
-def test_constants_take_the_specs_dtypes_and_are_strongly_typed(lines):
-    _, ts = lines
-    assert [ts.constant(v).dtype.name for v in (1, 1.5, True, 2**40)] == ["int32", "float32", "bool", "int64"]
+def test_constants_take_jaxs_x64_dtypes_and_are_strongly_typed(lines):
+    _, ts = lines  # python_value_dtypes="jax-x64"
+    assert [ts.constant(v).dtype.name for v in (1, 1.5, True, 2**40)] == ["int64", "float64", "bool", "int64"]
     assert ts.constant([1.0, 2.0], dtype=ts.float64).dtype.name == "float64"
     assert not ts.constant(1.0).weak_type
 
@@ -92,17 +92,17 @@ def test_the_tracing_count_counts_successful_traces_only(lines):
             raise ValueError("boom")
         return x * 2
 
-    f(ts.constant([1.0, 2.0]))
+    f(ts.constant([1.0, 2.0], ts.float32))
     f(np.array([3.0, 4.0], dtype=np.float32))  # a NumPy array of the same shape and dtype: a hit
     assert f.experimental_get_tracing_count() == 1
     assert f._jitted._cache_size() == 2  # JAX's dispatch entries are not traces
-    f(ts.constant([1.0]))
+    f(ts.constant([1.0], ts.float32))
     assert f.experimental_get_tracing_count() == 2
     with pytest.raises(ValueError):
-        f(ts.constant([1.0, 2.0, 3.0]))  # a failed trace is not counted
+        f(ts.constant([1.0, 2.0, 3.0], ts.float32))  # a failed trace is not counted
     assert f.experimental_get_tracing_count() == 2
     adapter.set_run_eagerly(True)
-    f(ts.constant([1.0]))  # the body runs, nothing is traced
+    f(ts.constant([1.0], ts.float32))  # the body runs, nothing is traced
     adapter.set_run_eagerly(False)
     assert f.experimental_get_tracing_count() == 2 and len(bodies) == 4
     f.get_concrete_function(ts.TensorSpec([None], ts.float32))  # a trace of its own
@@ -135,7 +135,7 @@ def test_get_concrete_function_traces_symbolic_dimensions(lines):
 
     concrete = f.get_concrete_function(ts.TensorSpec([None], ts.float32))
     assert seen == ["(d0,)"]
-    assert concrete(ts.constant([1.0, 2.0])).tolist() == [2.0, 3.0]
+    assert concrete(ts.constant([1.0, 2.0], ts.float32)).tolist() == [2.0, 3.0]
     f.get_concrete_function(ts.TensorSpec([None], ts.float32))  # the same abstract value: cached
     assert f.experimental_get_tracing_count() == 1
 
