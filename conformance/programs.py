@@ -287,9 +287,19 @@ class Body:
         else:
             x = self.of(NUMERIC)
         right, shape = self._right_operand(x, op)
+        if op in ("//", "%") and not self._exact_operands(x, right):
+            op = "-"
         dtype = "float64" if op == "/" and x.dtype in INTEGERS else x.dtype
         self.bind(c.BinOp(op, x.expr, right), dtype, shape)
         return True
+
+    def _exact_operands(self, *operands: Value | c.Expr) -> bool:
+        """Whether ``//`` and ``%`` may take these operands: not a float that another backend may
+        compute a last bit apart (``INEXACT``), since the step of a floor turns that bit into a
+        difference as large as the divisor (``exp(12.0) % 0.875``: found on TensorFlow)."""
+        values = [v for v in operands if isinstance(v, Value)]
+        values += [v for e in operands if not isinstance(e, Value) for v in self._operands(e)]
+        return all(v.exact for v in values)
 
     def _right_operand(self, x: Value, op: str) -> tuple[c.Expr, Shape | None]:
         """The right operand of ``x <op> ...``: a tensor, a Python or NumPy value, or a list."""
@@ -342,6 +352,8 @@ class Body:
             left = self.scalar(x.dtype, kind)
         if isinstance(left, c.Name) and left.id.startswith("-"):
             left = c.Name(f"({left.id})")  # -2 ** x would be -(2 ** x)
+        if op in ("//", "%") and not self._exact_operands(x):
+            op = "-"
         self.bind(c.BinOp(op, left, x.expr), dtype, x.shape)
         return True
 
@@ -358,6 +370,8 @@ class Body:
         else:
             other, shape = self.scalar(x.dtype, self.pick(["python", "numpy"])), x.shape
         args = (other, x.expr) if fn != "pow" and self.chance(5) else (x.expr, other)
+        if fn in ("floordiv", "mod") and not self._exact_operands(x, other):
+            fn = "subtract"
         dtype = "float64" if fn == "divide" and x.dtype in INTEGERS else x.dtype
         self.bind(c.Op(fn, args), dtype, shape)
         return True

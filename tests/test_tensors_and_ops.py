@@ -928,6 +928,20 @@ def test_OP_6_matmul_inner_dimension_mismatch():
         traced_call(ts.matmul, a, a)
 
 
+@pytest.mark.parametrize("a, b, message", [  # TF 2.21 eager, [Op:MatMul] / [Op:BatchMatMulV2]
+    ([2, 2], [], "In[0] and In[1] has different ndims: [2,2] vs. []"),
+    ([], [2, 2], "In[0] and In[1] has different ndims: [] vs. [2,2]"),
+    ([2], [2, 2], "In[0] and In[1] has different ndims: [2] vs. [2,2]"),
+    ([2], [2], "In[0] and In[1] ndims must be == 2: 1"),
+    ([], [], "In[0] and In[1] ndims must be == 2: 0"),
+    ([2, 2, 2], [], "In[1] ndims must be >= 2: 0"),
+    ([2, 2, 2], [2], "In[1] ndims must be >= 2: 1"),
+])
+def test_OP_6_matmul_rank_errors_are_the_kernels_eagerly(a, b, message):
+    with pytest.raises(InvalidArgumentError, match=re.escape(message)):
+        ts.matmul(ts.ones(a, ts.float64), ts.ones(b, ts.float64))
+
+
 def test_OP_6_gather_matches_numpy_take():
     params = ts.constant(_MATRIX)
     assert_in_three_modes(lambda p: ts.gather(p, [2, 0, 2]), (params,),
@@ -944,6 +958,19 @@ def test_OP_6_gather_out_of_range_index_is_invalid_argument():
         ts.gather(ts.constant([1.0]), [5])
     with pytest.raises(InvalidArgumentError, match=r"indices\[0\] = -1 is not in \[0, 2\)"):
         ts.gather(ts.constant([1.0, 2.0]), [-1])
+
+
+@pytest.mark.parametrize("a, b, axis, message", [  # TF 2.21's shape function, in a graph
+    ([], [2], -1, "Can't concatenate scalars (use ts.stack instead)"),
+    ([], [2, 2], 0, "Can't concatenate scalars (use ts.stack instead)"),
+    ([2], [], 0, "Shape must be rank 1 but is rank 0"),
+    ([2, 2], [2], 1, "Shape must be rank 2 but is rank 1"),
+    ([2], [2, 2], -1, "Shape must be rank 1 but is rank 2"),
+    ([2], [2], 1, "Shape must be at least rank 2 but is rank 1"),
+])
+def test_OP_6_concat_shape_errors_while_tracing_check_the_first_rank_first(a, b, axis, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        traced_call(lambda x, y: ts.concat([x, y], axis), ts.zeros(a), ts.zeros(b))
 
 
 def test_OP_6_concat_and_stack_match_numpy():

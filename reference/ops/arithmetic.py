@@ -413,9 +413,18 @@ def _matmul_rule(a: TensorSpec, b: TensorSpec) -> TensorSpec:
 
 
 def _matmul_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """OP-6's kernel errors, TensorFlow's: ranks up to 2 are ``MatMul``'s (two matrices), a higher
+    rank ``BatchMatMulV2``'s (each input at least a matrix)."""
+    if a.ndim <= 2 and b.ndim <= 2:
+        if a.ndim != b.ndim:
+            raise errors.InvalidArgumentError(
+                "In[0] and In[1] has different ndims: "
+                f"{checks.array_shape_text(a)} vs. {checks.array_shape_text(b)}")
+        if a.ndim != 2:
+            raise errors.InvalidArgumentError(f"In[0] and In[1] ndims must be == 2: {a.ndim}")
     for index, array in enumerate((a, b)):
         if array.ndim < 2:
-            raise errors.InvalidArgumentError(f"In[{index}] ndims must be >= 2")
+            raise errors.InvalidArgumentError(f"In[{index}] ndims must be >= 2: {array.ndim}")
     if a.ndim > 2 or b.ndim > 2:
         try:
             np.broadcast_shapes(a.shape[:-2], b.shape[:-2])

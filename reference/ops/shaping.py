@@ -167,15 +167,16 @@ def reshape(x: object, shape: object, name: str | None = None) -> Tensor:
 # -- concat and stack ------------------------------------------------------------------------
 
 def _concat_rule(*specs: TensorSpec, axis: int) -> TensorSpec:
-    """OP-6: ranks agree, and every dimension but ``axis`` (checked from the last input back)."""
+    """OP-6: the first known rank is not 0, the other ranks agree with it, and every dimension but
+    ``axis`` (checked from the last input back)."""
     note("OP-6", "concat of %d tensors along axis %d", len(specs), axis)
     dtype = checks.check_list_dtype("concat", "values", specs)
     ranks = [len(s.shape) for s in specs if s.shape is not None]
+    if ranks and ranks[0] == 0:
+        raise checks.ShapeError("Can't concatenate scalars (use ts.stack instead)")
     for rank in ranks[1:]:
         if rank != ranks[0]:
             raise checks.ShapeError(f"Shape must be rank {ranks[0]} but is rank {rank}")
-    if ranks and ranks[0] == 0:
-        raise checks.ShapeError("Can't concatenate scalars (use ts.stack instead)")
     least = -axis if axis < 0 else axis + 1
     for rank in ranks:
         if rank < least:
