@@ -123,6 +123,24 @@ def arange(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None) -> 
     return jnp.arange(start, limit, delta, dtype=dtype)
 
 
+def where(condition: Any, x: Any = None, y: Any = None) -> jax.Array:
+    """``tf.where``: ``jnp.where`` elementwise; alone, the coordinates of the true elements as
+    ``jnp.argwhere`` gives them (``jnp.where(c)`` is NumPy's tuple of index arrays)."""
+    if x is None and y is None:
+        return jnp.argwhere(condition)
+    return jnp.where(condition, x, y)
+
+
+def reduce_mean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    """``tf.reduce_mean``: ``jnp.mean``, its axes checked first as ``jnp.sum`` checks them (OP-6;
+    ``jnp.mean`` of an axis out of range fails on its own ``IndexError: tuple index out of range``)."""
+    ndim = jnp.ndim(x)
+    for a in (() if axis is None else np.atleast_1d(axis).tolist()):
+        if not -ndim <= a < ndim:
+            raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
+    return jnp.mean(x, axis=axis, keepdims=keepdims)
+
+
 def cast(x: Any, dtype: Any) -> jax.Array:
     """``tf.cast``."""
     return jnp.asarray(x).astype(dtype)
@@ -278,13 +296,13 @@ NAMES: dict[str, str] = {
     **{name: f"jnp.{name}" for name in (
         "abs", "add", "subtract", "multiply", "maximum", "minimum", "negative", "square", "sqrt",
         "exp", "log", "matmul", "equal", "not_equal", "greater", "greater_equal", "less",
-        "less_equal", "logical_and", "logical_or", "logical_not", "where", "reshape", "stack")},
+        "less_equal", "logical_and", "logical_or", "logical_not", "reshape", "stack")},
     "divide": "jnp.true_divide", "floordiv": "jnp.floor_divide", "mod": "jnp.remainder",
     "pow": "jnp.power", "concat": "jnp.concatenate",
-    "reduce_sum": "jnp.sum", "reduce_mean": "jnp.mean", "reduce_max": "jnp.max",
+    "reduce_sum": "jnp.sum", "reduce_max": "jnp.max",
     "reduce_min": "jnp.min", "identity": "jnp.asarray",
     **{name: name for name in ("constant", "convert_to_tensor", "zeros", "ones", "fill", "cast",
-                               "gather", "TensorSpec")},
+                               "gather", "where", "reduce_mean", "TensorSpec")},
     "range": "arange",
     "cond": "cond", "while_loop": "while_loop",
     "function": "function", "print": "host_print", "py_function": "py_function",
@@ -425,7 +443,8 @@ jax.config.update("jax_numpy_dtype_promotion", "strict")""",
         "TensorSpec": _REPRODUCER_TENSOR_SPEC, "host_print": _REPRODUCER_PRINT,
         "py_function": _REPRODUCER_PY_FUNCTION,
         **{f.__name__: _source(f) for f in (default_dtype, constant, convert_to_tensor, zeros, ones,
-                                            fill, arange, cast, gather, cond, while_loop, is_tensor)},
+                                            fill, arange, where, reduce_mean, cast, gather, cond,
+                                            while_loop, is_tensor)},
     },
     methods={"numpy": "np.asarray({self})", "get_concrete_function": "{self}.trace({args})"},
     notes=("The definitions below are how tracespec's JAX adapter maps the vocabulary (here",
