@@ -17,7 +17,8 @@ The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
 * ``print`` and ``py_function`` are ``io_callback(..., ordered=True)``: one ordered token chain,
   so both keep one program order and are never pruned (``pure_callback`` would be pruned,
   ``jax.debug`` callbacks are on another chain). ``print`` formats as ``tf.print`` does.
-* the ops are ``jax.numpy`` functions (``NAMES``), which the reproducers spell as written.
+* the ops are ``jax.numpy`` functions (``NAMES``), which the reproducers spell as written;
+  ``where`` alone is ``jnp.argwhere`` (the coordinates) and ``reduce_mean`` checks its axes first.
   ``constant`` (and the other functions that convert Python values: ``convert_to_tensor``,
   ``fill``, ``range``, ``zeros``, ``ones``) gives Python values the spec's dtypes (int32,
   float32: TENSOR-1) as strongly typed arrays, not JAX's x64 defaults; every conversion JAX
