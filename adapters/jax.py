@@ -19,7 +19,8 @@ The mapping (each choice rests on a probe of JAX 0.10.2, issue 11):
 * ``print`` and ``py_function`` are ``io_callback(..., ordered=True)``: one ordered token chain,
   so both keep one program order and are never pruned (``pure_callback`` would be pruned,
   ``jax.debug`` callbacks are on another chain). ``print`` formats as ``tf.print`` does.
-* the ops are ``jax.numpy`` functions (``NAMES``), which the reproducers spell as written.
+* the ops are ``jax.numpy`` functions (``NAMES``), which the reproducers spell as written;
+  ``where`` alone is ``jnp.argwhere`` (the coordinates) and ``reduce_mean`` checks its axes first.
   ``constant`` (and ``convert_to_tensor``, ``fill``, ``range``) makes a strongly typed array of
   JAX's own dtype for a Python value (int64, float64: ``python_value_dtypes="jax-x64"``,
   TENSOR-1); operands promote as JAX's strict promotion says (``type_promotion="jax-strict"``,
@@ -113,6 +114,24 @@ def arange(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None) -> 
     if dtype is None:
         dtype = constant(start if limit is None else [start, limit, delta]).dtype
     return jnp.arange(start, limit, delta, dtype=dtype)
+
+
+def where(condition: Any, x: Any = None, y: Any = None) -> jax.Array:
+    """``tf.where``: ``jnp.where`` elementwise; alone, the coordinates of the true elements as
+    ``jnp.argwhere`` gives them (``jnp.where(c)`` is NumPy's tuple of index arrays)."""
+    if x is None and y is None:
+        return jnp.argwhere(condition)
+    return jnp.where(condition, x, y)
+
+
+def reduce_mean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    """``tf.reduce_mean``: ``jnp.mean``, its axes checked first as ``jnp.sum`` checks them (OP-6;
+    ``jnp.mean`` of an axis out of range fails on its own ``IndexError: tuple index out of range``)."""
+    ndim = jnp.ndim(x)
+    for a in (() if axis is None else np.atleast_1d(axis).tolist()):
+        if not -ndim <= a < ndim:
+            raise ValueError(f"axis {a} is out of bounds for array of dimension {ndim}")
+    return jnp.mean(x, axis=axis, keepdims=keepdims)
 
 
 def cast(x: Any, dtype: Any) -> jax.Array:
@@ -270,13 +289,13 @@ NAMES: dict[str, str] = {
     **{name: f"jnp.{name}" for name in (
         "abs", "add", "subtract", "multiply", "maximum", "minimum", "negative", "square", "sqrt",
         "exp", "log", "matmul", "equal", "not_equal", "greater", "greater_equal", "less",
-        "less_equal", "logical_and", "logical_or", "logical_not", "where", "reshape", "stack")},
+        "less_equal", "logical_and", "logical_or", "logical_not", "reshape", "stack")},
     "divide": "jnp.true_divide", "floordiv": "jnp.floor_divide", "mod": "jnp.remainder",
     "pow": "jnp.power", "concat": "jnp.concatenate",
-    "reduce_sum": "jnp.sum", "reduce_mean": "jnp.mean", "reduce_max": "jnp.max",
+    "reduce_sum": "jnp.sum", "reduce_max": "jnp.max",
     "reduce_min": "jnp.min", "identity": "jnp.asarray",
     **{name: name for name in ("constant", "convert_to_tensor", "zeros", "ones", "fill", "cast",
-                               "gather", "TensorSpec")},
+                               "gather", "where", "reduce_mean", "TensorSpec")},
     "range": "arange",
     "cond": "cond", "while_loop": "while_loop",
     "function": "function", "print": "host_print", "py_function": "py_function",
@@ -416,8 +435,8 @@ jax.config.update("jax_numpy_dtype_promotion", "strict")""",
         "function": _REPRODUCER_FUNCTION, "executing_eagerly": _REPRODUCER_EXECUTING_EAGERLY,
         "TensorSpec": _REPRODUCER_TENSOR_SPEC, "host_print": _REPRODUCER_PRINT,
         "py_function": _REPRODUCER_PY_FUNCTION,
-        **{f.__name__: _source(f) for f in (constant, convert_to_tensor, zeros, ones,
-                                            fill, arange, cast, gather, cond, while_loop, is_tensor)},
+        **{f.__name__: _source(f) for f in (constant, convert_to_tensor, zeros, ones, fill, arange,
+                                            where, reduce_mean, cast, gather, cond, while_loop, is_tensor)},
     },
     methods={"numpy": "np.asarray({self})", "get_concrete_function": "{self}.trace({args})"},
     notes=("The definitions below are how tracespec's JAX adapter maps the vocabulary (here",

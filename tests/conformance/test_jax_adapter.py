@@ -220,7 +220,8 @@ _OP_ERRORS = [
     "ts.reshape(ts.ones([3]), [2, -1])", "ts.concat([ts.ones([2]), ts.ones([2, 2])], 0)",
     "ts.concat([ts.ones([2, 1]), ts.ones([3, 2])], 0)", "ts.concat([ts.ones([]), ts.ones([])], 0)",
     "ts.concat([ts.ones([1]), ts.ones([1])], 5)", "ts.stack([ts.ones([2]), ts.ones([3])])",
-    "ts.reduce_sum(ts.ones([2]), axis=3)", "ts.gather(ts.constant(1.0), [0])", "ts.ones([2])[0, 0]",
+    "ts.reduce_sum(ts.ones([2]), axis=3)", "ts.reduce_mean(ts.ones([2]), axis=-2)",
+    "ts.gather(ts.constant(1.0), [0])", "ts.ones([2])[0, 0]",
     "ts.constant([1, 2]) + ts.constant([1.5, 2.5])", "ts.concat([ts.ones([1]), ts.ones([1], ts.int32)], 0)",
     "ts.matmul(ts.ones([1, 1]), ts.ones([1, 1], ts.int32))", "-ts.constant([True])",
     "ts.logical_and(ts.constant([True]), ts.constant([1]))",
@@ -243,6 +244,15 @@ def test_op_errors_have_the_spec_category_and_message_in_both_modes(lines, sourc
     actual = raised(ts)
     assert adapter.error_category(actual, "tracing") == type(expected).__name__
     assert same_message(str(expected), adapter.spelled_as_spec(str(actual)), adapter.message_patterns)
+
+
+def test_where_alone_gives_the_coordinates_eagerly_and_needs_static_shapes_under_jit(lines):
+    _, ts = lines
+    condition = ts.constant([[True, False], [False, True]])
+    coordinates = ts.where(condition)  # tf.where's [true elements, rank] int64 tensor, not a tuple
+    assert coordinates.dtype == jnp.int64 and np.asarray(coordinates).tolist() == [[0, 0], [1, 1]]
+    with pytest.raises(jax.errors.ConcretizationTypeError):  # no data-dependent shapes (jax.txt, OP-6)
+        ts.function(lambda c: ts.where(c))(condition)
 
 
 def test_a_leaked_tracer_used_later_is_a_type_error(lines):
