@@ -8,6 +8,10 @@ starting with ``#`` are ignored. ``<what>`` is one of
     test goes on checking its other scenarios);
 ``chapter SLUG [eager|traced]``
     every test of the chapter may fail (non-strict);
+``program REGEX [eager|traced]``
+    a violating scenario whose program text matches the regular expression (``re.search``; it
+    cannot hold ``#`` or spaces) is an expected failure: the narrowest entry, for a known bug of
+    the backend that a construct triggers (tried before the rule entries);
 ``<the end of a test id>``
     that test must fail (strict: an unexpected pass fails the run).
 
@@ -18,6 +22,7 @@ is an error. A backend's own file is ``Adapter.expected_failures`` (a path), or
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,10 +44,15 @@ class ExpectedFailures:
     rules: dict[tuple[str, str | None], str] = field(default_factory=dict)
     chapters: dict[tuple[str, str | None], str] = field(default_factory=dict)
     tests: dict[str, str] = field(default_factory=dict)
+    programs: dict[tuple[str, str | None], str] = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
 
-    def for_rules(self, rules: set[str], mode: str) -> str | None:
-        """The reason a violation reaching ``rules`` is expected, if it is."""
+    def for_violation(self, program: str, rules: set[str], mode: str) -> str | None:
+        """The reason a violation of ``program``, reaching ``rules``, is expected, if it is."""
+        for (pattern, only), reason in self.programs.items():
+            if only in (None, mode) and re.search(pattern, program):
+                self.matched.add(f"program {pattern}")
+                return f"program {pattern}: {reason}"
         for (rule, only), reason in self.rules.items():
             if rule in rules and only in (None, mode):
                 self.matched.add(f"rule {rule}")
@@ -84,7 +94,16 @@ def read(path: Path) -> ExpectedFailures:
             raise Invalid(f"{where}: expected failure without a reason: {line.strip()!r}. "
                           "Add '# <why the backend departs from the spec>'.")
         words = what.split()
-        if words[0] in ("rule", "chapter"):
+        if words[0] == "program":
+            if len(words) not in (2, 3) or (len(words) == 3 and words[2] not in MODES):
+                raise Invalid(f"{where}: write 'program <regular expression> [eager|traced]  # reason', "
+                              f"got {what.strip()!r}.")
+            try:
+                re.compile(words[1])
+            except re.error as error:
+                raise Invalid(f"{where}: {words[1]!r} is not a regular expression: {error}.") from None
+            entries.programs[words[1], words[2] if len(words) == 3 else None] = reason.strip()
+        elif words[0] in ("rule", "chapter"):
             if len(words) not in (2, 3) or (len(words) == 3 and words[2] not in MODES):
                 raise Invalid(f"{where}: write '{words[0]} <name> [eager|traced]  # reason', "
                               f"got {what.strip()!r}.")

@@ -87,7 +87,7 @@ class Run:
             self.checked += 1
             self.account.add(violation.reach, mode, handwritten)
             self.rules = set(violation.reach.rules)  # the failing scenario's rules name the failure
-            reason = suite.expected.for_rules(violation.reach.rules, mode)
+            reason = suite.expected.for_violation(scenario.source, violation.reach.rules, mode)
             if reason is None:
                 raise
             self.expected.append(reason)

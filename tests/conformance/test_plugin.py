@@ -79,6 +79,17 @@ def test_a_violation_reaching_an_expected_rule_is_an_expected_failure():
             scenario(PLAIN, Call("f", "ts.constant(1.0)")), "eager", False)
 
 
+def test_a_violation_of_a_program_matching_an_expected_pattern_is_an_expected_failure():
+    expected = ExpectedFailures(programs={(r"x \* 2", "traced"): "a known bug of x * 2"},
+                                rules={("TRACE-1", "traced"): "the rule's reason"})
+    run_ = plugin.Run(suite(Doubles(), expected))
+    run_.check(scenario(PLAIN, Call("f", "ts.constant(1.0)")), "traced", False)  # matches, first
+    assert run_.expected == [r"program x \* 2: a known bug of x * 2"]
+    with pytest.raises(AssertionError, match="departs from the spec"):  # no other program
+        plugin.Run(suite(Doubles(), ExpectedFailures(programs={(r"x \* 3", None): "other"}))).check(
+            scenario(PLAIN, Call("f", "ts.constant(1.0)")), "traced", False)
+
+
 def write(tmp_path, text):
     path = tmp_path / "xfail.txt"
     path.write_text(text)
@@ -90,10 +101,12 @@ def test_expected_failures_file_format(tmp_path):
         "# comment lines and blank lines are ignored\n\n"
         "rule TRACE-4 traced  # literals are not keyed\n"
         "chapter errors  # messages differ\n"
-        "test_errors.py::test_generated[eager]  # a test id suffix\n")))
+        "test_errors.py::test_generated[eager]  # a test id suffix\n"
+        "program logical_not\\( traced  # a known bug\n")))
     assert entries.rules == {("TRACE-4", "traced"): "literals are not keyed"}
     assert entries.chapters == {("errors", None): "messages differ"}
     assert entries.tests == {"test_errors.py::test_generated[eager]": "a test id suffix"}
+    assert entries.programs == {(r"logical_not\(", "traced"): "a known bug"}
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -101,6 +114,8 @@ def test_expected_failures_file_format(tmp_path):
     ("chapter no-such-chapter  # nope", "the spec has no chapter 'no-such-chapter'"),
     ("rule TRACE-4 sideways  # bad mode", "write 'rule <name> [eager|traced]  # reason'"),
     ("test_errors.py::test_generated[eager]", "expected failure without a reason"),
+    ("program (unclosed  # bad pattern", "'(unclosed' is not a regular expression"),
+    ("program a b c  # spaces", "write 'program <regular expression> [eager|traced]  # reason'"),
 ])
 def test_bad_expected_failures_files_are_clear_errors(tmp_path, line, message):
     path = write(tmp_path, line + "\n")
