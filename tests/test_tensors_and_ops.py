@@ -928,18 +928,21 @@ def test_OP_6_matmul_inner_dimension_mismatch():
         traced_call(ts.matmul, a, a)
 
 
-@pytest.mark.parametrize("a, b, message", [  # TF 2.21 eager, [Op:MatMul] / [Op:BatchMatMulV2]
-    ([2, 2], [], "In[0] and In[1] has different ndims: [2,2] vs. []"),
-    ([], [2, 2], "In[0] and In[1] has different ndims: [] vs. [2,2]"),
-    ([2], [2, 2], "In[0] and In[1] has different ndims: [2] vs. [2,2]"),
-    ([2], [2], "In[0] and In[1] ndims must be == 2: 1"),
-    ([], [], "In[0] and In[1] ndims must be == 2: 0"),
-    ([2, 2, 2], [], "In[1] ndims must be >= 2: 0"),
-    ([2, 2, 2], [2], "In[1] ndims must be >= 2: 1"),
+@pytest.mark.parametrize("dtype, a, b, message", [  # TF 2.21 eager: MatMul, _MklMatMul, BatchMatMulV2
+    ("float64", [2, 2], [], "In[0] and In[1] has different ndims: [2,2] vs. []"),
+    ("int32", [], [2, 2], "In[0] and In[1] has different ndims: [] vs. [2,2]"),
+    ("float64", [2], [2, 2], "In[0] and In[1] has different ndims: [2] vs. [2,2]"),
+    ("float64", [2], [2], "In[0] and In[1] ndims must be == 2: 1"),
+    ("int32", [], [], "In[0] and In[1] ndims must be == 2: 0"),
+    ("float32", [2, 2], [], "In[1] ndims must be >= 2 [Op:matmul]"),
+    ("float32", [2], [2], "In[0] ndims must be >= 2 [Op:matmul]"),
+    ("float64", [2, 2, 2], [], "In[1] ndims must be >= 2: 0"),
+    ("float32", [2, 2, 2], [2], "In[1] ndims must be >= 2: 1"),
+    ("float32", [], [2, 2, 2], "In[0] ndims must be >= 2: 0"),
 ])
-def test_OP_6_matmul_rank_errors_are_the_kernels_eagerly(a, b, message):
+def test_OP_6_matmul_rank_errors_are_the_kernels_eagerly(dtype, a, b, message):
     with pytest.raises(InvalidArgumentError, match=re.escape(message)):
-        ts.matmul(ts.ones(a, ts.float64), ts.ones(b, ts.float64))
+        ts.matmul(ts.ones(a, dtype), ts.ones(b, dtype))
 
 
 def test_OP_6_gather_matches_numpy_take():

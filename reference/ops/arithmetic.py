@@ -413,9 +413,12 @@ def _matmul_rule(a: TensorSpec, b: TensorSpec) -> TensorSpec:
 
 
 def _matmul_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """OP-6's kernel errors, TensorFlow's: ranks up to 2 are ``MatMul``'s (two matrices), a higher
+    """OP-6's kernel errors, TensorFlow's: ranks up to 2 are ``MatMul``'s (two matrices; for
+    ``float32`` oneDNN's ``_MklMatMul``, which names the first input that is no matrix), a higher
     rank ``BatchMatMulV2``'s (each input at least a matrix)."""
     if a.ndim <= 2 and b.ndim <= 2:
+        if a.dtype == np.float32 and (a.ndim < 2 or b.ndim < 2):
+            raise errors.InvalidArgumentError(f"In[{0 if a.ndim < 2 else 1}] ndims must be >= 2")
         if a.ndim != b.ndim:
             raise errors.InvalidArgumentError(
                 "In[0] and In[1] has different ndims: "
