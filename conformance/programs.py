@@ -147,6 +147,13 @@ def _exact(expr: c.Expr) -> bool:
     return not isinstance(expr, c.CallFunction)
 
 
+def _castable(x: Value, target: str) -> bool:
+    """Whether the generators may cast ``x`` to ``target``: not a float that another backend may
+    compute a last bit apart to an integer or bool, which turns that bit into a unit
+    (``ts.cast(ts.pow(x, n) - x, ts.int32)``: ``7991708`` against ``7991707``, found on TensorFlow)."""
+    return x.exact or x.dtype not in FLOATS or target in FLOATS
+
+
 @functools.cache
 def _table(weights: tuple[tuple[str, int], ...]) -> tuple[tuple[str, object], ...]:
     """Every ``(kind, variant)`` entry, each kind's repeated as often as its weight says."""
@@ -208,9 +215,10 @@ class Body:
             self.operand(lambda v: v.dtype in dtypes))
         if x is not None:
             return x
-        x = newest or self.operand(lambda v: v.dtype != "string") or self.scope[0]
-        self.used.add(x.expr)
         target = dtypes[0]
+        x = next((v for v in [newest] if v is not None and _castable(v, target)), None) or self.operand(
+            lambda v: v.dtype != "string" and _castable(v, target)) or self.scope[0]
+        self.used.add(x.expr)
         if target == "bool" and x.dtype in NUMERIC:
             return self.bind(c.BinOp(">", x.expr, _src(0)), "bool", x.shape)
         return self.bind(c.Op("cast", (x.expr, _dtype(target))), target, x.shape)
@@ -430,8 +438,11 @@ class Body:
         elif form == "logical_not":
             expr, shape = c.Op("logical_not", (x.expr,)), x.shape
         elif form.startswith("reflected"):  # ``True & x``, ``3 ^ x``: the Python value on the left
-            left = _src(self.pick([True, False])) if x.dtype == "bool" else _src(self.pick([3, 0]))
             op = form.removeprefix("reflected") or self.pick(["&", "|", "^"])
+            lefts = [True, False] if x.dtype == "bool" else [3, 0]
+            # Not ``True | c`` or ``False & c``: Grappler folds them, dropping a failing op of c's
+            lefts = [v for v in lefts if (op, v) not in (("|", True), ("&", False))]
+            left = _src(self.pick(lefts))
             expr, shape = c.BinOp(op, left, x.expr), x.shape
         else:
             expr = c.Op(form, (x.expr, other))
@@ -475,7 +486,8 @@ class Body:
         x = self.operand()
         if x is None:
             return False
-        targets = list(DTYPES) + (["string"] if x.dtype == "string" or self.wrong() else [])
+        targets = [d for d in DTYPES if _castable(x, d)]
+        targets += ["string"] if x.dtype == "string" or self.wrong() else []
         target = self.pick(targets)  # a cast to or from string fails only when it runs
         self.bind(c.Op("cast", (x.expr, _dtype(target))), target, x.shape)
         return True

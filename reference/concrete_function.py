@@ -3,7 +3,8 @@
 Calling a concrete function binds ``call``: eagerly that executes its graph;
 inside another trace it records a ``call`` node, so a nested function is
 traced once into the outer graph (NEST-1). A ``call`` node is stateful when the
-graph it calls has a stateful node, so it is never pruned.
+graph it calls has a stateful node, so it is never pruned; when the outer graph runs, the
+call's graph runs inlined in its place (EFFECT-4).
 
 Under a gradient tape a call is one op whose rule is the gradient of the graph (GRAD-7):
 the call then runs ``with_intermediates()``, the same graph also returning every value it
@@ -222,6 +223,9 @@ def _call_kernel(*values: np.ndarray, function: ConcreteFunction) -> tuple[np.nd
 class _CallPrimitive(Primitive):
     def is_stateful(self, attrs: dict[str, Any]) -> bool:
         return attrs["function"].stateful
+
+    def inlined(self, attrs: dict[str, Any]) -> Graph:
+        return attrs["function"].graph
 
 
 call_p = _CallPrimitive("call", _call_rule, _call_kernel, multiple_results=True)

@@ -2,9 +2,13 @@
 
 Execution is TensorFlow's non-strict execution:
 
+0. Inline every function call: the called graph's nodes take the place of the
+   ``call`` node, as TensorFlow inlines function bodies before a graph runs. A
+   call's stateful ops join the caller's order, and a call's other ops are pruned
+   or fail like the caller's own (EFFECT-4).
 1. Mark the nodes that must run: every stateful node (``print``,
-   ``py_function``, calls of functions that contain them), and every node an
-   output or a marked node depends on (EFFECT-4).
+   ``py_function``, a control-flow op whose branches contain them), and every
+   node an output or a marked node depends on (EFFECT-4).
 2. Build the kernels of the marked nodes. A kernel that cannot exist for its
    input dtypes (``cast`` between strings and numbers) fails the call before
    anything runs, so no ``ts.print`` of the graph prints (ERROR-2).
@@ -41,6 +45,46 @@ from .tensor import EagerTensor, SymbolicTensor
 from .verbose import note, op_event
 
 
+def inline(graph: Graph) -> Graph:
+    """Step 0: ``graph`` with every function call replaced by the called graph's nodes.
+
+    The inlined nodes are copies wired to the caller's tensors; each keeps its own graph, so
+    an error still names the node and the function it belongs to (ERROR-2).
+    """
+    if not any(node.primitive.inlined(node.attrs) is not None for node in graph.nodes):
+        return graph
+    flat = copy.copy(graph)
+    flat.nodes = []
+    renamed: dict[int, SymbolicTensor] = {}
+    _place(graph, renamed, flat.nodes)
+    flat.outputs = [renamed.get(id(t), t) for t in graph.outputs]
+    return flat
+
+
+def _place(graph: Graph, renamed: dict[int, SymbolicTensor], nodes: list[Node]) -> None:
+    """Append copies of ``graph``'s nodes to ``nodes``, inlining calls; ``renamed`` maps each
+    tensor of ``graph`` to the tensor that stands for it in the flat graph."""
+    for node in graph.nodes:
+        inputs = tuple(renamed.get(id(t), t) for t in node.inputs)
+        callee = node.primitive.inlined(node.attrs)
+        if callee is not None:
+            note("EFFECT-4", "graph %s inlines %s", graph.name, node.name)
+            parameters = callee.placeholders + [inner for _, inner in callee.captures]
+            inner = {id(p): t for p, t in zip(parameters, inputs, strict=True)}
+            _place(callee, inner, nodes)
+            for output, result in zip(node.outputs, callee.outputs, strict=True):
+                renamed[id(output)] = inner.get(id(result), result)
+        elif node.primitive is placeholder:
+            if id(node.outputs[0]) not in renamed:  # the callee's parameters are the call's inputs
+                nodes.append(node)
+        else:
+            placed = copy.copy(node)
+            placed.inputs = inputs
+            placed.outputs = [SymbolicTensor(placed, t.index, t.spec) for t in node.outputs]
+            renamed.update((id(old), new) for old, new in zip(node.outputs, placed.outputs))
+            nodes.append(placed)
+
+
 def nodes_to_run(graph: Graph) -> list[Node]:
     """Step 1: the nodes that must execute, in program order."""
     needed: set[int] = set()
@@ -68,6 +112,7 @@ def execute(
         values[id(tensor)] = value
     for (_, inner), value in zip(graph.captures, captured, strict=True):
         values[id(inner)] = value
+    graph = inline(graph)
     run = nodes_to_run(graph)
     for node in run:  # step 2: every kernel is built before any runs
         if node.primitive.instantiate is not None:
@@ -106,11 +151,12 @@ def execute(
 
 
 def _graph_execution_error(graph: Graph, failures: list[tuple[Node, errors.OpError]]) -> errors.OpError:
-    """ERROR-2: the kernel's error, naming the node (or, from a nested graph, the inner node)."""
+    """ERROR-2: the kernel's error, naming the node and its function (an inlined callee's, or the
+    inner node of a control-flow op's sub-graph)."""
     detections = []
     for node, error in failures:
         detections.extend(getattr(error, "detections", None) or
-                          [f"Detected at node '{node.name}' in graph '{graph.name}':\n{error.message}"])
+                          [f"Detected at node '{node.name}' in graph '{node.graph.name}':\n{error.message}"])
     first = failures[0][1]
     failure = type(first)("Graph execution error:\n\n" + "\n\n".join(detections))
     failure.detections = detections  # type: ignore[attr-defined]

@@ -56,6 +56,10 @@ class Primitive:
         """Stateful nodes always run, in program order, even if nothing uses them."""
         return self.stateful
 
+    def inlined(self, attrs: dict[str, Any]) -> Any:
+        """EFFECT-4: the graph a graph runs in place of this node (a function call's), or ``None``."""
+        return None
+
     def __repr__(self) -> str:
         return f"Primitive({self.name})"
 

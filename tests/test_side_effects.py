@@ -284,6 +284,64 @@ def test_EFFECT_4_stateful_ops_in_a_nested_function_run_even_if_its_result_is_un
     assert events == ["inner 2", "inner 3"]
 
 
+def test_EFFECT_4_a_called_function_runs_inlined_so_its_failure_stops_only_its_dependents(event_log):
+    """Probed on TensorFlow 2.21: ``0 // a`` failing inside the first call does not stop the second
+    call's print; a failing ``py_function`` (stateful) does, and so does every later effect."""
+    events, stream = event_log
+
+    @ts.function
+    def divide(a):
+        ts.print("dividing", a, output_stream=stream)
+        return 0 // a
+
+    @ts.function
+    def twice(x):
+        return divide(x), divide(x)
+
+    with pytest.raises(ts.errors.InvalidArgumentError, match="Integer division by zero"):
+        twice(ts.constant(0))
+    assert events == ["dividing 0", "dividing 0"]
+    events.clear()
+
+    def boom(a):
+        raise ValueError("boom")
+
+    @ts.function
+    def failing_effect(a):
+        ts.print("w1", a, output_stream=stream)
+        ts.py_function(boom, [a], ts.int32)
+        return a
+
+    @ts.function
+    def calls(x):
+        failing_effect(x)
+        failing_effect(x)
+        ts.print("after", output_stream=stream)
+        return x
+
+    with pytest.raises(ts.errors.InvalidArgumentError, match="boom"):
+        calls(ts.constant(1))
+    assert events == ["w1 1"]
+
+
+def test_EFFECT_5_an_unused_op_of_a_called_function_is_pruned(event_log):
+    """Probed on TensorFlow 2.21: the callee's failing ``gather`` feeds only the unused result."""
+    events, stream = event_log
+
+    @ts.function
+    def unused_gather(x):
+        ts.print("inside", output_stream=stream)
+        return ts.gather(x, [5])
+
+    @ts.function
+    def caller(x):
+        unused_gather(x)
+        return x
+
+    assert caller(ts.constant([1, 2])).numpy().tolist() == [1, 2]
+    assert events == ["inside"]
+
+
 def _kinds_grouped(graph):
     """A backend whose stateful ops run grouped by kind: every print after every py_function."""
     nodes = interpreter_nodes_to_run(graph)
