@@ -69,6 +69,7 @@ def _place(graph: Graph, renamed: dict[int, SymbolicTensor], nodes: list[Node]) 
         callee = node.primitive.inlined(node.attrs)
         if callee is not None:
             note("EFFECT-4", "graph %s inlines %s", graph.name, node.name)
+            op_event("run", node.primitive.name, node)  # the call runs as its inlined ops
             parameters = callee.placeholders + [inner for _, inner in callee.captures]
             inner = {id(p): t for p, t in zip(parameters, inputs, strict=True)}
             _place(callee, inner, nodes)

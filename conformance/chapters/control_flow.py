@@ -219,4 +219,16 @@ HANDWRITTEN = {
             ta = ta.write(1, x)
             return ta.read(1), ta.read(1), ta.stack()
         """, Call("f", "ts.constant(1.0)"), SetEager(True), Call("f", "ts.constant(1.0)")),
+    "CF-2 a constant predicate still traces both": handwritten("control-flow", "CF-2", """
+        @ts.function
+        def f(x):
+            def yes():
+                log("tracing yes")
+                return x * 2.0
+            def no():
+                log("tracing no")
+                return x - 1.0
+            return ts.cond(ts.constant(3) > 2, yes, no)
+        """, Call("f", "ts.constant(1.0)"), Call("f", "ts.constant(2.0)"), SetEager(True),
+        Call("f", "ts.constant(1.0)")),
 }

@@ -281,4 +281,13 @@ HANDWRITTEN = {
             return [tape.gradient(t, [x, v]) for t in (a, b, c)]
         """, Call("taped", "ts.constant(3.0)"), SetEager(True), Call("taped", "ts.constant(3.0)"),
         requires=("print",)),
+    "GRAD-1 product rule in a trace": _handwritten("GRAD-1", "slope", """
+        @ts.function
+        def slope(x, w):
+            with ts.GradientTape() as tape:
+                tape.watch(x)
+                y = x * w + w
+            return tape.gradient(y, x)
+        """, Call("slope", "ts.constant(2.0), ts.constant(3.0)"), SetEager(True),
+        Call("slope", "ts.constant(2.0), ts.constant(3.0)")),
 }

@@ -162,4 +162,14 @@ HANDWRITTEN = {
                 return x
             return rec(x + 1, n - 1)
         """, Call("rec", f"{T1}, 3"), Call("rec", f"{T1}, 3"), Call("rec", f"{T1}, 1")),
+    "NEST-1 an unused call still runs its effects": handwritten("returns-and-nesting", "NEST-1 EFFECT-4", """
+        @ts.function
+        def inner(x):
+            ts.print("inner runs", x)
+            return x * 2
+        @ts.function
+        def outer(x):
+            inner(x)
+            return x + 1
+        """, Call("outer", "ts.constant(1)"), Call("outer", "ts.constant(2)"), requires=("print",)),
 }

@@ -155,4 +155,30 @@ HANDWRITTEN = {
             return x + G
         """, Call("f", T1), SetGlobal("G", "100.0"), Call("f", T1), Call("f", V2),
         SetEager(True), Call("f", T1), G=1.0),
+    "EFFECT-2 bools print as 1 and 0": handwritten("side-effects", "EFFECT-2", """
+        @ts.function
+        def f(x):
+            ts.print("positive", x > 0.0, x < 0.0)
+            return x
+        """, Call("f", "ts.constant([1.0, -2.0])"), SetEager(True), Call("f", "ts.constant([-1.0])"),
+        requires=("print",)),
+    "EFFECT-4 a call's ops run inlined": handwritten("side-effects", "EFFECT-4 EFFECT-5", """
+        @ts.function
+        def divide(a):
+            ts.print("dividing", a)
+            return 0 // a
+        @ts.function
+        def twice(x):
+            return divide(x), divide(x)
+        @ts.function
+        def unused_gather(x):
+            ts.print("inside", x)
+            return ts.gather(x, [5])
+        @ts.function
+        def caller(x):
+            unused_gather(x)
+            return x
+        """, Call("twice", "ts.constant(0)"), Call("twice", "ts.constant(2)"),
+        Call("caller", "ts.constant([1, 2])"), SetEager(True), Call("twice", "ts.constant(0)"),
+        Call("caller", "ts.constant([1, 2])"), requires=("print",)),
 }

@@ -134,4 +134,9 @@ HANDWRITTEN = {
         def f(x):
             return x[4]
         """, Call("f", "ts.constant([1, 2, 3])")),
+    "TENSOR-5 reflected operators": handwritten("tensors-and-ops", "TENSOR-5", """
+        @ts.function
+        def f(x):
+            return 2.0 - x, 1.0 / x, 9.0 // x, 2.0 ** x, 10.0 % x
+        """, Call("f", "ts.constant([4.0, -1.0])"), Call("f", "ts.constant([0.5, 3.0])")),
 }

@@ -352,4 +352,21 @@ HANDWRITTEN = {
         """, Concrete("f", "ts.TensorSpec([], ts.float32)"), Call("f", T1), SetEager(True),
         Concrete("f", "ts.TensorSpec([2], ts.float32)"), Call("f", V2),
         requires=("get_concrete_function", "print")),
+    "TRACE-8 a method has a cache per instance": handwritten("tracing-and-cache", "TRACE-8", """
+        class Model:
+            def __init__(self, scale):
+                self.scale = scale
+            @ts.function
+            def call(self, x):
+                log("trace call")
+                return x * self.scale
+        m1 = Model(2.0)
+        m2 = Model(3.0)
+        """, Call("m1.call", T1), Call("m2.call", T1), Call("m1.call", T1), Call("m2.call", T2)),
+    "TRACE-15 frequent retracing warns": handwritten("tracing-and-cache", "TRACE-15", """
+        @ts.function
+        def f(x, n):
+            log("trace")
+            return x + n
+        """, *(Call("f", f"{T1}, {n}") for n in range(6))),
 }
