@@ -257,8 +257,10 @@ def _run(thunk: Callable[[], Any], adapter: Adapter, recorder: Recorder | None, 
         if recorder is not None and _is_reference_bug(error):
             raise ReferenceBug("the reference raised an error the spec does not define:\n"
                                + "".join(traceback.format_exception(error))) from error
-        category = adapter.error_category(error, program.phase(error, traceable))
-        return ErrorOutcome(category, adapter.spelled_as_spec(str(error)))
+        phase = program.phase(error, traceable)
+        others = tuple(adapter.error_category(e, phase) for e in getattr(error, "failures", ())[1:])
+        return ErrorOutcome(adapter.error_category(error, phase), adapter.spelled_as_spec(str(error)),
+                            others)
     return _outcome(value, adapter) if result else None
 
 

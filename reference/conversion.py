@@ -642,6 +642,8 @@ def _numpy_tensor(value: np.ndarray | np.generic, want: dtypes.DType | None,
     own = dtypes.as_dtype(array.dtype)
     if want is None or want == own:
         return EagerTensor(array, own)
+    if want == dtypes.string and not array.size:  # no element to refuse (probed on TF 2.21)
+        return EagerTensor(_bytes(array), dtypes.string)
     if want == dtypes.string:
         if tracing:
             raise TypeError(f"Expected binary or unicode string, got {array.flat[0]!r}")

@@ -158,9 +158,10 @@ def _graph_execution_error(graph: Graph, failures: list[tuple[Node, errors.OpErr
     for node, error in failures:
         detections.extend(getattr(error, "detections", None) or
                           [f"Detected at node '{node.name}' in graph '{node.graph.name}':\n{error.message}"])
-    first = failures[0][1]
-    failure = type(first)("Graph execution error:\n\n" + "\n\n".join(detections))
+    causes = [e for _, error in failures for e in getattr(error, "failures", None) or [error]]
+    failure = type(causes[0])("Graph execution error:\n\n" + "\n\n".join(detections))
     failure.detections = detections  # type: ignore[attr-defined]
+    failure.failures = causes  # type: ignore[attr-defined]  # each of them may be the one reported
     return failure
 
 

@@ -136,7 +136,11 @@ def execute_eagerly(
     try:
         arrays = _as_tuple(run_kernel(primitive, values, attrs))
     except errors.OpError as error:
-        raise type(error)(f"{error.message} [Op:{primitive.name}]") from None
+        eager = type(error)(f"{error.message} [Op:{primitive.name}]")
+        for graph_detail in ("detections", "failures"):  # a graph's failed nodes (ERROR-2)
+            if hasattr(error, graph_detail):
+                setattr(eager, graph_detail, getattr(error, graph_detail))
+        raise eager from None
     return [EagerTensor(a, s.dtype) for a, s in zip(arrays, specs)]
 
 

@@ -976,6 +976,19 @@ def test_OP_6_concat_shape_errors_while_tracing_check_the_first_rank_first(a, b,
         traced_call(lambda x, y: ts.concat([x, y], axis), ts.zeros(a), ts.zeros(b))
 
 
+@pytest.mark.parametrize("a, b, axis, message", [  # TF 2.21's ConcatV2 kernel, eagerly
+    ([2], [], -1, "ConcatOp : Can't concatenate scalars (use ts.stack instead)"),
+    ([2, 2], [], 0, "ConcatOp : Can't concatenate scalars (use ts.stack instead)"),
+    ([], [2], 0, "ConcatOp : Can't concatenate scalars (use ts.stack instead)"),
+    ([], [2], -1, "ConcatOp : Expected concatenating dimensions in the range [0, 0), but got -1"),
+    ([2], [1, 1], -1,
+     "ConcatOp : Ranks of all input tensors should match: shape[0] = [2] vs. shape[1] = [1,1]"),
+])
+def test_OP_6_concat_eagerly_checks_the_axis_then_every_input_for_a_scalar(a, b, axis, message):
+    with pytest.raises(InvalidArgumentError, match=re.escape(message)):
+        ts.concat([ts.zeros(a), ts.zeros(b)], axis)
+
+
 def test_OP_6_concat_and_stack_match_numpy():
     a, b = _MATRIX, _MATRIX * 10
     for axis in (0, 1, -1):
@@ -1714,3 +1727,11 @@ def test_OP_6_jax_x64_reduction_dtypes(make, dtype, value, eager):
 def test_TENSOR_1_and_2_jax_x32_and_standard_promotion_are_not_implemented_yet(policy, option):
     with pytest.raises(NotImplementedError, match=re.escape(f"does not implement {policy}={option!r} yet")):
         policies.Policies(**{policy: option})
+
+
+@pytest.mark.parametrize("array", [np.zeros([0]), np.zeros([0], np.int32), np.zeros([2, 0]),
+                                   np.zeros([0], bool)])
+def test_TENSOR_1_an_empty_numpy_array_converts_to_string(array):
+    # TF 2.21: no element to refuse, so tf.constant(np.zeros([0]), dtype=tf.string) is an empty string tensor
+    tensor = ts.constant(array, dtype=ts.string)
+    assert tensor.dtype == ts.string and tensor.shape == array.shape

@@ -362,7 +362,12 @@ HANDWRITTEN = {
                 return x * self.scale
         m1 = Model(2.0)
         m2 = Model(3.0)
-        """, Call("m1.call", T1), Call("m2.call", T1), Call("m1.call", T1), Call("m2.call", T2)),
+        @ts.function
+        def both(x):
+            log("trace both")
+            return m1.call(x) + m2.call(x)
+        """, Call("m1.call", T1), Call("m2.call", T1), Call("m1.call", T1), Call("m2.call", T2),
+        Call("both", T1)),
     "TRACE-15 frequent retracing warns": handwritten("tracing-and-cache", "TRACE-15", """
         @ts.function
         def f(x, n):

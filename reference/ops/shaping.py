@@ -217,7 +217,7 @@ def _concat_kernel(*arrays: np.ndarray, axis: int) -> np.ndarray:
         raise errors.InvalidArgumentError(
             "ConcatOp : Expected concatenating dimensions in the range "
             f"[{-first.ndim}, {first.ndim}), but got {axis}")
-    if first.ndim == 0:
+    if any(array.ndim == 0 for array in arrays):  # any scalar, before the ranks (probed on TF 2.21)
         raise errors.InvalidArgumentError("ConcatOp : Can't concatenate scalars (use ts.stack instead)")
     where = axis % first.ndim
     for index, array in enumerate(arrays[1:], start=1):

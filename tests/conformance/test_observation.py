@@ -17,6 +17,7 @@ from tracespec.conformance.observation import (
     StepRecord,
     TensorLeaf,
     compare,
+    same_outcome,
     same_printed,
 )
 from tracespec.reference import policies
@@ -263,3 +264,25 @@ def test_compare_tracing_counts_exactly_and_numbers_steps_from_the_definitions()
 def test_compare_reports_a_different_number_of_steps():
     (difference,) = compare([record(), record()], [record()])
     assert difference.aspect == "steps run"
+
+
+def test_ERROR_2_independent_failures_accept_any_of_their_categories():
+    """A gather and a ``py_function`` fail independently: the reference names both, and a
+    backend may report either one's class (found on TensorFlow by ``--profile thorough``)."""
+    def fail(*tensors):
+        raise KeyError("the callback fails")
+
+    @ts.function
+    def f(x, i):
+        picked = ts.gather(x, i)
+        ts.py_function(fail, [x], x.dtype)
+        return picked
+
+    with pytest.raises(ts.errors.InvalidArgumentError) as caught:
+        f(ts.constant([1, 2]), ts.constant([-1]))
+    assert [type(e).__name__ for e in caught.value.failures] == ["InvalidArgumentError", "UnknownError"]
+    expected = ErrorOutcome("InvalidArgumentError", "m", ("UnknownError",))
+    assert same_outcome(expected, ErrorOutcome("UnknownError", "m"))
+    assert same_outcome(expected, ErrorOutcome("InvalidArgumentError", "m"))
+    assert not same_outcome(expected, ErrorOutcome("TypeError", "m"))
+    assert not same_outcome(ErrorOutcome("InvalidArgumentError", "m"), ErrorOutcome("UnknownError", "m"))
