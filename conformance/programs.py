@@ -218,8 +218,9 @@ class Body:
         if x is not None:
             return x
         target = dtypes[0]
-        x = next((v for v in [newest] if v is not None and _castable(v, target)), None) or self.operand(
-            lambda v: v.dtype != "string" and _castable(v, target)) or self.scope[0]
+        if newest is None or not _castable(newest, target):
+            newest = self.operand(lambda v: v.dtype != "string" and _castable(v, target))
+        x = newest or self.scope[0]
         self.used.add(x.expr)
         if target == "bool" and x.dtype in NUMERIC:
             return self.bind(c.BinOp(">", x.expr, _src(0)), "bool", x.shape)

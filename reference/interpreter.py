@@ -121,7 +121,7 @@ def execute(
                 node.primitive.instantiate(*(t.spec for t in node.inputs), **node.attrs)
             except errors.OpError as error:
                 note("ERROR-2", "the kernel of %s cannot be built: nothing runs", node.name)
-                raise _graph_execution_error(graph, [(node, error)]) from None
+                raise _graph_execution_error([(node, error)]) from None
     stopped: set[int] = set()  # nodes that failed, or depend on one that did
     failures: list[tuple[Node, errors.OpError]] = []
     previous_stateful: Node | None = None
@@ -147,11 +147,11 @@ def execute(
         for tensor, value in zip(node.outputs, results, strict=True):
             values[id(tensor)] = np.asarray(value, dtype=tensor.dtype.numpy_dtype)
     if failures:
-        raise _graph_execution_error(graph, failures)
+        raise _graph_execution_error(failures)
     return [values[id(t)] for t in graph.outputs]
 
 
-def _graph_execution_error(graph: Graph, failures: list[tuple[Node, errors.OpError]]) -> errors.OpError:
+def _graph_execution_error(failures: list[tuple[Node, errors.OpError]]) -> errors.OpError:
     """ERROR-2: the kernel's error, naming the node and its function (an inlined callee's, or the
     inner node of a control-flow op's sub-graph)."""
     detections = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from . import context, errors, policies
 from .tensor import EagerTensor, SymbolicTensor, Tensor
 from .tensor_spec import TensorSpec
 from .verbose import note, op_event
+
+if TYPE_CHECKING:
+    from .graph import Graph
 
 AbstractEval = Callable[..., TensorSpec | tuple[TensorSpec, ...]]
 Kernel = Callable[..., np.ndarray | tuple[np.ndarray, ...]]
@@ -56,7 +59,7 @@ class Primitive:
         """Stateful nodes always run, in program order, even if nothing uses them."""
         return self.stateful
 
-    def inlined(self, attrs: dict[str, Any]) -> Any:
+    def inlined(self, attrs: dict[str, Any]) -> Graph | None:
         """EFFECT-4: the graph a graph runs in place of this node (a function call's), or ``None``."""
         return None
 

@@ -17,8 +17,8 @@ from .base import Mutant, patch
 _original = interpreter._graph_execution_error
 
 
-def _graph_execution_error(graph, failures):
-    return RuntimeError(str(_original(graph, failures)))
+def _graph_execution_error(failures):
+    return RuntimeError(str(_original(failures)))
 
 
 adapter = Mutant(__name__, "graph execution errors raised as RuntimeError",
