@@ -39,12 +39,14 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import functools
 import inspect
 import pprint
 import re
 import textwrap
 import types
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -613,4 +615,28 @@ _SHAPE = re.compile(r"incompatible shapes for broadcasting|Incompatible shapes f
                     r"must have the same shape|so the shapes do not match")
 _JAX_INDEX = re.compile(r"Too many indices")
 
+class JaxX32Adapter(JaxAdapter):
+    """JAX as most people run it: 64-bit types off (no ``jax_enable_x64``), so Python ints and
+    floats are int32 and float32 and a 64-bit dtype requested is narrowed
+    (``python_value_dtypes="jax-x32"``); otherwise the choices of ``JaxAdapter``."""
+
+    name = "jax-x32"
+    policies = dataclasses.replace(JaxAdapter.policies, python_value_dtypes="jax-x32")
+    spelling = dataclasses.replace(SPELLING, prelude=SPELLING.prelude.replace(
+        'jax.config.update("jax_enable_x64", True)', 'jax.config.update("jax_enable_x64", False)'))
+
+    def version(self) -> str:
+        return f"{jax.__version__} (x32, strict promotion)"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Also: 64-bit types off for the scenario (JAX's UserWarning on each narrowed request
+        silenced: it is no observation)."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", r"Explicitly requested dtype .* is not available", UserWarning)
+            with jax.enable_x64(False), jax.numpy_dtype_promotion("strict"), Adapter.session(self):
+                yield
+
+
 adapter = JaxAdapter()
+adapter_x32 = JaxX32Adapter()

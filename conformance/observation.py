@@ -199,8 +199,10 @@ def same_events(a: list[Event], b: list[Event], effect_order: str = "program") -
     if [(e.kind, len(e.values)) for e in a] != [(e.kind, len(e.values)) for e in b]:
         return False
     for x, y in zip(a, b):
-        if x.kind == "print":
+        if x.kind in ("print", "python"):  # a Python print may show a tensor's computed value
             if not same_printed(x.text, y.text):
+                return False
+            if not _close_numbers(x.values, y.values):
                 return False
         elif x.text != y.text or not _close_numbers(x.values, y.values):
             return False
@@ -228,7 +230,9 @@ def _close_printed(expected: str, actual: str) -> bool:
     if not _is_float_text(expected) or not _is_float_text(actual):
         return False
     digits = len(re.sub(r"[^0-9]", "", expected.split("e")[0].split("E")[0]).lstrip("0"))
-    kind = np.float32 if digits <= 9 else np.float64
+    # 9 digits: a float32; more: a float64, unless the value is a float32's (the repr of a float32
+    # tensor's NumPy value, `numpy=2.9057819843292236`)
+    kind = np.float32 if digits <= 9 or float(np.float32(expected)) == float(expected) else np.float64
     x, y = kind(expected), kind(actual)
     if np.isnan(x) and np.isnan(y):  # the sign of a NaN (`-nan`) is not specified
         return True

@@ -338,9 +338,11 @@ def promoted_inputs(op: str, values: Sequence[object], params: Sequence[str]) ->
     tensors = []
     for value, param in zip(values, params):
         if isinstance(value, int) and not isinstance(value, bool) and dtype.is_integer:
-            if not -(2**63) <= value < 2**63:
+            info = np.iinfo(python_dtype(int).numpy_dtype)  # the default int's range, then wrapped
+            if not info.min <= value <= info.max:
                 raise OverflowError("An overflow was encountered while parsing an argument to a jitted "
-                                    f"computation, whose argument path is {param}.")
+                                    f"computation, whose argument path is {param}. Got {type(value)} with "
+                                    f"value {value}")
             bits = 32 if dtype == dtypes.int32 else 64
             value = ((value + 2 ** (bits - 1)) % 2**bits) - 2 ** (bits - 1)
         tensors.append(value if isinstance(value, Tensor) else convert_to_tensor(value, dtype, name=param))
@@ -351,27 +353,34 @@ _COMPUTED_IN = {"truediv": float, "sqrt": float, "exp": float, "log": float, "re
                 "reduce_sum": int}
 
 
+def jax_dtypes() -> bool:
+    """Whether ``python_value_dtypes`` is one of JAX's (``"jax-x32"``, ``"jax-x64"``)."""
+    return policies.current().python_value_dtypes.startswith("jax-")
+
+
 def computed_dtype(op: str, dtype: dtypes.DType) -> dtypes.DType | None:
-    """OP-3, OP-4, OP-6 under ``python_value_dtypes="jax-x64"``: the dtype JAX computes ``op`` in
+    """OP-3, OP-4, OP-6 under JAX's ``python_value_dtypes``: the dtype JAX computes ``op`` in
     when it is not the input's (None: the input's, or TensorFlow's rule under ``"tf"``).
 
     ``/``, ``sqrt``, ``exp``, ``log`` and ``reduce_mean`` of ``int32`` or ``bool`` are ``float32``
-    (even under x64), of ``int64`` ``float64``; ``reduce_sum`` of ``int32`` or ``bool`` is the
-    default int, ``int64``.
+    (even under x64), of ``int64`` ``float64``; ``reduce_sum`` of a ``bool`` or of an int that is
+    not the default int is the default int (``int64`` under x64, ``int32`` under x32).
     """
     kind = _COMPUTED_IN.get(op)
-    if policies.current().python_value_dtypes != "jax-x64" or kind is None or not (
-            dtype.is_integer or dtype.is_bool):
+    if not jax_dtypes() or kind is None or not (dtype.is_integer or dtype.is_bool):
         return None
+    option = policies.current().python_value_dtypes
     if kind is int:
-        if dtype == dtypes.int64:
+        default = python_dtype(int)
+        if dtype == default:
             return None
-        note("OP-6", "python_value_dtypes='jax-x64': the sum of %s is the default int, int64", dtype.name)
-        return dtypes.int64
+        note("OP-6", "python_value_dtypes=%r: the sum of %s is the default int, %s", option, dtype.name,
+             default.name)
+        return default
+    computed = dtypes.float64 if dtype == dtypes.int64 else dtypes.float32
     note("OP-3" if op == "truediv" else "OP-6" if op == "reduce_mean" else "OP-4",
-         "python_value_dtypes='jax-x64': %s of %s is computed in %s", op, dtype.name,
-         "float64" if dtype == dtypes.int64 else "float32")
-    return dtypes.float64 if dtype == dtypes.int64 else dtypes.float32
+         "python_value_dtypes=%r: %s of %s is computed in %s", option, op, dtype.name, computed.name)
+    return computed
 
 
 def _nth(name: str, index: int) -> str:
@@ -465,13 +474,14 @@ def _to_eager(value: object, want: dtypes.DType | None) -> EagerTensor:
         raise ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type "
                          f"({type(value)!r}) to a Tensor.")
     kinds = {_kind_of(v) for v in leaves}
-    jax = policies.current().python_value_dtypes == "jax-x64"
+    jax = jax_dtypes()
     if not tracing and not jax:  # eagerly TensorFlow checks the sequence itself first
         _check_sequence(value, leaves, kinds, want)
     dtype = want or _default_dtype(value, leaves, kinds, tracing)
     if jax and want is not None:
-        _check_cast(leaves, want)
-        note("TENSOR-1", "python_value_dtypes='jax-x64': a requested dtype casts as NumPy casts")
+        _check_cast(leaves, dtypes.canonical(want))
+        note("TENSOR-1", "python_value_dtypes=%r: a requested dtype casts as NumPy casts",
+             policies.current().python_value_dtypes)
     bad = _NONE if jax else next((v for v in leaves if not _converts(v, dtype)), _NONE)
     if bad is not _NONE:
         if tracing:
@@ -537,19 +547,30 @@ def _default_dtype(value: object, leaves: list, kinds: set[str], tracing: bool) 
     ``"tf"``: ``bool``; ``int32`` (``int64`` when a value needs it); ``float32``; ``string``.
     ``"jax-x64"`` (JAX under ``jax_enable_x64``): ``bool``, ``int64``, ``float64``; an empty
     list is ``float64``; a list mixing ``bool`` and numbers promotes as ``type_promotion`` says.
+    ``"jax-x32"`` (JAX's default): the same with ``int32`` and ``float32``. Under either an int
+    outside the default int's range is an ``OverflowError``.
     """
-    if policies.current().python_value_dtypes == "jax-x64" and "string" not in kinds:
-        note("TENSOR-1", "python_value_dtypes='jax-x64': Python ints are int64, floats float64")
+    option = policies.current().python_value_dtypes
+    if option.startswith("jax-") and "string" not in kinds:
+        wide = option == "jax-x64"
+        note("TENSOR-1", "python_value_dtypes=%r: Python ints are %s, floats %s", option,
+             "int64" if wide else "int32", "float64" if wide else "float32")
         if len(kinds) > 1 and "bool" in kinds:
             if policies.current().type_promotion != "jax-strict":
                 raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
             strict_promotion([_PYTHON[_kind_of(v)] for v in leaves])
         if kinds == {"bool"}:
             return dtypes.bool_
-        bad = next((v for v in leaves if _kind_of(v) == "int" and not -(2**63) <= int(v) < 2**63), None)
+        integer = dtypes.int64 if wide else dtypes.int32
+        info = np.iinfo(integer.numpy_dtype)
+        bad = next((v for v in leaves if _kind_of(v) == "int" and not info.min <= int(v) <= info.max), None)
         if bad is not None:
-            raise OverflowError(f"Python int {bad} too large to convert to int64")
-        return dtypes.float64 if "float" in kinds or not leaves else dtypes.int64
+            raise OverflowError(f"Python integer {bad} out of bounds for {integer.name}"
+                                if isinstance(value, (list, tuple)) else
+                                f"Python int {bad} too large to convert to {integer.name}")
+        if "float" in kinds or not leaves:
+            return dtypes.float64 if wide else dtypes.float32
+        return integer
     if not leaves:
         return dtypes.float32  # an empty list, as in TensorFlow
     if "string" in kinds:
@@ -580,7 +601,7 @@ def _default_dtype(value: object, leaves: list, kinds: set[str], tracing: bool) 
 
 
 def _check_cast(leaves: list, dtype: dtypes.DType) -> None:
-    """Under ``python_value_dtypes="jax-x64"`` a requested dtype casts any Python number (``1.5``
+    """Under JAX's ``python_value_dtypes`` a requested dtype casts any Python number (``1.5``
     to ``int32`` is ``1``), but an int must fit a requested integer dtype (JAX's text)."""
     if not dtype.is_integer:
         return

@@ -12,6 +12,9 @@ import builtins
 
 import numpy as np
 
+from . import policies
+from .verbose import note
+
 
 class DType:
     """A tensor element type, printed like ``tf.float32`` but named ``ts``."""
@@ -99,6 +102,19 @@ string = DType("string", np.dtype(object), "string")
 ALL = (bool_, int32, int64, float32, float64, string)
 _BY_NAME = {**{d.name: d for d in ALL}, "float": float32, "double": float64}
 _PYTHON_TYPES = {builtins.float: float32, builtins.bool: bool_, builtins.object: string}
+
+
+_NARROWED = {"int64": int32, "float64": float32}
+
+
+def canonical(dtype: DType) -> DType:
+    """The dtype a tensor asked to be ``dtype`` has: itself, but under
+    ``python_value_dtypes="jax-x32"`` (JAX without ``jax_enable_x64``) no 64-bit type exists, so
+    ``int64`` is ``int32`` and ``float64`` is ``float32`` (TENSOR-1)."""
+    if policies.current().python_value_dtypes == "jax-x32" and dtype.name in _NARROWED:
+        note("TENSOR-1", "python_value_dtypes='jax-x32': %s is %s", dtype.name, _NARROWED[dtype.name].name)
+        return _NARROWED[dtype.name]
+    return dtype
 
 
 def as_dtype(value: object) -> DType:

@@ -87,8 +87,10 @@ IMPLEMENTED: dict[str, tuple[str, ...]] = {
     "symbolic_iteration": ("error", "unrolled"),
     # "tf": a Python int is int32 (int64 if it needs it), a float float32; ops keep TensorFlow's
     # result dtypes (TENSOR-1, OP-3, OP-6). "jax-x64": int64 and float64, and JAX's result
-    # dtypes (int32 / int32 is float32, the sum of int32 or bool is int64).
-    "python_value_dtypes": ("tf", "jax-x64"),
+    # dtypes (int32 / int32 is float32, the sum of int32 or bool is int64). "jax-x32" (JAX's
+    # default): int32 and float32, no 64-bit dtype at all (int64 is int32, float64 float32), the
+    # sum of bool is int32.
+    "python_value_dtypes": ("tf", "jax-x32", "jax-x64"),
     # "none": an op's operands must have one dtype; a Python operand converts to it where it can
     # (TENSOR-2). "jax-strict": the same in both modes (TypeError), with JAX's rule for Python
     # operands (an int adopts any number dtype, a float a float dtype, a bool only bool).

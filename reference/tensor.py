@@ -65,7 +65,9 @@ class EagerTensor(Tensor):
     """A tensor with a value, produced by executing an op."""
 
     def __init__(self, value: np.ndarray, dtype: dtypes.DType):
-        array = np.array(value, dtype=dtype.numpy_dtype)  # a copy: the caller's array stays theirs
+        dtype = dtypes.canonical(dtype)
+        with np.errstate(all="ignore"):  # narrowed 64-bit data wraps or overflows, as in JAX
+            array = np.array(value, dtype=dtype.numpy_dtype)  # a copy: the caller's array stays theirs
         array.flags.writeable = False
         self._value = array
         self._dtype = dtype

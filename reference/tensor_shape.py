@@ -15,6 +15,7 @@ methods.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -96,7 +97,12 @@ class TensorShape:
 
     def __getitem__(self, key: Any) -> Any:
         if self._dims is not None:
-            return TensorShape(self._dims[key]) if isinstance(key, slice) else self._dims[key]
+            if isinstance(key, slice):
+                return TensorShape(self._dims[key])
+            if not -len(self._dims) <= operator.index(key) < len(self._dims):
+                note("TENSOR-4", "index %d of a shape of rank %d", key, len(self._dims))
+                raise IndexError("tuple index out of range")  # TensorFlow's (its dims are a tuple)
+            return self._dims[key]
         if not isinstance(key, slice):
             return None
         if key.step is not None:

@@ -60,7 +60,7 @@ class TensorSpec:
 
     def __init__(self, shape: object, dtype: object = dtypes.float32, name: str | None = None):
         object.__setattr__(self, "shape", as_shape(shape))
-        object.__setattr__(self, "dtype", dtypes.as_dtype(dtype))
+        object.__setattr__(self, "dtype", dtypes.canonical(dtypes.as_dtype(dtype)))
         object.__setattr__(self, "name", name)
 
     def __repr__(self) -> str:

@@ -6,6 +6,7 @@ Expected values come from the catalogue, from TensorFlow 2.21 (observed, with
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -1722,11 +1723,71 @@ def test_OP_6_jax_x64_reduction_dtypes(make, dtype, value, eager):
     np.testing.assert_allclose(tensor.numpy(), value, rtol=1e-6)
 
 
-@pytest.mark.parametrize(("policy", "option"), [("python_value_dtypes", "jax-x32"),
-                                                 ("type_promotion", "jax-standard")])
-def test_TENSOR_1_and_2_jax_x32_and_standard_promotion_are_not_implemented_yet(policy, option):
-    with pytest.raises(NotImplementedError, match=re.escape(f"does not implement {policy}={option!r} yet")):
-        policies.Policies(**{policy: option})
+def test_TENSOR_2_jax_standard_promotion_is_not_implemented_yet():
+    message = "does not implement type_promotion='jax-standard' yet"
+    with pytest.raises(NotImplementedError, match=re.escape(message)):
+        policies.Policies(type_promotion="jax-standard")
+
+
+# python_value_dtypes="jax-x32": every expected value below is what JAX 0.10.2 gives without
+# jax_enable_x64 (jax_numpy_dtype_promotion="strict"), probed eagerly and under jit.
+JAX_X32 = policies.Policies(python_value_dtypes="jax-x32", type_promotion="jax-strict")
+
+
+@pytest.mark.parametrize(("make", "dtype", "value"), [
+    (lambda: ts.constant(1), "int32", 1), (lambda: ts.constant(1.5), "float32", 1.5),
+    (lambda: ts.constant([]), "float32", []), (lambda: ts.constant(-(2**31)), "int32", -(2**31)),
+    (lambda: ts.constant(1, ts.int64), "int32", 1),
+    (lambda: ts.constant(1.5, ts.float64), "float32", 1.5),
+    (lambda: ts.constant(np.array([2**40])), "int32", [0]),
+    (lambda: ts.constant(np.int64(2**40)), "int32", 0),
+    (lambda: ts.constant(np.array([1e300])), "float32", [np.inf]),
+    (lambda: ts.constant(1e300), "float32", np.inf),
+    (lambda: ts.constant(np.float64(1.5)), "float32", 1.5),
+    (lambda: ts.zeros([2], ts.int64), "int32", [0, 0]),
+    (lambda: ts.cast(ts.constant([1, 2]), ts.int64), "int32", [1, 2]),
+    (lambda: ts.reduce_sum(ts.constant([1, 2])), "int32", 3),
+    (lambda: ts.reduce_sum(ts.constant([True, False])), "int32", 1),
+    (lambda: ts.reduce_mean(ts.constant([1, 2])), "float32", 1.5),
+    (lambda: ts.constant([1, 2]) / ts.constant([2, 2]), "float32", [0.5, 1.0]),
+    (lambda: ts.sqrt(ts.constant(4)), "float32", 2.0), (lambda: ts.range(3), "int32", [0, 1, 2]),
+    (lambda: ts.range(3.0), "float32", [0.0, 1.0, 2.0]), (lambda: ts.fill([2], 1), "int32", [1, 1]),
+    (lambda: ts.constant(True) + ts.constant(True), "bool", True),
+    (lambda: ts.where(ts.constant(True), 3.0, 0), "float32", 3.0),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_1_jax_x32_has_no_64_bit_dtypes(make, dtype, value, eager):
+    with policies.using(JAX_X32):
+        tensor = make() if eager else ts.function(make)()
+        assert tensor.dtype.name == dtype
+        np.testing.assert_array_equal(tensor.numpy(), value)
+        assert tensor.dtype != ts.int64 and tensor.dtype != ts.float64
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: ts.constant(2**31), "Python int 2147483648 too large to convert to int32"),
+    (lambda: ts.constant([1, 2**31]), "Python integer 2147483648 out of bounds for int32"),
+    (lambda: ts.constant(2**40, ts.int64), "Python integer 1099511627776 out of bounds for int32"),
+    (lambda: ts.constant(1) + 2**31, "An overflow was encountered while parsing an argument to a jitted "
+                                     "computation, whose argument path is y. Got <class 'int'> with value "
+                                     "2147483648"),
+])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_1_jax_x32_ints_beyond_int32_overflow(make, message, eager):
+    with policies.using(JAX_X32), pytest.raises(OverflowError, match=re.escape(message)):
+        make() if eager else ts.function(make)()
+
+
+def test_TRACE_4_jax_x32_weak_scalar_arguments_are_32_bit():
+    # JAX 0.10.2 without x64: jit(f)(1) is an int32 weak array, jit(f)(2**31) an OverflowError
+    with policies.using(dataclasses.replace(JAX_X32, python_scalar_arguments="weak-tensor")):
+        f = ts.function(lambda x: x)
+        assert f(1).dtype == ts.int32 and f(1.5).dtype == ts.float32
+        spec = ts.TensorSpec([2], ts.int64)
+        assert spec.dtype == ts.int32
+        assert f.get_concrete_function(spec).structured_outputs.dtype == ts.int32
+        with pytest.raises(OverflowError, match=re.escape("path is x. Got <class 'int'> with value 2147")):
+            f(2**31)
 
 
 @pytest.mark.parametrize("array", [np.zeros([0]), np.zeros([0], np.int32), np.zeros([2, 0]),
@@ -1735,3 +1796,18 @@ def test_TENSOR_1_an_empty_numpy_array_converts_to_string(array):
     # TF 2.21: no element to refuse, so tf.constant(np.zeros([0]), dtype=tf.string) is an empty string tensor
     tensor = ts.constant(array, dtype=ts.string)
     assert tensor.dtype == ts.string and tensor.shape == array.shape
+
+
+@pytest.mark.parametrize(("shape", "index"), [([], 0), ([2], 5), ([2], -2), ([None, 3], 2)])
+@pytest.mark.parametrize("eager", [True, False])
+def test_TENSOR_4_an_index_beyond_a_known_rank_is_an_index_error(shape, index, eager):
+    # TF 2.21: tf.TensorShape([])[0], tf.TensorShape([2])[5] and [-2] raise
+    # IndexError("tuple index out of range")
+    if eager:
+        with pytest.raises(IndexError, match=r"^tuple index out of range$"):
+            ts.TensorShape(shape)[index]
+    else:
+        f = ts.function(lambda x: x.shape[index], autograph=False)
+        with pytest.raises(IndexError, match=r"^tuple index out of range$"):
+            f.get_concrete_function(ts.TensorSpec(shape, ts.float32))
+    assert ts.TensorShape(None)[index] is None

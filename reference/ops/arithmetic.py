@@ -16,7 +16,14 @@ import math
 import numpy as np
 
 from .. import dtypes, errors, gradients, policies
-from ..conversion import computed_dtype, convert_to_tensor, hinted_inputs, matching_inputs, op_input
+from ..conversion import (
+    computed_dtype,
+    convert_to_tensor,
+    hinted_inputs,
+    jax_dtypes,
+    matching_inputs,
+    op_input,
+)
 from ..graph import name_scope
 from ..primitive import PRIMITIVES, Primitive, bind
 from ..tensor import Tensor
@@ -207,12 +214,12 @@ def _minimum_vjp(ct, x, y, **_):
 
 
 def _bool_arithmetic(primitive: Primitive, x: Tensor, y: Tensor, scope: str) -> Tensor | None:
-    """OP-4 under ``python_value_dtypes="jax-x64"``: ``bool + bool`` is a logical or, ``bool *
-    bool`` a logical and (JAX's); None where the op is not one of those."""
-    if not (x.dtype.is_bool and y.dtype.is_bool and primitive in (add_p, multiply_p)
-            and policies.current().python_value_dtypes == "jax-x64"):
+    """OP-4 under JAX's ``python_value_dtypes``: ``bool + bool`` is a logical or, ``bool * bool``
+    a logical and; None where the op is not one of those."""
+    if not (x.dtype.is_bool and y.dtype.is_bool and primitive in (add_p, multiply_p) and jax_dtypes()):
         return None
-    note("OP-4", "python_value_dtypes='jax-x64': %s of bools is logical", primitive.name)
+    note("OP-4", "python_value_dtypes=%r: %s of bools is logical", policies.current().python_value_dtypes,
+         primitive.name)
     return bind(PRIMITIVES["logical_or" if primitive is add_p else "logical_and"], x, y, name=scope)
 
 

@@ -20,7 +20,7 @@ jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
 
 import tracespec.reference as reference  # noqa: E402
-from tracespec.adapters.jax import adapter  # noqa: E402
+from tracespec.adapters.jax import adapter, adapter_x32  # noqa: E402
 from tracespec.conformance import chapters, contract, expected_failures  # noqa: E402
 from tracespec.conformance.messages import same_message  # noqa: E402
 from tracespec.conformance.runner import REFERENCE, Violation, check  # noqa: E402
@@ -56,6 +56,21 @@ def test_the_session_fixes_x64_and_strict_promotion_and_restores_them():
         assert jax.config.jax_enable_x64 and jax.config.jax_numpy_dtype_promotion == "strict"
         assert jnp.zeros((), jnp.float64).dtype == jnp.float64
     assert (jax.config.jax_enable_x64, jax.config.jax_numpy_dtype_promotion) == before
+
+
+def test_the_x32_session_turns_x64_off_narrows_silently_and_restores_it(recwarn):
+    # JAX 0.10.2 without x64: a requested int64 is int32, with a UserWarning the session silences
+    before = (jax.config.jax_enable_x64, jax.config.jax_numpy_dtype_promotion)
+    with adapter_x32.session():
+        assert not jax.config.jax_enable_x64 and jax.config.jax_numpy_dtype_promotion == "strict"
+        ts = adapter_x32.namespace(print)
+        narrowed = ts.constant(1, ts.int64)
+        assert narrowed.dtype.name == "int32" and narrowed.dtype != ts.int64
+        assert not [w for w in recwarn if "Explicitly requested dtype" in str(w.message)]
+        assert [ts.constant(v).dtype.name for v in (1, 1.5, True)] == ["int32", "float32", "bool"]
+    assert (jax.config.jax_enable_x64, jax.config.jax_numpy_dtype_promotion) == before
+    assert adapter_x32.policies.python_value_dtypes == "jax-x32"
+    assert 'jax.config.update("jax_enable_x64", False)' in adapter_x32.spelling.prelude
 
 
 def test_constants_take_jaxs_x64_dtypes_and_are_strongly_typed(lines):

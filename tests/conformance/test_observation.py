@@ -17,6 +17,7 @@ from tracespec.conformance.observation import (
     StepRecord,
     TensorLeaf,
     compare,
+    same_events,
     same_outcome,
     same_printed,
 )
@@ -250,6 +251,21 @@ def test_printed_text_is_exact_but_for_floats_within_two_ulps():
     assert not same_printed("x nan", "x inf")
     assert same_printed("x -nan", "x nan") and same_printed("v [nan -nan]", "v [-nan nan]")  # NaN's sign
     assert not same_printed("x -nan", "x -inf")
+
+
+def test_a_python_print_of_a_float32_repr_compares_within_two_float32_ulps():
+    # TF 2.21's eager exp(1.0) is 2.7182817459106445, NumPy's float32 exp 2.7182819843292236
+    # (one ulp up); a body's print(repr(t)) shows the float32 value in float64's digits
+    value = np.float32(2.7182817459106445)
+    def line(v):
+        return [Event("python", f"<ts.Tensor: shape=(), dtype=float32, numpy={float(v)!r}>")]
+    one_up = np.nextafter(value, np.float32(3))
+    three_up = np.nextafter(np.nextafter(one_up, np.float32(3)), np.float32(3))
+    assert same_events(line(value), line(one_up))
+    assert not same_events(line(value), line(three_up))
+    e = [Event("python", "x 2.718281828459045")]  # a float64 value (not a float32's): float64 ulps
+    assert not same_events(e, [Event("python", f"x {2.718281828459045 + 1e-9!r}")])
+    assert not same_events([Event("python", "trace f")], [Event("python", "trace g")])
 
 
 def test_compare_tracing_counts_exactly_and_numbers_steps_from_the_definitions():
