@@ -11,7 +11,8 @@ presentation, the class is the spec. A backend's supplied Tensor members
 (``Adapter.tensor_api``) are used as in the suite: the examples are rewritten to use them, and a
 supplied ``__repr__`` shows the values doctest displays. A line ``> Not on <backend>, ...: <why>``
 in a chapter skips the examples of the code block after it on those backends, and a line
-``> Not on <backend> (this chapter): <why>`` every example of the chapter.
+``> Not on <backend> (this chapter): <why>`` every example of the chapter. A mark naming a
+backend covers its variants too (``jax`` covers ``jax-x32``).
 """
 
 from __future__ import annotations
@@ -138,10 +139,11 @@ def not_applicable(text: str, backend: str) -> set[int]:
     lines = text.splitlines()
     for number, line in enumerate(lines):
         match = NOT_ON.match(line)
-        if match and match["chapter"] and backend in match["backends"].split(", "):
+        named = bool(match) and bool({backend, backend.split("-")[0]} & set(match["backends"].split(", ")))
+        if named and match["chapter"]:
             return set(range(len(lines)))
         if match:
-            active = backend in match["backends"].split(", ")
+            active = named
         if active:
             covered.add(number)
             if line.startswith("```"):
