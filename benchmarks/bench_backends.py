@@ -62,7 +62,7 @@ def native_costs(name: str, samples: int) -> dict[str, float]:
     if name == "reference":
         import tracespec.reference as ts
 
-        y, x = ts.constant([1.0, 2.0, 3.0]), ts.constant([0.5, 0.5, 0.5])
+        y, x = ts.constant([1.0, 2.0, 3.0], ts.float32), ts.constant([0.5, 0.5, 0.5], ts.float32)
         spec = ts.TensorSpec([3], ts.float32)
         make = lambda: ts.function(lambda v: v + y)  # noqa: E731
         ready = lambda r: r.numpy()  # noqa: E731
@@ -98,7 +98,7 @@ def adapter_costs(name: str, samples: int) -> dict[str, float]:
     adapter = load(name)
     with adapter.session():
         ts = adapter.namespace(lambda line: None)
-        y, x = ts.constant([1.0, 2.0, 3.0]), ts.constant([0.5, 0.5, 0.5])
+        y, x = ts.constant([1.0, 2.0, 3.0], ts.float32), ts.constant([0.5, 0.5, 0.5], ts.float32)
         spec = ts.TensorSpec([3], ts.float32)
         make = lambda: ts.function(lambda v: v + y)  # noqa: E731
         ready = lambda r: adapter.to_numpy(r)  # noqa: E731
