@@ -550,8 +550,8 @@ def _default_dtype(value: object, leaves: list, kinds: set[str], tracing: bool) 
     ``"jax-x32"`` (JAX's default): the same with ``int32`` and ``float32``. Under either an int
     outside the default int's range is an ``OverflowError``.
     """
-    option = policies.current().python_value_dtypes
-    if option.startswith("jax-") and "string" not in kinds:
+    if jax_dtypes() and "string" not in kinds:
+        option = policies.current().python_value_dtypes
         wide = option == "jax-x64"
         note("TENSOR-1", "python_value_dtypes=%r: Python ints are %s, floats %s", option,
              "int64" if wide else "int32", "float64" if wide else "float32")
