@@ -56,6 +56,7 @@ class Value:
     dtype: str
     shape: Shape
     exact: bool = True  # its float values are the same on every backend, to the last bit
+    constant: bool = False  # computed from constants alone: a graph optimizer may fold it
 
     @property
     def rank(self) -> int:
@@ -95,6 +96,9 @@ def _str(value: c.Expr) -> c.Expr:
     return c.PyCall("str", (value,))
 
 
+# The forms a value can absorb (`t | c` is all True for an all-True `t`); TensorFlow's Grappler
+# folds them when it can compute that value, and drops a failing op of the other operand with them.
+ABSORBING = ("&", "|", "logical_and", "logical_or")
 COMPARISONS = {"<": "less", "<=": "less_equal", ">": "greater", ">=": "greater_equal", "==": "equal",
                "!=": "not_equal"}
 # Every kind of statement and its variants; each (kind, variant) is one entry of the draw.
@@ -244,17 +248,20 @@ class Body:
         name = f"{self.prefix}{len(self.statements)}"
         self.statements.append(c.Assign(name, expr))
         dims = () if shape is None else tuple(max(d, 0) for d in shape)
-        exact = dtype not in FLOATS or (_exact(expr) and all(v.exact for v in self._operands(expr)))
-        value = Value(c.Name(name), dtype, dims, exact)
+        operands = self._operands(expr)
+        exact = dtype not in FLOATS or (_exact(expr) and all(v.exact for v in operands))
+        value = Value(c.Name(name), dtype, dims, exact, all(v.constant for v in operands))
         self.scope.append(value)
         return value
 
     def _operands(self, expr: c.Expr) -> list[Value]:
-        """The values in scope that ``expr`` uses."""
+        """The values in scope whose elements ``expr`` uses (not only their static shape or dtype)."""
         names: set[str] = set()
         stack: list = [expr]
         while stack:
             e = stack.pop()
+            if isinstance(e, c.Attribute) and e.name in ("shape", "dtype"):
+                continue
             if isinstance(e, c.Name):
                 names.add(e.id)
             elif isinstance(e, tuple):
@@ -431,6 +438,8 @@ class Body:
         else:
             x = self.of(("bool",))
         partner = self.partner(x)
+        if partner is not None and partner.constant != x.constant and form in ABSORBING:
+            partner = None  # Grappler folds `c | t` for a foldable all-True t, dropping c's error
         other = partner.expr if partner is not None else (  # a tensor: TF's autograph refuses
             c.UnaryOp("~", x.expr) if form != "~" else x.expr)  # `x | <Python value>` in a trace
         shape = broadcast(x.shape, partner.shape) if partner is not None else x.shape
