@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from tracespec.reference.tensor_spec import shape_is_compatible
+
 from .. import codegen as c
 from .. import programs as p
 from ..draws import POOL, arguments, chance, choice, combined, fresh, integer, scalar_source, tensor_source
@@ -151,11 +153,6 @@ def _signature_variant(draw):
     return [f], steps
 
 
-def _fits(shape: tuple[int, ...], spec: tuple[int | None, ...] | None) -> bool:
-    """Whether a tensor of ``shape`` is compatible with a ``TensorSpec`` of shape ``spec``."""
-    return spec is None or (len(shape) == len(spec) and all(d is None or d == n for d, n in zip(spec, shape)))
-
-
 @st.composite
 def _concrete_variant(draw):
     """``get_concrete_function`` with specs and a Python value; calls of what it returned."""
@@ -172,7 +169,7 @@ def _concrete_variant(draw):
     literal = choice(draw, ["", ", 2", ", 3", ", n=2"])
     # Another dtype fails the call (TRACE-13); a tensor of the dtype but another shape would run
     # a graph built for the spec's shape, which the spec leaves unspecified.
-    others = [(d, s) for d, s in POOL if d != dtype or _fits(s, shape)]
+    others = [(d, s) for d, s in POOL if d != dtype or shape_is_compatible(s, shape)]
     steps: list[Step] = [Concrete("f", spec + literal, name="cf")]
     definitions: list = [f, _signatures("f")]
     target = "cf"
