@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="expected-failures file (default: the backend's own)")
     check.add_argument("--timeout", type=_seconds, default=TIME_LIMIT, metavar="SECONDS",
                        help=f"time limit per scenario run (default: {TIME_LIMIT:g})")
+    check.add_argument("--no-shrink", action="store_true",
+                       help="report each failing test's first failing scenario as drawn, "
+                            "without minimizing it (the same verdict, sooner)")
     check.add_argument("--coverage", action="store_true",
                        help="print the coverage account: what the scenarios reached")
     check.add_argument("-n", "--workers", type=_workers, default=None,
@@ -159,6 +162,7 @@ def run_check(args: argparse.Namespace) -> int:
         "--pyargs", "tracespec.conformance.suite", "--rootdir", str(SUITE),
         "--backend", args.backend, "--tracespec-profile", args.profile,
         "--tracespec-timeout", str(args.timeout),
+        *(["--tracespec-no-shrink"] if args.no_shrink else []),
         *(["--tracespec-xfail", args.xfail] if args.xfail else []),
         "-p", "no:cacheprovider", "-o", "addopts=", "-q", "--tb=no", "--no-header",
         "-W", "ignore::pytest.PytestAssertRewriteWarning", "-W", "ignore::DeprecationWarning:gast",

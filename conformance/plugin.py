@@ -3,7 +3,8 @@
 Options: ``--backend NAME`` (or ``TRACESPEC_BACKEND``; default ``reference``),
 ``--tracespec-profile dev|ci|thorough`` (or ``TRACESPEC_PROFILE``),
 ``--tracespec-xfail FILE`` (default: the backend's own expected failures) and
-``--tracespec-timeout SECONDS`` (per scenario run). The report header names
+``--tracespec-timeout SECONDS`` (per scenario run) and ``--tracespec-no-shrink`` (report
+each failing test's first failing draw as drawn). The report header names
 the backend, its version, its policies and the profile.
 
 Each conformance test checks scenarios through a ``Run`` (the ``tracespec``
@@ -61,6 +62,7 @@ class Suite:
     expected: expected_failures.ExpectedFailures
     time_limit: float
     timings: Counter[str] | None = None  # seconds by part, when --tracespec-timings asks
+    shrink: bool = True  # minimize a failing draw before reporting it
 
 
 @dataclass
@@ -98,7 +100,8 @@ class Run:
 
     def generated(self, chapter: Chapter, mode: str) -> None:
         """Check the scenarios the profile draws from ``chapter``'s strategy."""
-        drawn(chapter, self.suite.profile, lambda scenario: self.check(scenario, mode, False))
+        drawn(chapter, self.suite.profile, lambda scenario: self.check(scenario, mode, False),
+              self.suite.shrink)
         self.finish()
 
     def handwritten(self, scenario: Scenario, mode: str) -> None:
@@ -112,11 +115,13 @@ class Run:
             pytest.xfail("; ".join(sorted(set(self.expected))))
 
 
-def drawn(chapter: Chapter, profile: str, visit: Callable[[Scenario], None]) -> None:
+def drawn(chapter: Chapter, profile: str, visit: Callable[[Scenario], None],
+          shrink: bool = True) -> None:
     """Run hypothesis over ``chapter``'s strategy as ``tracespec check`` does, visiting each draw.
 
     With every visit passing, the visits are exactly the scenarios a check of the chapter
-    draws (``draw`` collects them), whatever the mode.
+    draws (``draw`` collects them), whatever the mode. Without ``shrink``, a failing visit
+    is reported as drawn: the same verdict, sooner, with a larger failing scenario.
     """
     def draw_and_visit(data):
         visit(data.draw(chapter.scenarios(), label="scenario"))
@@ -124,7 +129,7 @@ def drawn(chapter: Chapter, profile: str, visit: Callable[[Scenario], None]) -> 
     # One example database entry per chapter (hypothesis keys it by the function's digest).
     draw_and_visit._hypothesis_internal_add_digest = chapter.slug.encode()
     with _without_local_constants():
-        profile_test(profile, chapter)(given(data=st.data())(draw_and_visit))()
+        profile_test(profile, chapter, shrink)(given(data=st.data())(draw_and_visit))()
 
 
 def draw(chapter: Chapter, profile: str = "ci") -> list[Scenario]:
@@ -134,13 +139,18 @@ def draw(chapter: Chapter, profile: str = "ci") -> list[Scenario]:
     return scenarios
 
 
-def profile_test(profile: str, chapter: Chapter):
+def profile_test(profile: str, chapter: Chapter, shrink: bool = True):
     """The decorators that make a hypothesis test draw as ``profile`` says.
 
     ``ci`` draws the same scenarios everywhere: a fixed seed per chapter, no database.
+    Without ``shrink``, hypothesis skips its shrink phase (the draws stay the same).
     """
+    chosen = PROFILES[profile]
+    if not shrink:
+        chosen = settings(chosen, phases=[p for p in chosen.phases if p is not Phase.shrink])
+
     def apply(test):
-        test = PROFILES[profile](test)
+        test = chosen(test)
         return seed(zlib.crc32(chapter.slug.encode()))(test) if profile == "ci" else test
 
     return apply
@@ -184,6 +194,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="expected-failures file (default: the backend's own)")
     group.addoption("--tracespec-timeout", type=float, default=TIME_LIMIT,
                     help=f"time limit per scenario run, in seconds (default: {TIME_LIMIT:g})")
+    group.addoption("--tracespec-no-shrink", action="store_true",
+                    help="report a failing test's first failing draw without minimizing it")
     group.addoption("--tracespec-timings", default=None, metavar="FILE",
                     help="write the seconds spent in each part of the run to FILE (JSON)")
 
@@ -199,7 +211,8 @@ def pytest_configure(config: pytest.Config) -> None:
     timings = Counter() if config.getoption("--tracespec-timings") else None
     config.stash[SUITE] = Suite(adapter, config.getoption("--tracespec-profile"),
                                 reproducers.backend_import(name, adapter), expected,
-                                config.getoption("--tracespec-timeout"), timings)
+                                config.getoption("--tracespec-timeout"), timings,
+                                not config.getoption("--tracespec-no-shrink"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

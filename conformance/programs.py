@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -264,6 +265,9 @@ class Body:
                 continue
             if isinstance(e, c.Name):
                 names.add(e.id)
+            elif isinstance(e, c.Subscript):  # its index is source text: `v0[v8]`
+                names.update(re.findall(r"[A-Za-z_]\w*", e.index))
+                stack.append(e.value)
             elif isinstance(e, tuple):
                 stack.extend(e)
             elif hasattr(e, "__dataclass_fields__"):
@@ -333,8 +337,9 @@ class Body:
             if self.chance(4):
                 return c.Literal(None), x.shape
             return self.scalar("float32" if x.dtype in INTEGERS else "int32"), x.shape
-        if op == "**":  # integers to negative powers fail; a Python base to a fraction is complex
-            return _src(self.pick([0, 1, 2, 3] if x.dtype in INTEGERS else [2.0, 3.0, -1.0])), x.shape
+        if op == "**":  # integers to negative powers fail; a Python base to a fraction is complex;
+            # no 0: Grappler folds `x ** 0` to ones, dropping x's failing producer (OP-6)
+            return _src(self.pick([1, 2, 3] if x.dtype in INTEGERS else [2.0, 3.0, -1.0])), x.shape
         if kind == "tensor" and partner is not None:
             return partner.expr, broadcast(x.shape, partner.shape)
         if kind == "numpy":
@@ -379,8 +384,10 @@ class Body:
         """``ts.add(x, y)`` and friends, with Python or NumPy values in either position."""
         x = self.of(NUMERIC)
         partner = self.partner(x)
-        if fn == "pow" and x.dtype in INTEGERS:
-            other, shape = _src(self.pick([0, 1, 2])), x.shape
+        if fn == "pow" and not (partner is not None and not partner.constant and self.chance(2)):
+            # a literal exponent, never 0, as for `**`; a computed tensor one cannot be folded
+            other = _src(self.pick([1, 2] if x.dtype in INTEGERS else [2.0, 3.0, -1.0, 0.5]))
+            shape = x.shape
         elif partner is not None and self.chance(2):
             other, shape = partner.expr, broadcast(x.shape, partner.shape)
         elif fn in ("floordiv", "mod") and x.dtype in INTEGERS and not self.wrong():

@@ -5,8 +5,10 @@ Each ``mutant-*`` backend is the reference with one semantic bug. For every one 
 1. its witness (a scenario in its docstring) shows the bug: the reference runs it and
    conforms, the mutant departs from it (an equivalent mutant would prove nothing);
 2. ``tracespec check --profile ci``, run on the chapters its ``breaks`` names (a chapter's
-   ``ci`` draws have a fixed seed of their own, so they are the same as in a full check),
-   exits 1 ("violates the spec"), fails in every one of those ``(chapter, mode)`` cells
+   ``ci`` draws have a fixed seed of their own, so they are the same as in a full check) and
+   with ``--no-shrink`` (the same verdict: minimizing a large failing program is most of the
+   time a caught mutant costs, tests/conformance/test_cli.py), exits 1 ("violates the
+   spec"), fails in every one of those ``(chapter, mode)`` cells
    (reasoned from the spec, not read back from a run), prints each violation with a
    reproducer that loads the mutant, and that reproducer, run against the mutant and
    against the reference, shows the difference.
@@ -133,8 +135,8 @@ def test_every_chapter_and_every_channel_has_a_mutant_as_docs_conformance_md_tab
 def test_mutant_is_caught_by_the_ci_profile(name, tmp_path):
     adapter = load(name)
     tests = " or ".join(sorted({f"test_{chapters.BY_SLUG[c].module}" for c, _ in adapter.breaks}))
-    result = run_cli("check", "--backend", name, "--profile", "ci", "--report", str(tmp_path),
-                     "--", "-k", tests)
+    result = run_cli("check", "--backend", name, "--profile", "ci", "--no-shrink",
+                     "--report", str(tmp_path), "--", "-k", tests)
     output = result.stdout + result.stderr
     assert result.returncode == 1, f"{name} was not judged a violation:\n{output[-3000:]}"
 

@@ -155,6 +155,22 @@ def test_a_printed_reproducer_runs_as_printed(tmp_path):
     assert ran.returncode == 0 and "tracing count:" in ran.stdout, ran.stdout
 
 
+def test_no_shrink_gives_the_same_verdict_on_the_first_failing_draw(tmp_path):
+    failing = {}
+    for flags in ((), ("--no-shrink",)):
+        out = tmp_path / "-".join(flags or ("shrink",))
+        result = cli("check", "--backend", "mutant-print-bools-as-words", *flags,
+                     "--report", str(out), "--", "-k", "test_generated and side_effects",
+                     cwd=tmp_path)
+        assert result.returncode == 1 and "--- reproducer ---" in result.stdout, result.stdout
+        tests = json.loads((out / "report.json").read_text())["tests"]
+        failing[flags] = {(t["test"], t["mode"]): t["scenarios"] for t in tests
+                          if t["outcome"] == "failed"}
+    shrunk, as_drawn = failing[()], failing[("--no-shrink",)]
+    assert shrunk.keys() == as_drawn.keys() and len(shrunk) == 2, failing
+    assert all(as_drawn[test] < shrunk[test] for test in shrunk), failing  # no shrinking ran
+
+
 def test_coverage_prints_the_account(tmp_path):
     result = cli("check", "--coverage", *QUICK, cwd=tmp_path)
     assert result.returncode == 0
