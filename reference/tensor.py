@@ -46,8 +46,9 @@ class Tensor:
         return self.shape
 
     @property
-    def ndim(self) -> int | None:
-        return None if self._shape is None else len(self._shape)
+    def ndim(self) -> int:
+        """TENSOR-4: the rank, ``-1`` for an unknown rank (as TensorFlow's)."""
+        return -1 if self._shape is None else len(self._shape)
 
     @property
     def spec(self) -> TensorSpec:
