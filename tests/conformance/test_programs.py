@@ -25,10 +25,9 @@ SETTINGS = settings(max_examples=300, deadline=None, database=None, derandomize=
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
-def _computed(tree: ast.FunctionDef) -> list[tuple[ast.expr, bool, bool]]:
-    """Every operand pair of ``|``, ``&``, ``ts.logical_or`` and ``ts.logical_and`` in a
-    function, each operand with whether it depends on the function's parameters (a use of
-    ``.shape`` or ``.dtype`` alone does not: that is known while tracing)."""
+def _depends(tree: ast.FunctionDef):
+    """Whether an expression of the function depends on its parameters (a use of ``.shape``
+    or ``.dtype`` alone does not: that is known while tracing)."""
     computed = {a.arg for node in ast.walk(tree) if isinstance(node, ast.arguments) for a in node.args}
 
     def depends(node: ast.AST) -> bool:
@@ -42,6 +41,17 @@ def _computed(tree: ast.FunctionDef) -> list[tuple[ast.expr, bool, bool]]:
     for _ in assigned:  # a fixed point, whatever order the blocks assign in
         computed.update(t.id for targets, value in assigned if depends(value)
                         for t in targets if isinstance(t, ast.Name))
+    return depends
+
+
+def _functions(scenario) -> list[ast.FunctionDef]:
+    return [node for node in ast.walk(ast.parse(scenario.source)) if isinstance(node, ast.FunctionDef)]
+
+
+def _computed(tree: ast.FunctionDef) -> list[tuple[ast.expr, bool, bool]]:
+    """Every operand pair of ``|``, ``&``, ``ts.logical_or`` and ``ts.logical_and`` in a
+    function, each operand with whether it depends on the function's parameters."""
+    depends = _depends(tree)
     pairs = []
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitOr, ast.BitAnd)):
@@ -64,21 +74,15 @@ def test_OP_6_no_absorbing_op_mixes_a_constant_tensor_with_a_computed_one(slug, 
     # (`ts.not_equal(ts.zeros([2], ts.float64), 0.0625)`), dropping the broadcast error of a `c`
     # of relaxed shape that the spec's kernel raises (TensorFlow's eighth thorough run).
     scenario = data.draw(chapters.BY_SLUG[slug].scenarios())
-    for function in ast.walk(ast.parse(scenario.source)):
-        if isinstance(function, ast.FunctionDef):
-            for node, left, right in _computed(function):
-                assert left == right, f"{ast.unparse(node)} in\n{scenario.source}"
+    for function in _functions(scenario):
+        for node, left, right in _computed(function):
+            assert left == right, f"{ast.unparse(node)} in\n{scenario.source}"
 
 
 def _folded_powers(tree: ast.AST) -> list[ast.expr]:
     """Every ``x ** e`` and ``ts.pow(x, e)`` with an ``x`` that depends on the function's
     parameters and an exponent that is a zero literal or a tensor that does not."""
-    computed = {a.arg for node in ast.walk(tree) if isinstance(node, ast.arguments) for a in node.args}
-    assigned = [(node.targets, node.value) for node in ast.walk(tree) if isinstance(node, ast.Assign)]
-    for _ in assigned:
-        computed.update(t.id for targets, value in assigned
-                        if any(isinstance(n, ast.Name) and n.id in computed for n in ast.walk(value))
-                        for t in targets if isinstance(t, ast.Name))
+    depends = _depends(tree)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
@@ -88,12 +92,12 @@ def _folded_powers(tree: ast.AST) -> list[ast.expr]:
             base, exponent = node.args
         else:
             continue
-        if not any(isinstance(n, ast.Name) and n.id in computed for n in ast.walk(base)):
+        if not depends(base):
             continue  # all constant: folding it hides nothing
         if isinstance(exponent, ast.Constant):
             if exponent.value == 0:
                 found.append(node)
-        elif isinstance(exponent, ast.Name) and exponent.id not in computed and exponent.id != "ts":
+        elif isinstance(exponent, ast.Name) and not depends(exponent) and exponent.id != "ts":
             found.append(node)
     return found
 
@@ -105,10 +109,9 @@ def test_OP_6_no_power_has_an_exponent_grappler_can_fold(slug, data):
     # Grappler rewrites `x ** 0` as ones, so a graph never runs x's failing producer
     # (`ts.pow(ts.cast(ts.gather(x, i), ts.int64), 0)`; TensorFlow's ninth thorough run).
     scenario = data.draw(chapters.BY_SLUG[slug].scenarios())
-    for function in ast.walk(ast.parse(scenario.source)):
-        if isinstance(function, ast.FunctionDef):
-            folded = _folded_powers(function)
-            assert not folded, f"{ast.unparse(folded[0])} in\n{scenario.source}"
+    for function in _functions(scenario):
+        folded = _folded_powers(function)
+        assert not folded, f"{ast.unparse(folded[0])} in\n{scenario.source}"
 
 
 @SETTINGS
